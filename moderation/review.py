@@ -1,0 +1,85 @@
+"""Review items, reviewers' decisions and the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from moderation.verdict import Route
+
+
+class ReviewStatus(StrEnum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    RESTORED = "restored"
+    ESCALATED = "escalated"
+    DONE = "done"
+
+
+class DecisionKind(StrEnum):
+    """What a person decides about an item in a queue."""
+
+    CONFIRM = "confirm"  # the hide stands
+    RESTORE = "restore"  # unhide on the platform
+    ESCALATE = "escalate"  # send to the duty officer
+    DONE = "done"  # a comms item has been answered
+
+
+class PlatformState(StrEnum):
+    """What houserules has done, or failed to do, on the platform."""
+
+    NONE = "none"
+    HIDDEN = "hidden"
+    HIDE_FAILED = "hide_failed"
+    NOT_HIDEABLE = "not_hideable"
+    PENDING_REVIEW = "pending_review"  # review-before-hide: nothing done until a person says so
+    RESTORED = "restored"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """A comment waiting for a person in one of the queues."""
+
+    item_id: int
+    queue: Route
+    comment_key: str
+    reason: str
+    status: ReviewStatus
+    created_at: datetime
+    urgent: bool = False
+    platform_state: PlatformState = PlatformState.NONE
+    text: str = ""
+    author_handle: str = ""
+    action: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A person's decision on a queue item. Always attributed and always explained."""
+
+    item_id: int
+    kind: DecisionKind
+    by: str
+    reason: str
+    decided_at: datetime
+
+    def __post_init__(self) -> None:
+        if not self.by.strip():
+            raise ValueError("a decision must say who made it")
+        if not self.reason.strip():
+            raise ValueError("a decision must give a reason")
+        if self.decided_at.tzinfo is None:
+            raise ValueError("decided_at must be timezone-aware")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One line of the append-only audit log: who did what to which comment, when and why."""
+
+    at: datetime
+    actor: str
+    event: str
+    comment_key: str
+    detail: str
+    item_id: int | None = None

@@ -1,0 +1,56 @@
+"""The boundary to the social platforms' moderation calls (hide, restore).
+
+The stream calls these; `ingest/` implements them per platform. Implementations must be
+idempotent: hiding a comment that is already hidden, or restoring one that is visible,
+succeeds quietly, because a replayed message may ask twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from moderation.comment import Comment
+
+
+class PlatformError(Exception):
+    """A platform call failed. `transient` says whether trying again later may work."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class NotHideable(PlatformError):
+    """The platform offers no reversible hide for this comment (e.g. an X reply in a
+    conversation the council did not start). The item goes to review without a platform
+    action."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, transient=False)
+
+
+class PlatformModerator(Protocol):
+    """Hide and restore comments on one platform."""
+
+    def hide(self, comment: Comment) -> None: ...
+
+    def restore(self, comment: Comment) -> None: ...
+
+
+@dataclass
+class InMemoryModerator:
+    """A platform that remembers what is hidden; for the demo and for tests."""
+
+    hidden: set[str] = field(default_factory=set)
+    fail_with: PlatformError | None = None
+
+    def hide(self, comment: Comment) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.hidden.add(comment.key)
+
+    def restore(self, comment: Comment) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.hidden.discard(comment.key)
