@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 
 class Platform(StrEnum):
@@ -21,7 +22,9 @@ class Platform(StrEnum):
 
 
 # Platforms where a council can reversibly hide a comment on its own page.
-HIDEABLE_PLATFORMS = frozenset({Platform.FACEBOOK, Platform.INSTAGRAM, Platform.X, Platform.YOUTUBE})
+HIDEABLE_PLATFORMS = frozenset(
+    {Platform.FACEBOOK, Platform.INSTAGRAM, Platform.X, Platform.YOUTUBE}
+)
 
 
 class Surface(StrEnum):

@@ -36,7 +36,9 @@ def _get(obj: dict[str, Any], key: str, kind: type, where: str) -> Any:
         raise WireError(f"{where}: missing field '{key}'")
     value = obj[key]
     if not isinstance(value, kind):
-        raise WireError(f"{where}: field '{key}' should be {kind.__name__}, got {type(value).__name__}")
+        raise WireError(
+            f"{where}: field '{key}' should be {kind.__name__}, got {type(value).__name__}"
+        )
     return value
 
 
@@ -45,7 +47,9 @@ def _enum(enum: Any, value: Any, where: str, key: str) -> Any:
         return enum(value)
     except ValueError:
         allowed = ", ".join(m.value for m in enum)
-        raise WireError(f"{where}: field '{key}' is {value!r}, expected one of: {allowed}") from None
+        raise WireError(
+            f"{where}: field '{key}' is {value!r}, expected one of: {allowed}"
+        ) from None
 
 
 def _time(value: Any, where: str, key: str) -> datetime:

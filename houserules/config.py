@@ -1,0 +1,120 @@
+"""Reading the council's configuration files, with errors a person can act on.
+
+Every problem comes out as a `ConfigError` naming the file, the key and line where it can
+be found, and what was expected; the CLI prints it without a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from moderation.registers import Registers
+from moderation.rules import HouseRules
+
+DEFAULT_RULES_FILE = Path(__file__).with_name("rules.yaml")
+DEMO_REGISTERS_DIR = Path(__file__).with_name("demo_data")
+REGISTER_FILES = ("people.yaml", "facts.yaml", "contacts.yaml")
+
+
+class ConfigError(Exception):
+    """A configuration file is missing or wrong. The message says where and what."""
+
+
+def _line_of(node: yaml.Node | None, path: Sequence[str | int]) -> int | None:
+    """The 1-based line of the YAML node at `path`, or of the deepest part of it found."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if str(k.value) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            child = node.value[part] if part < len(node.value) else None
+        else:
+            child = None
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
+
+
+def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parse a YAML file, returning its data and node tree (for line numbers)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.__class__.__name__}: {exc})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+        raise ConfigError(f"{path}: {where}: not valid YAML: {exc.problem}") from None
+    return data, node
+
+
+def explain_validation_error(
+    path: Path, exc: ValidationError, node: yaml.Node | None, skip: int = 0
+) -> str:
+    lines = [f"{path}: {exc.error_count()} problem(s):"]
+    for err in exc.errors():
+        loc = [
+            p for p in err["loc"][skip:] if not (isinstance(p, str) and p.startswith("function-"))
+        ]
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        line = _line_of(node, loc)
+        where = f"line {line}, " if line else ""
+        got = err.get("input")
+        shown = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
+        lines.append(f"  {where}key '{key}': {err['msg']}{shown}")
+    return "\n".join(lines)
+
+
+def load_rules(path: Path | None = None) -> HouseRules:
+    path = path or DEFAULT_RULES_FILE
+    data, node = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping with 'version' and 'categories' at the top")
+    try:
+        return HouseRules.from_mapping(data)
+    except ValidationError as exc:
+        raise ConfigError(explain_validation_error(path, exc, node)) from None
+
+
+def load_registers(folder: Path | None = None) -> Registers:
+    """Read people.yaml, facts.yaml and contacts.yaml from `folder` (each may be absent)."""
+    folder = folder or DEMO_REGISTERS_DIR
+    if not folder.is_dir():
+        raise ConfigError(
+            f"{folder}: registers folder not found (expected {', '.join(REGISTER_FILES)})"
+        )
+    parsed: dict[str, tuple[Any, yaml.Node | None]] = {}
+    for name in REGISTER_FILES:
+        file = folder / name
+        parsed[name] = read_yaml(file) if file.exists() else (None, None)
+    for name, shape in (("people.yaml", list), ("facts.yaml", list), ("contacts.yaml", dict)):
+        data = parsed[name][0]
+        if data is not None and not isinstance(data, shape):
+            kind = "a list of entries" if shape is list else "a mapping"
+            raise ConfigError(f"{folder / name}: expected {kind} at the top level")
+    try:
+        Registers.model_validate({"people": parsed["people.yaml"][0] or ()})
+        Registers.model_validate({"facts": parsed["facts.yaml"][0] or ()})
+        Registers.model_validate({"contacts": parsed["contacts.yaml"][0] or {}})
+    except ValidationError as exc:
+        first = str(exc.errors()[0]["loc"][0])
+        file = folder / f"{first}.yaml"
+        # The register name is the first part of the error path; the file's own keys follow.
+        raise ConfigError(
+            explain_validation_error(file, exc, parsed[f"{first}.yaml"][1], skip=1)
+        ) from None
+    return Registers.from_mappings(
+        parsed["people.yaml"][0], parsed["facts.yaml"][0], parsed["contacts.yaml"][0]
+    )

@@ -1,0 +1,53 @@
+"""What a detector reads and returns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from moderation.comment import Comment
+from moderation.text import NormalisedText
+from moderation.verdict import Category, CommsNote, Evidence, Finding
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A comment prepared once for every detector: normalised text, model scores, embedding.
+
+    `model_scores` maps model labels (toxicity, insult, identity_attack, threat, obscene) to
+    probabilities; it is empty when no model is loaded. `embedding` is the sentence vector
+    from the same encoder pass, or None.
+    """
+
+    comment: Comment
+    text: NormalisedText
+    model_scores: Mapping[str, float] = field(default_factory=dict)
+    embedding: npt.NDArray[np.float32] | None = None
+
+    @property
+    def folded(self) -> str:
+        return self.text.folded
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[CommsNote, ...] = ()
+
+    @staticmethod
+    def of(category: Category, score: float, detector: str, *evidence: Evidence) -> Detection:
+        return Detection(findings=(Finding(category, score, detector, tuple(evidence)),))
+
+
+NOTHING = Detection()
+
+
+class Detector(Protocol):
+    name: str
+
+    def detect(self, doc: Document) -> Detection: ...
