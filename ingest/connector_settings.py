@@ -1,0 +1,122 @@
+"""Settings for the platform connectors and the webhook receiver.
+
+The lead nests `ConnectorsSettings` in the process settings as `connectors`, so with the
+project's `HOUSERULES_` prefix and `__` nesting a page token is set with
+`HOUSERULES_CONNECTORS__FACEBOOK__PAGE_ACCESS_TOKEN`. A platform left unset (None) is
+simply not connected. Every credential is a `SecretStr`: it prints as `**********` and the
+connectors never put its value in a log line or an exception message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class PollingSettings(BaseModel):
+    """How a connector paces itself; shared by every platform."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    interval_seconds: float = Field(default=60.0, gt=0)
+    backfill_days: int = Field(default=30, ge=1)
+    lookback_days: int = Field(
+        default=7,
+        ge=1,
+        description="how far back each poll re-reads posts/threads for late comments and replies",
+    )
+    batch_size: int = Field(default=50, ge=1)
+    retry_attempts: int = Field(default=5, ge=1)
+    retry_initial_seconds: float = Field(default=1.0, gt=0)
+    retry_max_seconds: float = Field(default=60.0, gt=0)
+    paused_recheck_seconds: float = Field(
+        default=900.0, gt=0, description="how long a paused connector waits before trying again"
+    )
+    slow_down_at_percent: float = Field(
+        default=80.0, gt=0, le=100, description="platform usage level at which we start pacing"
+    )
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+
+class FacebookSettings(BaseModel):
+    """A Facebook Page: read comments on its posts, hide and unhide them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    page_id: str
+    page_access_token: SecretStr
+    app_secret: SecretStr | None = Field(
+        default=None, description="when set, every call carries appsecret_proof"
+    )
+    graph_url: str = "https://graph.facebook.com"
+    graph_version: str = "v21.0"
+    polling: PollingSettings = Field(default_factory=PollingSettings)
+
+
+class InstagramSettings(BaseModel):
+    """An Instagram professional account, through the Graph API."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ig_user_id: str
+    access_token: SecretStr
+    app_secret: SecretStr | None = None
+    graph_url: str = "https://graph.facebook.com"
+    graph_version: str = "v21.0"
+    polling: PollingSettings = Field(default_factory=PollingSettings)
+
+
+class XSettings(BaseModel):
+    """The council's X account, through API v2 with an OAuth 2.0 user-context token."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_id: str
+    username: str
+    access_token: SecretStr = Field(
+        description="OAuth 2.0 user-context token with tweet.read users.read tweet.moderate.write"
+    )
+    api_url: str = "https://api.twitter.com"
+    polling: PollingSettings = Field(default_factory=PollingSettings)
+
+
+class YouTubeSettings(BaseModel):
+    """The council's YouTube channel, through the Data API v3."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    channel_id: str
+    access_token: SecretStr | None = None
+    refresh_token: SecretStr | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    token_uri: str = "https://oauth2.googleapis.com/token"
+    api_url: str = "https://youtube.googleapis.com/"
+    polling: PollingSettings = Field(default_factory=PollingSettings)
+
+
+class WebhookSettings(BaseModel):
+    """The Meta webhook receiver (Page `feed`, Instagram `comments` and `mentions`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    app_secret: SecretStr
+    verify_token: SecretStr
+    page_id: str = ""
+    ig_user_id: str = ""
+    recent_ids: int = Field(default=10_000, ge=1, description="size of the duplicate filter")
+    max_body_bytes: int = Field(default=1_000_000, ge=1)
+
+
+class ConnectorsSettings(BaseModel):
+    """Every connector; nested in the process settings as `connectors`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cursor_path: Path = Path(".houserules/cursors.db")
+    facebook: FacebookSettings | None = None
+    instagram: InstagramSettings | None = None
+    x: XSettings | None = None
+    youtube: YouTubeSettings | None = None
+    webhooks: WebhookSettings | None = None

@@ -1,0 +1,80 @@
+"""The ways a platform call can fail, sorted by what the connector does about them.
+
+- `PlatformUnavailable` (5xx, timeouts, rate limits): transient. Retried with backoff;
+  if it persists the poll ends without advancing the cursor and the loop waits, so an
+  outage slows ingestion and never drops a comment.
+- `ConnectorPaused` (expired token, missing permission): retrying cannot help until a
+  person acts. The connector stops calling the platform and says why, in words an
+  operator can act on; it never crash-loops.
+- `NotHideable` (from `stream.platform`): the platform offers no reversible hide.
+
+Messages never contain a credential: they are built from status codes, error codes and
+the platform's own message, which is passed through `redact` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from pydantic import SecretStr
+
+from stream.platform import NotHideable, PlatformError
+
+__all__ = [
+    "ConnectorPaused",
+    "NotHideable",
+    "PauseReason",
+    "PlatformError",
+    "PlatformUnavailable",
+    "RateLimited",
+    "redact",
+]
+
+
+class PauseReason(StrEnum):
+    TOKEN_EXPIRED = "token_expired"
+    PERMISSION_MISSING = "permission_missing"
+
+
+_ADVICE = {
+    PauseReason.TOKEN_EXPIRED: "the access token has expired or was revoked; "
+    "issue a new token and restart the connector",
+    PauseReason.PERMISSION_MISSING: "the app lacks a permission it needs; "
+    "grant it (see docs/connectors.md) and restart the connector",
+}
+
+
+class ConnectorPaused(PlatformError):
+    """The connector cannot go on until a person fixes its credentials or permissions."""
+
+    def __init__(self, platform: str, reason: PauseReason, detail: str = "") -> None:
+        message = f"{platform} connector paused: {_ADVICE[reason]}"
+        if detail:
+            message += f" ({detail})"
+        super().__init__(message, transient=False)
+        self.platform = platform
+        self.reason = reason
+
+
+class PlatformUnavailable(PlatformError):
+    """A failure that may pass: try again after `retry_after` seconds (0 means: back off)."""
+
+    def __init__(self, message: str, *, retry_after: float = 0.0) -> None:
+        super().__init__(message, transient=True)
+        self.retry_after = max(0.0, retry_after)
+
+
+class RateLimited(PlatformUnavailable):
+    """The platform asked us to slow down."""
+
+
+def redact(text: str, secrets: Iterable[SecretStr | None]) -> str:
+    """`text` with every secret value replaced by `**********`."""
+    for secret in secrets:
+        if secret is None:
+            continue
+        value = secret.get_secret_value()
+        if value:
+            text = text.replace(value, "**********")
+    return text

@@ -1,0 +1,136 @@
+"""Entry points the CLI wires: run one connector, serve the webhooks, build the moderators.
+
+`houserules connect facebook|instagram|x|youtube [--once]` calls `run_connector`;
+`houserules webhook serve` calls `serve_webhooks`; the composition root calls
+`platform_moderators` to give the pipeline its hide/restore implementations.
+Each accepts the process settings (anything with a `connectors` attribute) or a
+`ConnectorsSettings` directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from ingest.connector_settings import ConnectorsSettings
+from ingest.cursor import CursorStore, SqliteCursorStore
+from ingest.facebook import FacebookConnector, FacebookModerator
+from ingest.facebook import graph_client as facebook_client
+from ingest.instagram import InstagramConnector, InstagramModerator, mentioned_comment
+from ingest.instagram import graph_client as instagram_client
+from ingest.polling import Connector, PollReport, poll_once, run_forever
+from ingest.sink import CommentSink
+from ingest.webhooks import MetaWebhooks, make_webhook_server
+from ingest.x import XClient, XConnector, XModerator
+from ingest.youtube import YouTubeClient, YouTubeConnector, YouTubeModerator
+from moderation.comment import Comment, Platform
+from stream.platform import PlatformModerator
+
+log = logging.getLogger(__name__)
+
+CONNECTORS = ("facebook", "instagram", "x", "youtube")
+
+
+class ConnectorNotConfigured(Exception):
+    """The named connector has no settings (e.g. HOUSERULES_CONNECTORS__FACEBOOK__...)."""
+
+
+def connectors_settings(settings: Any) -> ConnectorsSettings:
+    found = getattr(settings, "connectors", settings)
+    if not isinstance(found, ConnectorsSettings):
+        raise TypeError("expected the process settings or ConnectorsSettings")
+    return found
+
+
+def build_connector(
+    name: str, settings: Any, sink: CommentSink, cursors: CursorStore
+) -> tuple[Connector, Any]:
+    """The connector called `name` and its polling settings."""
+    conf = connectors_settings(settings)
+    if name not in CONNECTORS:
+        raise ConnectorNotConfigured(f"unknown connector {name!r}; choose from {CONNECTORS}")
+    platform = getattr(conf, name)
+    if platform is None:
+        raise ConnectorNotConfigured(
+            f"{name} is not configured: set HOUSERULES_CONNECTORS__{name.upper()}__... "
+            "(see docs/connectors.md)"
+        )
+    connector: Connector
+    if name == "facebook":
+        connector = FacebookConnector(platform, sink, cursors)
+    elif name == "instagram":
+        connector = InstagramConnector(platform, sink, cursors)
+    elif name == "x":
+        connector = XConnector(platform, sink, cursors)
+    else:
+        connector = YouTubeConnector(platform, sink, cursors)
+    return connector, platform.polling
+
+
+def run_connector(
+    name: str,
+    settings: Any,
+    sink: CommentSink,
+    once: bool,
+    *,
+    stop: threading.Event | None = None,
+) -> PollReport:
+    """Run one connector: a single poll (`once`), or polls until `stop` is set.
+
+    With `once`, a paused connector or a platform outage raises (`ConnectorPaused`,
+    `PlatformUnavailable`) so the CLI can print the reason and exit non-zero.
+    """
+    conf = connectors_settings(settings)
+    cursors = SqliteCursorStore(conf.cursor_path)
+    try:
+        connector, polling = build_connector(name, conf, sink, cursors)
+        if once:
+            report = PollReport(polls=1)
+            report.delivered = poll_once(connector)
+            return report
+        return run_forever(connector, polling, stop=stop)
+    finally:
+        cursors.close()
+
+
+def serve_webhooks(
+    settings: Any, sink: CommentSink, host: str = "127.0.0.1", port: int = 8081
+) -> None:
+    """Serve `/webhooks/facebook` and `/webhooks/instagram` until interrupted."""
+    conf = connectors_settings(settings)
+    if conf.webhooks is None:
+        raise ConnectorNotConfigured(
+            "webhooks are not configured: set HOUSERULES_CONNECTORS__WEBHOOKS__APP_SECRET "
+            "and __VERIFY_TOKEN (see docs/connectors.md)"
+        )
+    lookup = None
+    if conf.instagram is not None:
+        instagram = conf.instagram
+        client = instagram_client(instagram)
+
+        def lookup(comment_id: str) -> Comment:
+            return mentioned_comment(client, instagram.ig_user_id, comment_id)
+
+    app = MetaWebhooks(conf.webhooks, sink, mention_lookup=lookup)
+    server = make_webhook_server(app, host, port)
+    log.info("webhooks listening on http://%s:%d/webhooks/{facebook,instagram}", host, port)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+def platform_moderators(settings: Any) -> dict[Platform, PlatformModerator]:
+    """Hide/restore for every configured platform, keyed by platform."""
+    conf = connectors_settings(settings)
+    moderators: dict[Platform, PlatformModerator] = {}
+    if conf.facebook is not None:
+        moderators[Platform.FACEBOOK] = FacebookModerator(facebook_client(conf.facebook))
+    if conf.instagram is not None:
+        moderators[Platform.INSTAGRAM] = InstagramModerator(instagram_client(conf.instagram))
+    if conf.x is not None:
+        moderators[Platform.X] = XModerator(XClient(conf.x))
+    if conf.youtube is not None:
+        moderators[Platform.YOUTUBE] = YouTubeModerator(YouTubeClient(conf.youtube))
+    return moderators
