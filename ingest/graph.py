@@ -21,11 +21,17 @@ import hmac
 import json
 import logging
 import threading
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
-import facebook
 import requests
+
+with warnings.catch_warnings():
+    # facebook-sdk 3.1.0 has a non-raw regex ("\\d"), warned about when first compiled.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", SyntaxWarning)
+    import facebook
 from pydantic import SecretStr
 
 from ingest.failures import (

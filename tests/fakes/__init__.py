@@ -1,0 +1,1 @@
+"""Local HTTP servers that speak the platforms' documented JSON, for integration tests."""
