@@ -1,0 +1,178 @@
+"""The bundled toxicity model: the MiniLM sentence encoder on ONNX Runtime, and small heads.
+
+One encoder pass per comment gives both the 384-dimensional embedding (for detectors that
+match by meaning) and, through the heads, a probability for each label. No torch and no
+model hub at run time: only onnxruntime, tokenizers and numpy over the files in this folder,
+which are checked against SHA256SUMS before use. Scores do not depend on which other comments
+share a batch (the encoder is quantised on its weights only, and padding is masked).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+import onnxruntime as ort
+from tokenizers import Tokenizer
+
+from moderation.model.checksums import ModelFilesError, verify
+
+ENCODER_FILE = "encoder.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+HEADS_FILE = "heads.npz"
+LABELS_FILE = "labels.json"
+REQUIRED_FILES = (ENCODER_FILE, TOKENIZER_FILE, HEADS_FILE, LABELS_FILE)
+
+MAX_TOKENS = 128
+EMBEDDING_DIM = 384
+BATCH_SIZE = 32
+
+FloatArray = npt.NDArray[np.float32]
+
+
+def bundled_folder() -> Path:
+    """The folder this package ships its model files in."""
+    return Path(__file__).resolve().parent
+
+
+class SentenceEncoder:
+    """Texts to L2-normalised MiniLM sentence embeddings (mean pooling is inside the graph).
+
+    Texts are truncated at 128 tokens and padded per batch to the longest text in it; they
+    are grouped by length first so short comments are not padded to a long neighbour.
+    """
+
+    def __init__(self, encoder_path: Path, tokenizer_path: Path, threads: int = 2) -> None:
+        tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        pad_id = tokenizer.token_to_id("[PAD]")
+        tokenizer.enable_padding(pad_id=0 if pad_id is None else pad_id, pad_token="[PAD]")
+        self._tokenizer = tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Fold the int8 weights back to float32 once at load time instead of on every run.
+        options.add_session_config_entry("session.disable_quant_qdq", "1")
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(encoder_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+
+    def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> FloatArray:
+        """Return an (n, 384) float32 array, one unit-length row per text, in input order."""
+        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        if not texts:
+            return out
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            encodings = self._tokenizer.encode_batch([texts[i] for i in chunk])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            result = self._session.run(
+                ["sentence_embedding"], {"input_ids": ids, "attention_mask": mask}
+            )
+            out[chunk] = np.asarray(result[0], dtype=np.float32)
+        return out
+
+
+@dataclass(frozen=True)
+class ToxicityHeads:
+    """Dense layers over the embedding (ReLU between them), a sigmoid per label at the end."""
+
+    labels: tuple[str, ...]
+    weights: tuple[FloatArray, ...]
+    biases: tuple[FloatArray, ...]
+
+    @classmethod
+    def from_npz(cls, path: Path, labels: tuple[str, ...]) -> ToxicityHeads:
+        with np.load(path, allow_pickle=False) as archive:
+            count = sum(1 for key in archive.files if key.startswith("weight"))
+            weights = tuple(np.asarray(archive[f"weight{i}"], np.float32) for i in range(count))
+            biases = tuple(np.asarray(archive[f"bias{i}"], np.float32) for i in range(count))
+        if not weights or weights[0].shape[0] != EMBEDDING_DIM:
+            raise ModelFilesError(f"{path} does not start with a {EMBEDDING_DIM}-wide layer")
+        if weights[-1].shape[1] != len(labels):
+            raise ModelFilesError(f"{path} has {weights[-1].shape[1]} outputs for {len(labels)}")
+        return cls(labels, weights, biases)
+
+    def probabilities(self, embeddings: FloatArray) -> FloatArray:
+        """(n, 384) embeddings to (n, labels) probabilities."""
+        hidden = embeddings.astype(np.float32, copy=False)
+        last = len(self.weights) - 1
+        for i, (weight, bias) in enumerate(zip(self.weights, self.biases, strict=True)):
+            hidden = hidden @ weight + bias
+            if i < last:
+                hidden = np.maximum(hidden, 0.0)
+        logits = np.clip(hidden, -40.0, 40.0)
+        return cast(FloatArray, (1.0 / (1.0 + np.exp(-logits))).astype(np.float32))
+
+
+class ToxicityModel:
+    """The model houserules ships: implements `moderation.model_interface.TextModel`."""
+
+    def __init__(
+        self,
+        encoder: SentenceEncoder,
+        heads: ToxicityHeads,
+        version: str,
+        thresholds: dict[str, float],
+    ) -> None:
+        self.encoder = encoder
+        self.heads = heads
+        self.version = version
+        self.thresholds = thresholds
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.heads.labels
+
+    @classmethod
+    def load(cls, folder: Path | None = None, threads: int = 2) -> ToxicityModel:
+        """Verify the folder against SHA256SUMS, then load it.
+
+        Raises ModelFilesError naming the file when one is missing, unlisted or corrupt.
+        """
+        folder = bundled_folder() if folder is None else folder
+        sums_digest = verify(folder, REQUIRED_FILES)
+        card = _read_labels(folder / LABELS_FILE)
+        labels = tuple(str(label) for label in card["labels"])
+        heads = ToxicityHeads.from_npz(folder / HEADS_FILE, labels)
+        encoder = SentenceEncoder(folder / ENCODER_FILE, folder / TOKENIZER_FILE, threads)
+        thresholds = {str(k): float(v) for k, v in card.get("thresholds", {}).items()}
+        version = f"{card.get('name', 'minilm-heads')}-{sums_digest[:8]}"
+        return cls(encoder, heads, version, thresholds)
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        """(n, 384) float32, each row L2-normalised."""
+        return self.encoder.embed(texts)
+
+    def scores_from_embeddings(self, embeddings: FloatArray) -> list[dict[str, float]]:
+        """One {label: probability} per row of `embeddings`."""
+        probabilities = self.heads.probabilities(embeddings)
+        return [
+            {label: float(row[j]) for j, label in enumerate(self.labels)} for row in probabilities
+        ]
+
+    def score(self, texts: Sequence[str]) -> tuple[FloatArray, list[dict[str, float]]]:
+        """Embeddings and label probabilities from a single encoder pass."""
+        embeddings = self.embed(texts)
+        return embeddings, self.scores_from_embeddings(embeddings)
+
+
+def _read_labels(path: Path) -> dict[str, Any]:
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ModelFilesError(f"{path} is not valid JSON: {error}") from error
+    if not isinstance(card, dict) or not isinstance(card.get("labels"), list):
+        raise ModelFilesError(f"{path} has no 'labels' list")
+    return card
