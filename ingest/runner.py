@@ -85,11 +85,16 @@ def run_connector(
     cursors = SqliteCursorStore(conf.cursor_path)
     try:
         connector, polling = build_connector(name, conf, sink, cursors)
-        if once:
-            report = PollReport(polls=1)
-            report.delivered = poll_once(connector)
-            return report
-        return run_forever(connector, polling, stop=stop)
+        try:
+            if once:
+                report = PollReport(polls=1)
+                report.delivered = poll_once(connector)
+                return report
+            return run_forever(connector, polling, stop=stop)
+        finally:
+            close = getattr(connector, "close", None)
+            if close is not None:
+                close()
     finally:
         cursors.close()
 

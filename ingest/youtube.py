@@ -114,6 +114,10 @@ class YouTubeClient:
 
         return self._retry.call(once, what=f"youtube {what}")
 
+    def close(self) -> None:
+        """Close the pooled connections (httplib2 keeps sockets open until closed)."""
+        self.api.close()
+
     def _classify(self, what: str, exc: HttpError) -> PlatformError:
         status = int(exc.resp.status)
         reasons = {str(d.get("reason", "")) for d in _details(exc)}
@@ -126,7 +130,11 @@ class YouTubeClient:
         if status == 401:
             return ConnectorPaused("youtube", PauseReason.TOKEN_EXPIRED, detail)
         if status == 429 or reasons & _RATE_REASONS:
-            wait = _until_quota_reset(self._clock()) if "quotaExceeded" in reasons else 60.0
+            if "quotaExceeded" in reasons:
+                wait = _until_quota_reset(self._clock())
+            else:
+                header = str(exc.resp.get("retry-after", ""))
+                wait = float(header) if header.isdigit() else 0.0
             return RateLimited(f"youtube rate limited ({detail})", retry_after=wait)
         if status == 403:
             return ConnectorPaused("youtube", PauseReason.PERMISSION_MISSING, detail)
@@ -196,6 +204,9 @@ class YouTubeConnector:
         self._cursors = cursors
         self._client = client or YouTubeClient(settings, clock=clock)
         self._clock = clock
+
+    def close(self) -> None:
+        self._client.close()
 
     def poll_once(self) -> int:
         mark = Watermark.from_json(self._cursors.load(self.name))
@@ -274,6 +285,9 @@ class YouTubeModerator:
 
     def __init__(self, client: YouTubeClient) -> None:
         self._client = client
+
+    def close(self) -> None:
+        self._client.close()
 
     def hide(self, comment: Comment) -> None:
         self._set_status(comment, HIDE_STATUS)
