@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import (
@@ -48,7 +48,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".houserules")
     rules_file: Path | None = None
     registers_dir: Path | None = None
-    store: str = Field(default="sqlite", pattern="^(sqlite|elasticsearch)$")
+    store: Literal["sqlite", "elasticsearch"] = "sqlite"
+    model: Literal["bundled", "detoxify", "none"] = "bundled"
+    detoxify_checkpoint: Path | None = None
+    detoxify_config_dir: Path | None = None
     retention_days: int = Field(default=365, ge=1)
     queue_size: int = Field(default=256, ge=1)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
@@ -67,25 +70,28 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        config_file = os.environ.get("HOUSERULES_CONFIG")
-        if config_file:
-            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
-        return tuple(sources)
+        return (init_settings, env_settings, YamlConfigSettingsSource(settings_cls))
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
-    """Build the settings, turning any problem into a ConfigError that names its source."""
-    if config_file is not None:
-        os.environ["HOUSERULES_CONFIG"] = str(config_file)
-    source = os.environ.get("HOUSERULES_CONFIG")
+    """Build the settings from overrides, HOUSERULES_* variables and the YAML file (if any),
+    turning any problem into a ConfigError that names its source."""
+    source = config_file or (
+        Path(os.environ["HOUSERULES_CONFIG"]) if os.environ.get("HOUSERULES_CONFIG") else None
+    )
     node = None
-    if source:
-        data, node = read_yaml(Path(source))
+    settings_cls: type[Settings] = Settings
+    if source is not None:
+        data, node = read_yaml(source)
         if data is not None and not isinstance(data, dict):
             raise ConfigError(f"{source}: expected a mapping of settings at the top level")
+        settings_cls = type(
+            "Settings",
+            (Settings,),
+            {"model_config": SettingsConfigDict(**{**Settings.model_config, "yaml_file": source})},
+        )
     try:
-        return Settings(**overrides)
+        return settings_cls(**overrides)
     except ValidationError as exc:
-        where = Path(source) if source else Path("environment (HOUSERULES_* variables)")
+        where = source or Path("environment (HOUSERULES_* variables)")
         raise ConfigError(explain_validation_error(where, exc, node)) from None

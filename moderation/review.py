@@ -34,6 +34,7 @@ class PlatformState(StrEnum):
     HIDE_FAILED = "hide_failed"
     NOT_HIDEABLE = "not_hideable"
     PENDING_REVIEW = "pending_review"  # review-before-hide: nothing done until a person says so
+    NOT_CONNECTED = "not_connected"  # no connector for this platform: a person must hide by hand
     RESTORED = "restored"
 
 

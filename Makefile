@@ -1,0 +1,40 @@
+# Two commands matter: `make demo` and `make check`. Both set up what they need:
+# a private uv (in .tools/) and the locked virtual environment (.venv/), from PyPI.
+PYTHON ?= python3
+UV := .tools/bin/uv
+VENV := .venv
+UV_VERSION := 0.13.9
+
+.PHONY: demo check setup format lint types test clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	touch $@
+
+setup: $(VENV)/.synced
+
+demo: setup
+	$(VENV)/bin/houserules demo
+
+format: setup
+	$(VENV)/bin/ruff format .
+
+lint: setup
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+types: setup
+	$(VENV)/bin/mypy
+
+test: setup
+	$(VENV)/bin/pytest
+
+# The one check command: format, lint, types, then every test (unit, integration, e2e).
+check: lint types test
+
+clean:
+	rm -rf .houserules .mypy_cache .ruff_cache .pytest_cache

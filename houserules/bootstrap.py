@@ -1,0 +1,111 @@
+"""The composition root: builds settings, rules, registers, model, store and pipeline.
+
+Every entry point (CLI, worker, tests) calls `build_app`; tests pass fakes or real local
+services through the same function. Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from houserules.config import ConfigError, load_registers, load_rules
+from houserules.settings import Settings
+from moderation.classifier import HouseRulesClassifier
+from moderation.comment import Platform
+from moderation.model_interface import TextModel
+from moderation.registers import Registers
+from moderation.review import Decision, DecisionKind, QueueItem
+from moderation.rules import HouseRules
+from store.base import Store
+from stream.clock import Clock, SystemClock
+from stream.decisions import apply_decision
+from stream.embedded import EmbeddedPipeline, ProgressCallback
+from stream.platform import PlatformModerator
+
+
+def load_model(settings: Settings) -> TextModel | None:
+    """The text model the settings ask for; a clear ConfigError if it cannot be loaded."""
+    if settings.model == "none":
+        return None
+    if settings.model == "detoxify":
+        from moderation.model.detoxify_backend import DetoxifyModel
+
+        if settings.detoxify_checkpoint is None:
+            raise ConfigError("model is 'detoxify' but detoxify_checkpoint is not set")
+        return DetoxifyModel.load(settings.detoxify_checkpoint, settings.detoxify_config_dir)
+    from moderation.model import ToxicityModel
+
+    try:
+        return ToxicityModel.load()
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"the bundled model could not be loaded: {exc}") from None
+
+
+def open_store(settings: Settings) -> Store:
+    if settings.store == "elasticsearch":
+        from store.elasticsearch import ElasticsearchStore
+
+        return ElasticsearchStore.connect(settings.elasticsearch)
+    from store.sqlite import SqliteStore
+
+    return SqliteStore(settings.sqlite_path)
+
+
+@dataclass
+class App:
+    settings: Settings
+    rules: HouseRules
+    registers: Registers
+    classifier: HouseRulesClassifier
+    store: Store
+    clock: Clock
+    moderators: dict[Platform, PlatformModerator] = field(default_factory=dict)
+
+    def pipeline(self, on_progress: ProgressCallback | None = None) -> EmbeddedPipeline:
+        return EmbeddedPipeline(
+            self.classifier,
+            self.store,
+            self.moderators,
+            self.clock,
+            queue_size=self.settings.queue_size,
+            on_progress=on_progress,
+        )
+
+    @property
+    def sink(self) -> EmbeddedPipeline:
+        """Where connectors hand comments in embedded mode."""
+        return self.pipeline()
+
+    def decide(self, item_id: int, kind: DecisionKind, by: str, reason: str) -> QueueItem:
+        decision = Decision(item_id, kind, by, reason, self.clock.now())
+        return apply_decision(decision, self.store, self.moderators, self.clock)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_app(
+    settings: Settings,
+    *,
+    registers_dir: Path | None = None,
+    moderators: Mapping[Platform, PlatformModerator] | None = None,
+    store: Store | None = None,
+    model: TextModel | None | str = "settings",
+    clock: Clock | None = None,
+) -> App:
+    rules = load_rules(settings.rules_file)
+    registers = load_registers(registers_dir or settings.registers_dir)
+    text_model = load_model(settings) if model == "settings" else model
+    assert not isinstance(text_model, str)
+    classifier = HouseRulesClassifier(rules, registers, text_model)
+    return App(
+        settings=settings,
+        rules=rules,
+        registers=registers,
+        classifier=classifier,
+        store=store or open_store(settings),
+        clock=clock or SystemClock(),
+        moderators=dict(moderators or {}),
+    )

@@ -1,0 +1,507 @@
+"""The `houserules` command. Every command takes --json for scripts.
+
+Expected failures (bad config, bad file, a decision that cannot apply) print one clear
+`error:` line and exit with status 2; anything else is a bug and shows its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from houserules.bootstrap import App, build_app
+from houserules.config import DEMO_REGISTERS_DIR, ConfigError, load_registers, load_rules
+from houserules.settings import Settings, load_settings
+from ingest.files import ImportFileError, read_comments
+from moderation import wire
+from moderation.comment import Comment, Platform, Surface
+from moderation.review import DecisionKind
+from moderation.verdict import Route
+from stream.decisions import ReviewError
+from stream.embedded import RunSummary
+
+DEMO_COMMENTS = DEMO_REGISTERS_DIR / "comments.jsonl"
+QUEUES = {"review": Route.REVIEW, "comms": Route.COMMS, "escalations": Route.ESCALATIONS}
+EXPECTED_ERRORS = (ConfigError, ImportFileError, ReviewError)
+
+err = Console(stderr=True)
+out = Console()
+
+
+class Context:
+    def __init__(self, config: Path | None, data_dir: Path | None) -> None:
+        self.config = config
+        self.data_dir = data_dir
+
+    def settings(self) -> Settings:
+        overrides: dict[str, Any] = {}
+        if self.data_dir is not None:
+            overrides["data_dir"] = self.data_dir
+        return load_settings(self.config, **overrides)
+
+    def app(self, **kwargs: Any) -> App:
+        return build_app(self.settings(), **kwargs)
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@contextmanager
+def _expected_errors() -> Iterator[None]:
+    try:
+        yield
+    except EXPECTED_ERRORS as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+        sys.exit(2)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        with _expected_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Group)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path),
+    envvar="HOUSERULES_CONFIG",
+    help="YAML settings file (also HOUSERULES_CONFIG).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    help="Where the local store lives (default .houserules).",
+)
+@click.version_option(package_name="houserules")
+@click.pass_context
+def main(ctx: click.Context, config: Path | None, data_dir: Path | None) -> None:
+    """houserules: watch a council's social media and enforce its house rules."""
+    ctx.obj = Context(config, data_dir)
+
+
+def _progress(
+    total: int | None, label: str, quiet: bool
+) -> tuple[Progress, Callable[[RunSummary], None]]:
+    progress = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet or not err.is_terminal,
+        transient=False,
+    )
+    task = progress.add_task(label, total=total)
+
+    def update(summary: RunSummary) -> None:
+        progress.update(
+            task, completed=summary.processed + summary.unchanged + summary.dead_lettered
+        )
+
+    return progress, update
+
+
+def _run(app: App, comments: list[Comment], label: str, quiet: bool) -> RunSummary:
+    progress, update = _progress(len(comments), label, quiet)
+    with progress:
+        summary = app.pipeline(on_progress=update).run_sync(comments)
+    if not err.is_terminal and not quiet:
+        err.print(
+            f"{label}: {summary.read} read, {summary.processed} processed, "
+            f"{summary.unchanged} unchanged, {summary.dead_lettered} dead-lettered"
+        )
+    return summary
+
+
+def _summary_json(app: App, summary: RunSummary) -> dict[str, Any]:
+    counts = app.store.counts()
+    return {
+        "processed": summary.processed,
+        "unchanged": summary.unchanged,
+        "dead_lettered": summary.dead_lettered,
+        "stored": counts.total,
+        "by_action": dict(sorted(counts.by_action.items())),
+        "by_category": dict(sorted(counts.by_category.items())),
+    }
+
+
+def _print_summary(app: App, data: dict[str, Any], first_items: int = 3) -> None:
+    out.print(
+        f"[bold]{data['processed']}[/bold] comments processed, {data['unchanged']} already "
+        f"stored and unchanged, {data['dead_lettered']} set aside; "
+        f"{data['stored']} in the store ({app.settings.sqlite_path})."
+    )
+    table = Table(title="By action")
+    table.add_column("action")
+    table.add_column("comments", justify="right")
+    for action, n in data["by_action"].items():
+        table.add_row(action, str(n))
+    out.print(table)
+    table = Table(title="By category")
+    table.add_column("category")
+    table.add_column("comments", justify="right")
+    for cat, n in sorted(data["by_category"].items(), key=lambda kv: -kv[1]):
+        table.add_row(cat, str(n))
+    out.print(table)
+    for name, route in QUEUES.items():
+        items = app.store.queue(route, limit=first_items)
+        out.print(f"[bold]{name} queue[/bold] (first {len(items)}):")
+        for it in items:
+            reason = it.reason if len(it.reason) <= 60 else it.reason[:57] + "..."
+            out.print(
+                f"  #{it.item_id} {'URGENT ' if it.urgent else ''}[{reason}] {it.text[:90]!r}",
+                highlight=False,
+                markup=False,
+            )
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def demo(obj: Context, as_json: bool) -> None:
+    """Run the pipeline over the bundled demo council's comments (no servers needed).
+
+    Platform hides are simulated: the demo has no connectors, so hidden comments are
+    hidden on an in-memory stand-in for each platform.
+    """
+    from stream.platform import InMemoryModerator
+
+    simulated = {
+        p: InMemoryModerator()
+        for p in (Platform.FACEBOOK, Platform.INSTAGRAM, Platform.X, Platform.YOUTUBE)
+    }
+    app = obj.app(registers_dir=DEMO_REGISTERS_DIR, moderators=simulated)
+    result = read_comments(DEMO_COMMENTS)
+    summary = _run(app, result.comments, "demo", quiet=as_json)
+    data = _summary_json(app, summary)
+    if as_json:
+        _emit_json(data)
+    else:
+        _print_summary(app, data)
+    app.close()
+
+
+@main.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--registers",
+    type=click.Path(path_type=Path),
+    help="Folder with people.yaml, facts.yaml, contacts.yaml.",
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def import_(obj: Context, file: Path, registers: Path | None, as_json: bool) -> None:
+    """Import comments from a JSONL or CSV file and run them through the pipeline."""
+    result = read_comments(file)
+    for bad in result.rejected:
+        err.print(f"{file}:{bad.line}: skipped: {bad.reason}", highlight=False)
+    app = obj.app(registers_dir=registers)
+    summary = _run(app, result.comments, f"import {file.name}", quiet=as_json)
+    data = {
+        **_summary_json(app, summary),
+        "read": len(result.rows) + len(result.rejected),
+        "rejected": [{"line": r.line, "reason": r.reason} for r in result.rejected],
+    }
+    if as_json:
+        _emit_json(data)
+    else:
+        out.print(
+            f"{file}: {len(result.rows)} rows imported, {len(result.rejected)} rejected; "
+            f"{summary.processed} processed, {summary.unchanged} unchanged."
+        )
+    app.close()
+
+
+@main.command()
+@click.argument("text")
+@click.option("--platform", type=click.Choice([p.value for p in Platform]), default="facebook")
+@click.option("--surface", type=click.Choice([s.value for s in Surface]), default="own_page")
+@click.option("--author", default="")
+@click.option("--registers", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def classify(
+    obj: Context,
+    text: str,
+    platform: str,
+    surface: str,
+    author: str,
+    registers: Path | None,
+    as_json: bool,
+) -> None:
+    """Judge one comment and show the verdict with its evidence (nothing is stored)."""
+    from datetime import UTC, datetime
+
+    from moderation.classifier import HouseRulesClassifier
+    from houserules.bootstrap import load_model
+
+    settings = obj.settings()
+    classifier = HouseRulesClassifier(
+        load_rules(settings.rules_file),
+        load_registers(registers or settings.registers_dir),
+        load_model(settings),
+    )
+    comment = Comment(
+        Platform(platform), Surface(surface), "cli", text, datetime.now(UTC), author_handle=author
+    )
+    verdict = classifier.classify([comment])[0]
+    if as_json:
+        _emit_json(wire.verdict_to_dict(verdict))
+        return
+    out.print(
+        f"[bold]action: {verdict.action.value}[/bold]"
+        + ("  (not hideable: review only)" if verdict.not_hideable else "")
+    )
+    if not verdict.findings:
+        out.print("no house rule applies")
+    for f in verdict.findings:
+        out.print(f"- {f.category.value} (score {f.score:.2f}, by {f.detector})")
+        for e in f.evidence:
+            out.print(f"    evidence: {e.description}", highlight=False, markup=False)
+    for note in verdict.comms:
+        out.print(
+            f"comms: {note.reason}"
+            + (f"; official line: {note.official_line}" if note.official_line else ""),
+            highlight=False,
+        )
+    if verdict.referral:
+        out.print(f"referral: {verdict.referral}", highlight=False)
+    out.print(f"rules {verdict.rules_version}, classifier {verdict.classifier_version}")
+
+
+@main.command()
+@click.argument("name", type=click.Choice(list(QUEUES)))
+@click.option("--limit", default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def queue(obj: Context, name: str, limit: int, as_json: bool) -> None:
+    """List the open items in the review, comms or escalations queue."""
+    app = obj.app(model=None)
+    items = app.store.queue(QUEUES[name], limit=limit)
+    if as_json:
+        _emit_json(
+            [
+                {
+                    "id": i.item_id,
+                    "comment": i.comment_key,
+                    "reason": i.reason,
+                    "urgent": i.urgent,
+                    "platform_state": i.platform_state.value,
+                    "action": i.action,
+                    "author": i.author_handle,
+                    "text": i.text,
+                    "created_at": i.created_at.isoformat(),
+                }
+                for i in items
+            ]
+        )
+        return
+    table = Table(title=f"{name} queue: {len(items)} open")
+    for col in ("id", "comment", "reason", "platform", "text"):
+        table.add_column(col, overflow="fold")
+    for i in items:
+        table.add_row(
+            str(i.item_id),
+            i.comment_key,
+            ("URGENT " if i.urgent else "") + i.reason,
+            i.platform_state.value,
+            i.text[:120],
+        )
+    out.print(table)
+
+
+def _decide(
+    obj: Context, kind: DecisionKind, item_id: int, by: str, reason: str, as_json: bool
+) -> None:
+    app = obj.app(model=None, moderators=_connected_moderators(obj))
+    item = app.decide(item_id, kind, by, reason)
+    if as_json:
+        _emit_json(
+            {
+                "id": item.item_id,
+                "status": item.status.value,
+                "platform_state": item.platform_state.value,
+                "comment": item.comment_key,
+            }
+        )
+    else:
+        out.print(
+            f"item #{item.item_id} {item.status.value} by {by}; "
+            f"platform: {item.platform_state.value}"
+        )
+
+
+def _connected_moderators(obj: Context) -> dict[Platform, Any]:
+    """Moderators for platforms with connector settings; none in a fresh install."""
+    try:
+        from ingest.runner import moderators_from_settings
+    except ImportError:
+        return {}
+    return dict(moderators_from_settings(obj.settings()))
+
+
+@main.group()
+def review() -> None:
+    """Confirm or restore a hidden comment from the review queue."""
+
+
+for _kind in (DecisionKind.CONFIRM, DecisionKind.RESTORE):
+
+    def _make(kind: DecisionKind) -> None:
+        @review.command(name=kind.value, help=f"{kind.value.capitalize()} review item ID.")
+        @click.argument("item_id", type=int)
+        @click.option("--by", required=True, help="Your name, for the audit log.")
+        @click.option("--reason", required=True, help="Why, for the audit log.")
+        @click.option("--json", "as_json", is_flag=True)
+        @click.pass_obj
+        def _cmd(obj: Context, item_id: int, by: str, reason: str, as_json: bool) -> None:
+            _decide(obj, kind, item_id, by, reason, as_json)
+
+    _make(_kind)
+
+
+@main.group()
+def comms() -> None:
+    """Work the comms queue."""
+
+
+@comms.command(name="done")
+@click.argument("item_id", type=int)
+@click.option("--by", required=True)
+@click.option(
+    "--reason", required=True, help="What was done (e.g. replied with the official line)."
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def comms_done(obj: Context, item_id: int, by: str, reason: str, as_json: bool) -> None:
+    """Mark a comms item as answered."""
+    _decide(obj, DecisionKind.DONE, item_id, by, reason, as_json)
+
+
+@main.command()
+@click.argument("key", required=False)
+@click.option("--limit", default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def audit(obj: Context, key: str | None, limit: int, as_json: bool) -> None:
+    """Show the audit log, for one comment (platform:id) or all."""
+    app = obj.app(model=None)
+    events = app.store.audit(key, limit=limit)
+    if as_json:
+        _emit_json(
+            [
+                {
+                    "at": e.at.isoformat(),
+                    "actor": e.actor,
+                    "event": e.event,
+                    "comment": e.comment_key,
+                    "item": e.item_id,
+                    "detail": e.detail,
+                }
+                for e in events
+            ]
+        )
+        return
+    for e in events:
+        out.print(
+            f"{e.at:%Y-%m-%d %H:%M:%S} {e.actor:12} {e.event:14} {e.comment_key} {e.detail}",
+            highlight=False,
+            markup=False,
+        )
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over stored comments."""
+    app = obj.app(model=None)
+    hits = app.store.search(query, limit=limit)
+    if as_json:
+        _emit_json(
+            [
+                {
+                    "comment": h.classified.comment.key,
+                    "action": h.classified.verdict.action.value,
+                    "text": h.classified.comment.text,
+                }
+                for h in hits
+            ]
+        )
+        return
+    for h in hits:
+        out.print(
+            f"{h.classified.comment.key} [{h.classified.verdict.action.value}] "
+            f"{h.classified.comment.text[:120]}",
+            highlight=False,
+            markup=False,
+        )
+
+
+@main.group()
+def config() -> None:
+    """Check the configuration."""
+
+
+@config.command(name="check")
+@click.option("--registers", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
+    """Load settings, rules and registers, and report what they contain."""
+    settings = obj.settings()
+    rules = load_rules(settings.rules_file)
+    regs = load_registers(registers or settings.registers_dir)
+    data = {
+        "ok": True,
+        "rules_version": rules.version,
+        "hiding": rules.hiding,
+        "categories": {
+            c.value: {
+                "threshold": r.threshold,
+                "action": r.action.value,
+                "mention_action": (r.mention_action or r.action).value,
+            }
+            for c, r in rules.categories.items()
+        },
+        "people": len(regs.people),
+        "facts": len(regs.facts),
+        "contacts_organisation": regs.contacts.organisation,
+        "store": settings.store,
+        "model": settings.model,
+    }
+    if as_json:
+        _emit_json(data)
+        return
+    out.print(
+        f"configuration OK: rules {rules.version} ({rules.hiding} hiding), "
+        f"{len(regs.people)} people, {len(regs.facts)} facts, contacts for "
+        f"{regs.contacts.organisation or 'no organisation'}; store {settings.store}, "
+        f"model {settings.model}"
+    )
+
+
+def _attach_optional_commands() -> None:
+    """Commands whose modules are optional at this stage of the project."""
+    try:
+        from houserules.services.commands import services
+    except ImportError:
+        return
+    main.add_command(services)
+
+
+_attach_optional_commands()

@@ -1,0 +1,106 @@
+"""The Store interface: where processed comments, queues and the audit log live.
+
+SQLite implements it for one machine; Elasticsearch for scale-out. Both promise:
+- `save` is idempotent by comment key: saving the same comment twice leaves one record;
+- a comment has at most one item per queue, so replays never double a queue;
+- the audit log is append-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from moderation.review import AuditEvent, PlatformState, QueueItem, ReviewStatus
+from moderation.verdict import ClassifiedComment, Route
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    """A request to put a comment in a queue."""
+
+    queue: Route
+    reason: str
+    urgent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessedComment:
+    """Everything the pipeline learned about one comment, written in one go."""
+
+    classified: ClassifiedComment
+    platform_state: PlatformState
+    queue_entries: tuple[QueueEntry, ...] = ()
+    audit: tuple[AuditEvent, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.classified.comment.key
+
+
+@dataclass(frozen=True, slots=True)
+class StoredComment:
+    classified: ClassifiedComment
+    platform_state: PlatformState
+    indexed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What a report needs for one period."""
+
+    total: int
+    by_action: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_platform: dict[str, int] = field(default_factory=dict)
+    by_service: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    at: datetime
+    source: str
+    reason: str
+    payload: str
+
+
+class Store(Protocol):
+    def save(self, items: Sequence[ProcessedComment]) -> int:
+        """Write comments, their queue items and audit events; returns how many were new."""
+        ...
+
+    def seen(self, keys: Sequence[str]) -> dict[str, str]:
+        """For keys already stored: key -> the text stored for it."""
+        ...
+
+    def get(self, key: str) -> StoredComment | None: ...
+
+    def count(self) -> int: ...
+
+    def queue(
+        self, queue: Route, status: ReviewStatus | None = ReviewStatus.OPEN, limit: int = 50
+    ) -> list[QueueItem]: ...
+
+    def item(self, item_id: int) -> QueueItem | None: ...
+
+    def close_item(self, item_id: int, status: ReviewStatus, event: AuditEvent) -> None:
+        """Close an open item and append its audit event, atomically."""
+        ...
+
+    def set_platform_state(self, key: str, state: PlatformState, event: AuditEvent) -> None: ...
+
+    def append_audit(self, event: AuditEvent) -> None: ...
+
+    def audit(self, key: str | None = None, limit: int = 100) -> list[AuditEvent]: ...
+
+    def search(self, query: str, limit: int = 20) -> list[StoredComment]: ...
+
+    def counts(self, since: datetime | None = None, until: datetime | None = None) -> Counts: ...
+
+    def dead_letter(self, source: str, reason: str, payload: str, at: datetime) -> None: ...
+
+    def dead_letters(self, limit: int = 50) -> list[DeadLetter]: ...
+
+    def close(self) -> None: ...

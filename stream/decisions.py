@@ -1,0 +1,117 @@
+"""Applying a person's decision on a queue item: confirm a hide, restore, or mark done.
+
+Restoring unhides the comment on the platform first; only when the platform agrees is the
+item closed and the restore written to the audit log. If the platform call fails the item
+stays open and the error says why, so a restore is never recorded that did not happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from moderation.comment import Platform
+from moderation.review import (
+    AuditEvent,
+    Decision,
+    DecisionKind,
+    PlatformState,
+    QueueItem,
+    ReviewStatus,
+)
+from moderation.verdict import Route
+from store.base import Store
+from stream.clock import Clock
+from stream.platform import PlatformError, PlatformModerator
+
+_CLOSES_AS = {
+    DecisionKind.CONFIRM: ReviewStatus.CONFIRMED,
+    DecisionKind.RESTORE: ReviewStatus.RESTORED,
+    DecisionKind.DONE: ReviewStatus.DONE,
+}
+
+
+class ReviewError(Exception):
+    """The decision cannot be applied; the message says why."""
+
+
+def apply_decision(
+    decision: Decision,
+    store: Store,
+    moderators: Mapping[Platform, PlatformModerator],
+    clock: Clock,
+) -> QueueItem:
+    item = store.item(decision.item_id)
+    if item is None:
+        raise ReviewError(f"there is no queue item {decision.item_id}")
+    if item.status is not ReviewStatus.OPEN:
+        raise ReviewError(f"queue item {item.item_id} is already {item.status.value}")
+    if decision.kind not in _CLOSES_AS:
+        raise ReviewError(f"'{decision.kind.value}' is not a decision this queue accepts")
+    if decision.kind is not DecisionKind.DONE and item.queue is Route.COMMS:
+        raise ReviewError(f"item {item.item_id} is a comms item: mark it done instead")
+    if decision.kind is DecisionKind.DONE and item.queue is not Route.COMMS:
+        raise ReviewError(f"item {item.item_id} is a {item.queue.value} item: confirm or restore")
+    stored = store.get(item.comment_key)
+    if stored is None:
+        raise ReviewError(f"comment {item.comment_key} is missing from the store")
+    comment = stored.classified.comment
+    moderator = moderators.get(comment.platform)
+
+    if decision.kind is DecisionKind.RESTORE and stored.platform_state is PlatformState.HIDDEN:
+        if moderator is None:
+            raise ReviewError(
+                f"cannot restore on {comment.platform.value}: no connector is configured"
+            )
+        try:
+            moderator.restore(comment)
+        except PlatformError as exc:
+            raise ReviewError(f"{comment.platform.value} refused the restore: {exc}") from None
+        store.set_platform_state(
+            comment.key,
+            PlatformState.RESTORED,
+            AuditEvent(
+                clock.now(),
+                decision.by,
+                "unhidden",
+                comment.key,
+                f"unhidden on {comment.platform.value}",
+                item.item_id,
+            ),
+        )
+    if (
+        decision.kind is DecisionKind.CONFIRM
+        and stored.platform_state is PlatformState.PENDING_REVIEW
+    ):
+        if moderator is not None:
+            try:
+                moderator.hide(comment)
+            except PlatformError as exc:
+                raise ReviewError(f"{comment.platform.value} refused the hide: {exc}") from None
+            store.set_platform_state(
+                comment.key,
+                PlatformState.HIDDEN,
+                AuditEvent(
+                    clock.now(),
+                    decision.by,
+                    "hidden",
+                    comment.key,
+                    f"hidden on {comment.platform.value} after review",
+                    item.item_id,
+                ),
+            )
+
+    store.close_item(
+        item.item_id,
+        _CLOSES_AS[decision.kind],
+        AuditEvent(
+            decision.decided_at,
+            decision.by,
+            decision.kind.value,
+            comment.key,
+            decision.reason,
+            item.item_id,
+        ),
+    )
+    closed = store.item(item.item_id)
+    assert closed is not None
+    return closed
