@@ -92,7 +92,7 @@ def build_app(
     registers_dir: Path | None = None,
     moderators: Mapping[Platform, PlatformModerator] | None = None,
     store: Store | None = None,
-    model: TextModel | None | str = "settings",
+    model: TextModel | str | None = "settings",
     clock: Clock | None = None,
 ) -> App:
     rules = load_rules(settings.rules_file)

@@ -244,8 +244,8 @@ def classify(
     """Judge one comment and show the verdict with its evidence (nothing is stored)."""
     from datetime import UTC, datetime
 
-    from moderation.classifier import HouseRulesClassifier
     from houserules.bootstrap import load_model
+    from moderation.classifier import HouseRulesClassifier
 
     settings = obj.settings()
     classifier = HouseRulesClassifier(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from moderation import wire
 from moderation.review import AuditEvent, PlatformState, QueueItem, ReviewStatus
-from moderation.verdict import ClassifiedComment, Route
+from moderation.verdict import Route
 from store.base import Counts, DeadLetter, ProcessedComment, StoredComment
 
 SCHEMA = """

@@ -81,24 +81,23 @@ def apply_decision(
     if (
         decision.kind is DecisionKind.CONFIRM
         and stored.platform_state is PlatformState.PENDING_REVIEW
-    ):
-        if moderator is not None:
-            try:
-                moderator.hide(comment)
-            except PlatformError as exc:
-                raise ReviewError(f"{comment.platform.value} refused the hide: {exc}") from None
-            store.set_platform_state(
+    ) and moderator is not None:
+        try:
+            moderator.hide(comment)
+        except PlatformError as exc:
+            raise ReviewError(f"{comment.platform.value} refused the hide: {exc}") from None
+        store.set_platform_state(
+            comment.key,
+            PlatformState.HIDDEN,
+            AuditEvent(
+                clock.now(),
+                decision.by,
+                "hidden",
                 comment.key,
-                PlatformState.HIDDEN,
-                AuditEvent(
-                    clock.now(),
-                    decision.by,
-                    "hidden",
-                    comment.key,
-                    f"hidden on {comment.platform.value} after review",
-                    item.item_id,
-                ),
-            )
+                f"hidden on {comment.platform.value} after review",
+                item.item_id,
+            ),
+        )
 
     store.close_item(
         item.item_id,
