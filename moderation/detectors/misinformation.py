@@ -1,126 +1,366 @@
-"""Misinformation: assertions that repeat a known false claim from the fact register.
+"""Misinformation: assertions that repeat a known false claim from the fact register, or
+that put a figure on a register topic which the official fact contradicts.
 
-Matched by meaning where the model gives embeddings (cosine similarity to each known false
-claim), and by shared content words otherwise. A question about a register topic is not an
-assertion: it becomes a rumour question for the comms team. Denying a rumour is fine.
+Claims are matched by meaning where the model gives an embedding (the comment's one vector
+against each known false claim), and by weighted shared words and numbers otherwise; the two
+are combined, so a paraphrase is found by meaning and a rant that buries one claim in a long
+paragraph is still found by its words. Hearsay is still an assertion ("a copper told my
+mate..."). A question is not: asking whether a rumour is true becomes a rumour question for
+the comms team, with the official line. Denying a rumour, or repeating the official figure,
+is fine.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from moderation.detectors.base import NOTHING, Detection, Document
+from moderation.detectors.claim_matching import (
+    ClaimForm,
+    ClaimMatcher,
+    is_number,
+    negations,
+    tokens,
+)
 from moderation.lexicon import Lexicon
 from moderation.model_interface import TextModel
 from moderation.policy import RUMOUR_QUESTION
 from moderation.registers import Fact, Registers
 from moderation.verdict import Category, CommsNote, Evidence
 
-_STOP = set(
-    ["the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "with", "as", "by", "from", "they", "them", "their", "there", "here", "i", "you", "he", "she", "we", "our", "your", "my", "me", "not", "no", "so", "just", "all", "any", "going", "get", "got", "will", "would", "can", "could", "should", "has", "have", "had", "do", "does", "did", "about", "into", "up", "out", "over", "than", "then", "too", "very", "more", "most", "some", "what", "which", "who", "how", "why", "when", "where", "year", "next"]
+LEADING_MENTIONS = re.compile(r"^(?:\s*@[\w.]+[,:]?)+\s*")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Yes/no questions and requests to verify: these ask, they do not assert.
+YES_NO = re.compile(
+    r"^(?:so |and |but |genuine question[,:]? |serious question[,:]? |quick question[,:]? |"
+    r"(?:not being funny|honest question)[,:]? )*"
+    r"(is|are|was|were|will|has|have|does|do|did|can|could|would|should|shall|am|isn't|"
+    r"aren't|won't|hasn't|haven't|doesn't|didn't)\b"
 )
-QUESTION_START = re.compile(
-    r"^(is|are|was|were|will|has|have|does|do|did|can|could|why|when|what|how|anyone|any|"
-    r"has anyone|is it true|can someone|can anyone|i heard|someone said|rumour)\b"
+VERIFY = Lexicon(
+    "asks to verify",
+    [
+        "is it true",
+        "is that true",
+        "is this true",
+        "is it right",
+        "is that right",
+        "is this right",
+        "is that correct",
+        "is this correct",
+        "is it correct",
+        "is this real",
+        "is that real",
+        "is this genuine",
+        "is it genuine",
+        "is this legit",
+        "is this one of the fake",
+        "true or false",
+        "true or not",
+        "confirm or deny",
+        "can someone confirm",
+        "can anyone confirm",
+        "can the council confirm",
+        "can you confirm",
+        "could someone confirm",
+        "please confirm",
+        "can someone from the council",
+        "can anyone from the council",
+        "does anyone know if",
+        "does anyone know whether",
+        "anyone know if",
+        "anyone know whether",
+        "i'd like to know the facts",
+        "what's the truth",
+        "whats the truth",
+        "any truth in",
+        "or is it just",
+        "or is that",
+        "fact check",
+    ],
 )
+# A question that presupposes the claim asserts it ("why are they selling the market?").
+PRESUPPOSING = re.compile(r"^(why|how come|how can|how is it|how are|since when)\b")
 DENIAL = Lexicon(
     "denial",
     [
         "not true",
         "isn't true",
+        "isnt true",
         "is false",
+        "are false",
         "fake news",
         "a myth",
-        "is a lie that",
+        "is a lie",
+        "are lies",
         "debunked",
-        "nonsense that",
-        "rubbish that",
-        "don't believe the",
-        "dont believe the",
-        "no it isn't",
-        "it's not being",
-        "its not being",
-        "not being scrapped",
-        "not closing",
-        "isn't closing",
+        "nonsense",
+        "rubbish",
+        "scaremongering",
+        "misinformation",
+        "don't believe",
+        "dont believe",
+        "stop spreading",
+        "read the facts",
+        "check the facts",
+        "the facts are",
+        "has confirmed",
+        "have confirmed",
+        "officially confirmed",
+        "for the record",
     ],
 )
+# Hearsay markers: an assertion still, unless the comment also asks whether it is true.
+HEARSAY = Lexicon(
+    "hearsay",
+    [
+        "someone said",
+        "somebody said",
+        "people are saying",
+        "people saying",
+        "everyone's saying",
+        "heard",
+        "reckons",
+        "apparently",
+        "rumour",
+        "rumours",
+        "going round",
+        "all over facebook",
+        "on the community",
+        "in the chat",
+        "my feed",
+        "says so",
+        "saying so",
+    ],
+)
+HEARSAY_SAID = re.compile(
+    r"\b(someone|somebody|people|everyone|everybody|my \w+|a \w+|they)\b[^.!?]{0,30}?"
+    r"\b(said|says|saying|reckons|told|tells|telling|posted)\b"
+)
+MONEY_OR_PERCENT = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?k?|\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent)")
 
 
-def _words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z£0-9%]+", text.lower()) if w not in _STOP}
+@dataclass(frozen=True, slots=True)
+class _Match:
+    fact: Fact
+    claim: str
+    strength: float
+    how: str
+    sentence: str
 
 
-def _is_question(folded: str) -> bool:
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", folded) if s.strip()]
-    if not sentences:
-        return False
-    asks = [s for s in sentences if s.endswith("?") or QUESTION_START.match(s)]
-    return len(asks) == len(sentences) or (
-        bool(asks) and folded.rstrip().endswith("?") and len(sentences) <= 2
-    )
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_END.split(text) if s and s.strip()]
+
+
+CLAUSE = re.compile(r",|;|:|\bbut\b|\bso\b|\bbecause\b|\bwhile\b|\bthey just\b|\bjust\b")
+
+
+def _hearsay(sentence: str) -> bool:
+    lowered = sentence.lower()
+    return HEARSAY.first(lowered) is not None or HEARSAY_SAID.search(lowered) is not None
+
+
+def _is_question(sentence: str) -> bool:
+    s = sentence.strip().lower()
+    return s.endswith("?") or bool(YES_NO.match(s))
 
 
 class MisinformationDetector:
+    """Pure given its register and model; one embedding per comment, computed by the caller."""
+
     name = "misinformation"
 
     def __init__(
-        self, registers: Registers, model: TextModel | None = None, similarity: float = 0.62
+        self,
+        registers: Registers,
+        model: TextModel | None = None,
+        similarity: float = 0.62,
+        words: float = 0.62,
     ) -> None:
         self.facts = registers.facts
         self.similarity = similarity
-        self.claims: list[tuple[Fact, str]] = [
-            (f, claim) for f in self.facts for claim in f.known_false_claims
+        self.words = words
+        self.claims: list[tuple[int, str]] = [
+            (i, c) for i, f in enumerate(self.facts) for c in f.known_false_claims
         ]
-        self.claim_words = [_words(c) for _, c in self.claims]
-        self.topic_words = {f.id: _words(f.topic) for f in self.facts}
+        self.matcher = ClaimMatcher(
+            [" ".join((f.topic, f.official_fact, *f.known_false_claims)) for f in self.facts],
+            [f.topic for f in self.facts],
+            self.claims,
+        )
+        self.official_numbers = [
+            {t for t in tokens(f.official_fact) if is_number(t)} for f in self.facts
+        ]
+        self.claim_numbers = [
+            {t for c in f.known_false_claims for t in tokens(c) if is_number(t)} for f in self.facts
+        ]
+        self.topic_stems = [
+            {t for t in tokens(f.topic) if not is_number(t) and self.matcher.weight(t) > 1.0}
+            for f in self.facts
+        ]
         self.claim_vectors: npt.NDArray[np.float32] | None = None
         if model is not None and self.claims:
             self.claim_vectors = model.embed([c for _, c in self.claims])
 
-    def _best_claim(self, doc: Document) -> tuple[Fact, str, float, str] | None:
-        best: tuple[Fact, str, float, str] | None = None
-        words = _words(doc.folded)
-        for i, (fact, claim) in enumerate(self.claims):
-            overlap = len(words & self.claim_words[i]) / max(1, len(self.claim_words[i]))
-            if best is None or overlap > best[2]:
-                best = (fact, claim, overlap, "shared words")
-        if self.claim_vectors is not None and doc.embedding is not None:
-            sims = self.claim_vectors @ doc.embedding
-            i = int(np.argmax(sims))
-            if best is None or float(sims[i]) > best[2]:
-                best = (self.claims[i][0], self.claims[i][1], float(sims[i]), "similar meaning")
-        return best
+    def _lexical(self, text: str, sentences: list[str]) -> _Match | None:
+        """The best claim over windows of two sentences, so words scattered through a long
+        rant do not add up to a claim nobody made."""
+        windows = [" ".join(sentences[i : i + 2]) for i in range(max(1, len(sentences) - 1))]
+        best: tuple[ClaimForm, float, str] | None = None
+        for window in windows or [text]:
+            found = self.matcher.best(window)
+            if found is not None and (best is None or found[1] > best[1]):
+                best = (found[0], found[1], window)
+        if best is None:
+            return None
+        form, strength, window = best
+        fact_index = form.fact_index
+        sentence = max(
+            _sentences(window) or [window],
+            key=lambda s: self.matcher.score(set(tokens(s)), form),
+        )
+        # Repeating the official figure without the rumour's figure is agreement, not a claim.
+        stems = set(tokens(window))
+        claim_numbers = {t for t in form.stems if is_number(t)}
+        if claim_numbers and not (claim_numbers & stems):
+            official = self.official_numbers[fact_index] & stems
+            strength *= 0.5 if official else 0.85
+        return _Match(self.facts[fact_index], form.claim, strength, "shared words", sentence)
+
+    def _semantic(self, doc: Document, sentences: list[str]) -> _Match | None:
+        if self.claim_vectors is None or doc.embedding is None:
+            return None
+        sims = self.claim_vectors @ doc.embedding
+        i = int(np.argmax(sims))
+        fact_index, claim = self.claims[i]
+        claim_stems = set(tokens(claim))
+        sentence = max(
+            sentences or [doc.comment.text],
+            key=lambda s: len(set(tokens(s)) & claim_stems),
+        )
+        return _Match(self.facts[fact_index], claim, float(sims[i]), "similar meaning", sentence)
+
+    def _contradicted_figure(self, sentences: list[str]) -> _Match | None:
+        """A sentence on a register topic that states a price or percentage the official fact
+        does not contain, where the topic has official figures and the sentence none of them."""
+        for sentence in sentences:
+            if _is_question(sentence) or not MONEY_OR_PERCENT.search(sentence):
+                continue
+            stems = set(tokens(sentence))
+            numbers = {t for t in stems if is_number(t) and (t[0] == "£" or t.endswith("%"))}
+            for i, topic in enumerate(self.topic_stems):
+                official = {t for t in self.official_numbers[i] if t[0] == "£" or t.endswith("%")}
+                if len(topic & stems) < 2 or not official or not numbers:
+                    continue
+                kinds = {n[0] == "£" for n in numbers}
+                if numbers & official or not any((o[0] == "£") in kinds for o in official):
+                    continue
+                fact = self.facts[i]
+                return _Match(
+                    fact,
+                    f"states {', '.join(sorted(numbers))} where the official fact says "
+                    f"{', '.join(sorted(official))}",
+                    0.6,
+                    "contradicts an official figure",
+                    sentence,
+                )
+        return None
+
+    def _combine(self, lexical: _Match | None, semantic: _Match | None) -> _Match | None:
+        """Strength on one scale, where 1.0 means 'just at the match threshold'."""
+        candidates: list[_Match] = []
+        if lexical is not None:
+            candidates.append(
+                _Match(
+                    lexical.fact,
+                    lexical.claim,
+                    lexical.strength / self.words,
+                    lexical.how,
+                    lexical.sentence,
+                )
+            )
+        if semantic is not None:
+            support = 0.0
+            if lexical is not None and lexical.fact.id == semantic.fact.id:
+                support = lexical.strength
+            # Meaning alone must be close; a weaker likeness needs some shared words too.
+            strength = semantic.strength / self.similarity
+            if semantic.strength < self.similarity:
+                strength = (semantic.strength + 0.25 * support) / self.similarity
+            candidates.append(
+                _Match(semantic.fact, semantic.claim, strength, semantic.how, semantic.sentence)
+            )
+        return max(candidates, key=lambda m: m.strength, default=None)
+
+    def _asks(self, text: str, sentences: list[str], match: _Match) -> bool:
+        """Whether the comment asks about the claim rather than asserting it."""
+        folded = text.lower()
+        if VERIFY.first(folded) is not None:
+            return True
+        questions = [s for s in sentences if _is_question(s)]
+        if not questions:
+            return False
+        claim_stems = set(tokens(match.claim))
+        for q in questions:
+            if PRESUPPOSING.match(q.lower()):
+                continue
+            if q == match.sentence or len(set(tokens(q)) & claim_stems) >= 2:
+                return True
+        # "Someone in the chat says X. Anyone know?" asks; "X. Why won't they admit it?" asserts.
+        asserted = [s for s in sentences if s not in questions]
+        return all(_hearsay(s) for s in asserted if s)
+
+    def _denies(self, match: _Match) -> bool:
+        sentence = match.sentence.lower()
+        if DENIAL.first(sentence) is not None:
+            return True
+        # The negation must sit in the clause that carries the claim: "the market is NOT
+        # closing" denies; "it's closing, they just haven't said" does not.
+        claim_stems = set(tokens(match.claim))
+        clauses = [c for c in CLAUSE.split(sentence) if c.strip()]
+        carrying = max(clauses or [sentence], key=lambda c: len(set(tokens(c)) & claim_stems))
+        return bool(negations(carrying) - negations(match.claim))
 
     def detect(self, doc: Document) -> Detection:
-        best = self._best_claim(doc)
-        if best is None:
+        if not self.facts:
             return NOTHING
-        fact, claim, strength, how = best
-        threshold = self.similarity if how == "similar meaning" else 0.6
-        if strength < threshold:
+        text = LEADING_MENTIONS.sub("", doc.comment.text)
+        sentences = _sentences(text)
+        match = self._combine(self._lexical(text, sentences), self._semantic(doc, sentences))
+        figure = None
+        if match is None or match.strength < 1.0:
+            figure = self._contradicted_figure(sentences)
+            if figure is not None:
+                match = figure
+        if match is None:
             return NOTHING
+        fact = match.fact
         note_fields = {"fact_id": fact.id, "official_line": fact.official_fact, "link": fact.link}
-        if _is_question(doc.folded):
-            return Detection(notes=(CommsNote(reason=RUMOUR_QUESTION, **note_fields),))
-        if DENIAL.first(doc.folded):
-            return NOTHING
-        score = min(0.99, 0.5 + (strength - threshold) * 2)
+        if figure is None:
+            if match.strength < 0.8:
+                return NOTHING
+            if self._asks(text, sentences, match):
+                return Detection(notes=(CommsNote(reason=RUMOUR_QUESTION, **note_fields),))
+            if match.strength < 1.0 or self._denies(match):
+                return NOTHING
+            score = min(0.99, 0.5 + (match.strength - 1.0) * 0.8)
+            what = (
+                f"repeats a known false claim ({match.how} {match.strength:.2f}): '{match.claim}'"
+            )
+        else:
+            score = match.strength
+            what = f"contradicts the official fact: {match.claim}"
         return Detection(
-            findings=(
-                Detection.of(
-                    Category.MISINFORMATION,
-                    score,
-                    self.name,
-                    Evidence(
-                        self.name,
-                        f"repeats a known false claim ({how} {strength:.2f}): '{claim}'",
-                        register_entry=fact.id,
-                    ),
-                ).findings
-            ),
+            findings=Detection.of(
+                Category.MISINFORMATION,
+                score,
+                self.name,
+                Evidence(self.name, what, match.sentence[:200], register_entry=fact.id),
+            ).findings,
             notes=(CommsNote(reason="misinformation to correct", **note_fields),),
         )
