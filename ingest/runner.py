@@ -139,3 +139,14 @@ def platform_moderators(settings: Any) -> dict[Platform, PlatformModerator]:
     if conf.youtube is not None:
         moderators[Platform.YOUTUBE] = YouTubeModerator(YouTubeClient(conf.youtube))
     return moderators
+
+
+def moderators_from_settings(settings: Any) -> dict[Platform, PlatformModerator]:
+    """As `platform_moderators`, but settings without a `connectors` section (a fresh
+    install) give no moderators rather than an error."""
+    if (
+        not isinstance(settings, ConnectorsSettings)
+        and getattr(settings, "connectors", None) is None
+    ):
+        return {}
+    return platform_moderators(settings)
