@@ -21,6 +21,8 @@ from rich.table import Table
 
 from houserules.bootstrap import App, build_app
 from houserules.config import DEMO_REGISTERS_DIR, ConfigError, load_registers, load_rules
+from houserules.eval_command import bench, eval_command
+from houserules.services.commands import services
 from houserules.settings import Settings, load_settings
 from ingest.files import ImportFileError, read_comments
 from moderation import wire
@@ -495,13 +497,6 @@ def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
     )
 
 
-def _attach_optional_commands() -> None:
-    """Commands whose modules are optional at this stage of the project."""
-    try:
-        from houserules.services.commands import services
-    except ImportError:
-        return
-    main.add_command(services)
-
-
-_attach_optional_commands()
+main.add_command(eval_command)
+main.add_command(bench)
+main.add_command(services)

@@ -1,0 +1,185 @@
+"""Adapters that read the public labelled sets as labelled comments in our terms.
+
+Each public set's labels are mapped to our categories and actions (hide or allow); none
+of them is UK council text, so they measure the abuse detectors and identity-term bias,
+not misinformation or service complaints. See moderation/model/MODEL_CARD.md for the
+numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from moderation.comment import Comment, Platform, Surface
+from moderation.evaluation import LabelledComment
+
+WHEN = datetime(2026, 1, 1, tzinfo=UTC)
+IDENTITY_TERMS = (
+    "lesbian",
+    "gay",
+    "bisexual",
+    "transgender",
+    "trans",
+    "queer",
+    "lgbt",
+    "lgbtq",
+    "homosexual",
+    "straight",
+    "heterosexual",
+    "male",
+    "female",
+    "nonbinary",
+    "african american",
+    "african",
+    "black",
+    "white",
+    "european",
+    "hispanic",
+    "latino",
+    "latina",
+    "latinx",
+    "mexican",
+    "canadian",
+    "american",
+    "asian",
+    "indian",
+    "middle eastern",
+    "chinese",
+    "japanese",
+    "christian",
+    "muslim",
+    "jewish",
+    "buddhist",
+    "catholic",
+    "protestant",
+    "sikh",
+    "taoist",
+    "old",
+    "older",
+    "young",
+    "younger",
+    "teenage",
+    "millenial",
+    "middle aged",
+    "elderly",
+    "blind",
+    "deaf",
+    "paralyzed",
+)
+
+
+def _item(set_name: str, n: int, text: str, categories: set[str], action: str) -> LabelledComment:
+    comment = Comment(Platform.OTHER, Surface.OWN_PAGE, f"{set_name}-{n}", text, WHEN)
+    return LabelledComment(comment, frozenset(categories), action)
+
+
+def _hide(categories: set[str]) -> str:
+    return "hide" if categories else "allow"
+
+
+def read_madlibs(path: Path) -> list[LabelledComment]:
+    items = []
+    with path.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.DictReader(f)):
+            cats = {"discrimination"} if row["Label"] == "BAD" else set()
+            items.append(_item("madlibs", n, row["Text"], cats, _hide(cats)))
+    return items
+
+
+def identity_term(text: str) -> str:
+    words = f" {text.lower()} "
+    found = [t for t in IDENTITY_TERMS if f" {t} " in words]
+    return max(found, key=len) if found else ""
+
+
+def read_davidson(path: Path) -> list[LabelledComment]:
+    items = []
+    with path.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.DictReader(f)):
+            label = row["class"]
+            cats = {"discrimination"} if label == "0" else {"harassment"} if label == "1" else set()
+            items.append(_item("davidson", n, row["tweet"], cats, _hide(cats)))
+    return items
+
+
+def read_olid(folder: Path) -> list[LabelledComment]:
+    labels_a = dict(csv.reader((folder / "labels-levela.csv").open(encoding="utf-8")))
+    labels_c = dict(csv.reader((folder / "labels-levelc.csv").open(encoding="utf-8")))
+    items = []
+    with (folder / "testset-levela.tsv").open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.DictReader(f, delimiter="\t")):
+            off = labels_a.get(row["id"]) == "OFF"
+            target = labels_c.get(row["id"], "")
+            cats = set()
+            if off:
+                cats = {"discrimination"} if target == "GRP" else {"harassment"}
+            items.append(_item("olid", n, row["tweet"], cats, _hide(cats)))
+    return items
+
+
+def read_hatexplain(path: Path) -> list[LabelledComment]:
+    items = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f):
+            row = json.loads(line)
+            votes = row["annotators"]["label"]
+            majority = max(set(votes), key=votes.count)
+            cats = {"discrimination"} if majority == 0 and votes.count(0) >= 2 else set()
+            if majority == 2 and votes.count(2) >= 2:
+                cats = {"harassment"}
+            text = " ".join(row["post_tokens"])
+            items.append(_item("hatexplain", n, text, cats, _hide(cats)))
+    return items
+
+
+def read_cad(path: Path) -> list[LabelledComment]:
+    mapping = {
+        "IdentityDirectedAbuse": "discrimination",
+        "PersonDirectedAbuse": "harassment",
+        "AffiliationDirectedAbuse": "harassment",
+    }
+    items = []
+    with path.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)):
+            cats = {mapping[x] for x in row["labels"].split(",") if x in mapping}
+            text = row["text"].replace("[linebreak]", "\n")
+            items.append(_item("cad", n, text, cats, _hide(cats)))
+    return items
+
+
+def read_ethos(path: Path) -> list[LabelledComment]:
+    items = []
+    with path.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.DictReader(f, delimiter=";")):
+            cats = {"discrimination"} if float(row["isHate"]) >= 0.5 else set()
+            items.append(_item("ethos", n, row["comment"], cats, _hide(cats)))
+    return items
+
+
+ADAPTERS: dict[str, Callable[[Path], list[LabelledComment]]] = {
+    "madlibs": read_madlibs,
+    "davidson": read_davidson,
+    "olid": read_olid,
+    "hatexplain": read_hatexplain,
+    "cad": read_cad,
+    "ethos": read_ethos,
+}
+
+
+def guess_format(path: Path) -> str:
+    name = path.name.lower()
+    for key, fmt in (
+        ("madlibs", "madlibs"),
+        ("labeled_data", "davidson"),
+        ("olid", "olid"),
+        ("hatexplain", "hatexplain"),
+        ("cad_", "cad"),
+        ("ethos", "ethos"),
+    ):
+        if key in name:
+            return fmt
+    return "council"
