@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -194,6 +195,16 @@ class ElasticsearchNode:
         """Block until yellow or green; on timeout or exit, raise ServiceError with the log."""
         limit = timeout_s or self.settings.start_timeout_s
         wait_until_healthy(self.name, self.process, self.health, self.log, limit)
+
+    def restart(self, down_for_s: float = 0.0, timeout_s: float | None = None) -> None:
+        """Stop the node, stay down `down_for_s` seconds, start it and wait until healthy.
+
+        For tests of an outage mid-stream: indices written before the stop are there after.
+        """
+        self.stop()
+        time.sleep(down_for_s)
+        self.start()
+        self.wait_healthy(timeout_s)
 
     def stop(self) -> bool:
         """Stop the node (idempotent), keeping its data. True if one was running."""

@@ -77,14 +77,13 @@ class ServerStatus:
 
 def settings_on_free_ports(run_dir: Path, **overrides: Any) -> ServicesSettings:
     """Settings for servers in `run_dir` on ports nothing uses now (for tests)."""
-    return ServicesSettings(
-        run_dir=run_dir,
-        kafka_port=free_port(),
-        kafka_controller_port=free_port(),
-        elasticsearch_port=free_port(),
-        elasticsearch_transport_port=free_port(),
-        **overrides,
-    )
+    ports: dict[str, Any] = {
+        "kafka_port": free_port(),
+        "kafka_controller_port": free_port(),
+        "elasticsearch_port": free_port(),
+        "elasticsearch_transport_port": free_port(),
+    }
+    return ServicesSettings(run_dir=run_dir, **{**ports, **overrides})
 
 
 class LocalServices:
