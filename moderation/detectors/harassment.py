@@ -1,157 +1,413 @@
 """Harassment: insults aimed at a person, bullying, and inciting others to intimidate.
 
-Harsh judgement of someone's public performance ("useless", "should resign") is criticism
-and is left alone; an insulting epithet aimed at a person is not.
+Harsh judgement of someone's public performance ("useless", "should resign", "clueless")
+is criticism and is left alone; an insulting epithet aimed at an individual is not. The
+target must be a person: a name from the register, a private individual, whoever runs the
+page, an @handle, or "you"/"he"/"she" in the same sentence. Insulting the council as a body
+or "you lot" is criticism. Quoting an insult to report it is allowed. Wishing someone harm
+without threatening to cause it, exposing a private person's whereabouts with an invitation
+to act, and organising a pile-on are harassment.
 """
 
 from __future__ import annotations
 
+import re
+
 from moderation.detectors.base import NOTHING, Detection, Document
-from moderation.detectors.people import PeopleFinder
-from moderation.lexicon import Lexicon
+from moderation.detectors.framing import Framing
+from moderation.detectors.targets import Target, TargetFinder, TargetKind, within
+from moderation.lexicon import Lexicon, Match
 from moderation.registers import Registers
 from moderation.verdict import Category, Evidence
 
+# Epithets that insult whoever they are aimed at (singular forms; plurals are found too).
 EPITHETS = Lexicon(
     "insults",
     [
-        "idiot*",
-        "moron*",
-        "imbecile*",
-        "cretin*",
-        "halfwit*",
-        "dimwit*",
-        "numpty",
-        "muppet*",
-        "bellend*",
-        "knobhead*",
+        "cunt",
+        "c u next tuesday",
+        "see you next tuesday",
+        "twat",
+        "bellend",
+        "bell end",
+        "knobhead",
+        "nobhead",
         "knob",
-        "dickhead*",
-        "prick*",
-        "twat*",
-        "cunt*",
-        "wanker*",
-        "tosser*",
-        "arsehole*",
-        "asshole*",
+        "knobend",
+        "knob end",
+        "dickhead",
         "dick",
-        "bitch*",
-        "slag*",
-        "slut*",
-        "whore*",
-        "cow",
-        "old cow",
-        "old bat",
-        "thick old bat",
-        "fat cow",
-        "pig",
-        "fat pig",
-        "scumbag*",
+        "prick",
+        "wanker",
+        "tosser",
+        "arsehole",
+        "asshole",
+        "shithead",
+        "shitbag",
+        "shitstain",
+        "scumbag",
         "scum",
-        "vermin",
-        "parasite*",
+        "lowlife",
+        "low life",
+        "pond life",
+        "bitch",
+        "slag",
+        "slut",
+        "whore",
+        "skank",
+        "bastard",
+        "fuckwit",
+        "fuckface",
+        "fucker",
+        "motherfucker",
+        "cocksucker",
+        "dipshit",
+        "gobshite",
+        "wazzock",
+        "pillock",
+        "plonker",
+        "numpty",
+        "muppet",
+        "idiot",
+        "moron",
+        "imbecile",
+        "cretin",
+        "halfwit",
+        "dimwit",
+        "nitwit",
+        "dunce",
+        "buffoon",
+        "prat",
+        "div",
+        "thicko",
+        "thickie",
+        "simpleton",
+        "nutter",
+        "nutjob",
+        "psycho",
+        "loser",
+        "sleazebag",
+        "slimeball",
+        "weasel",
+        "snake",
+        "rat",
+        "slug",
+        "worm",
+        "toad",
+        "pig",
+        "cow",
+        "old bat",
+        "old bag",
+        "old hag",
+        "hag",
+        "witch",
+        "harpy",
+        "old fossil",
+        "gammon",
+        "inbred",
+        "parasite",
+        "leech",
         "waste of space",
         "waste of oxygen",
-        "absolute weapon",
-        "weapon",
-        "gobshite*",
-        "shithead*",
-        "dipshit*",
-        "plank",
-        "clown",
-        "bozo",
-        "nonce",
-        "c u next tuesday",
-        "uneducated",
-        "thick as",
-        "brain dead",
-        "braindead",
+        "waste of skin",
+        "waste of air",
+        "sack of shit",
+        "piece of shit",
+        "piece of crap",
+        "bag of shite",
+        "knuckle dragger",
+        "little hitler",
+    ],
+)
+# Everyday phrases that contain an insult word but insult nobody.
+IDIOMS = Lexicon(
+    "idioms",
+    [
+        "cash cow",
+        "holy cow",
+        "sacred cow",
+        "cash cows",
+        "rat run",
+        "rat runs",
+        "rat race",
+        "can of worms",
+        "snake oil",
+        "snakes and ladders",
+        "pig's ear",
+        "pigs ear",
+        "guinea pig*",
+        "witch hunt",
+        "witch-hunt",
+        "door knob",
+        "doorknob",
+        "weasel words",
+        "weasel wording",
+        "idiot proof",
+        "idiot-proof",
+        "worm's eye",
+        "sack of potatoes",
+    ],
+)
+# Words that are only insults when an intensifier or "you" comes first ("absolute weapon").
+SOFT_EPITHETS = Lexicon(
+    "soft insults",
+    ["weapon", "tool", "clown", "plank", "spanner", "melon", "donut", "doughnut", "melt"],
+)
+_INTENSIFIER = re.compile(
+    r"(?:absolute|proper|complete|total|utter|right|massive|fucking|f\*+ing|bloody|little|"
+    r"such an?|what an?|you|you're|youre|ur|you are)\s+(?:\w+\s+)?$"
+)
+# Person-directed adjectives: count only in "you ..."/"... is a ... <noun>" frames.
+APPEARANCE_OR_MIND = Lexicon(
+    "personal insult adjectives",
+    [
+        "thick",
         "ugly",
         "fat",
-        "lardarse",
-        "lard arse",
+        "obese",
+        "inbred",
+        "feral",
+        "brain dead",
+        "brain-dead",
+        "braindead",
         "gormless",
-        "pillock*",
-        "buffoon*",
-        "sack of",
+        "slimy",
+        "smelly",
+        "stinking",
+        "minging",
+        "thick as mince",
+        "thick as shit",
+        "thick as two short planks",
+        "dense",
+        "retarded",
+        "stupid",
+        "dumb",
+        "senile",
     ],
 )
-INCITEMENT = Lexicon(
-    "incitement",
-    [
-        "flood her",
-        "flood his",
-        "flood their",
-        "go round to",
-        "go round his",
-        "go round her",
-        "turn up at her",
-        "turn up at his",
-        "let's all",
-        "lets all",
-        "everyone message",
-        "everyone email her",
-        "everyone email him",
-        "tag his wife",
-        "tag her husband",
-        "make her life",
-        "make his life",
-        "hound her",
-        "hound him",
-        "dox",
-        "doxx*",
-        "find out where she lives",
-        "find out where he lives",
-        "pay her a visit",
-        "pay him a visit",
-        "of us at her",
-        "of us at his",
-        "descend on",
-        "pile on",
-    ],
+_ADJ_FRAME = re.compile(
+    r"(?:you|you're|youre|you are|ur|u|(?:he|she)(?:'s| is)|(?:he|she) looks|(?:is|'s|was) "
+    r"(?:an?|such an?|one|the most)|(?:his|her|your) "
+    r"(?:face|kids|children|family|wife|husband|mum|mother))\s+(?:\w+\s+){0,2}$"
 )
+_LOOKS_LIKE = re.compile(r"(?<![a-z])(?:looks like|face like|face that|head like)(?: a| an)?\s")
+_SECOND_PERSON_ONLY = re.compile(r"^(?:you|your|ur|u|you're|youre|yourself|ya|yer)$")
+
+INCITEMENT = [
+    re.compile(p)
+    for p in (
+        r"(?<![a-z])(?:everyone|everybody|all of you|y'all|people|you should all|we should all|"
+        r"let'?s all|lets all|we all need to|we all should)\s+(?:\w+\s+){0,2}?(?:go on|go to|"
+        r"go round|message|email|e-mail|ring|call|phone|dm|tag|flood|spam|report|complain about|"
+        r"find|visit|turn up|show up|descend|screenshot|share (?:his|her|their)|tell (?:him|her|"
+        r"them)|write to (?:him|her)|bombard|troll|hound)(?![a-z])",
+        r"(?<![a-z])(?:\w+|a few|loads|dozens|hundreds) of us (?:at|outside|round|turn(?:ing)? up|"
+        r"go(?:ing)? (?:to|round)|on (?:his|her|their) doorstep)(?![a-z])",
+        r"(?<![a-z])(?:turn|show) up (?:at|outside|on) (?:his|her|their|[a-z\-]+'s) (?:house|"
+        r"home|office|door|doorstep|work|surgery|school|street)",
+        r"(?<![a-z])(?:go|going|pop|popping|get) (?:and )?(?:knock on|round to|round|to|over to) "
+        r"(?:his|her|their) (?:door|house|home|place|gaff|flat)",
+        r"(?<![a-z])(?:go|going) (?:and )?knock on (?:his|her|their)(?: \w+)? door",
+        r"(?<![a-z])if any(?:one|body) (?:fancies|wants|feels like|wishes)(?: to)? (?:\w+ ){0,5}?"
+        r"(?:in person|round|a visit|a word|knock|turning up|telling|letting (?:him|her|them))",
+        r"(?<![a-z])(?:tag|message|tell|email|let|contact|inform) (?:his|her|their) (?:wife|"
+        r"husband|partner|kids|children|family|boss|employer|mum|mother|dad|neighbours|work|"
+        r"church|school)(?![a-z])",
+        r"(?<![a-z])(?:the|his|her|their) (?:school|employer|boss|work|neighbours|wife|husband) "
+        r"(?:should|needs to|ought to|deserves? to|might want to) know",
+        r"(?<![a-z])(?:his|her|their) (?:personal|private|own) (?:facebook|page|instagram|"
+        r"account|number|profile|phone|email|twitter|tiktok)",
+        r"(?<![a-z])flood (?:it|her|him|his|their|them)(?![a-z])",
+        r"(?<![a-z])make (?:his|her|their) lives? (?:hell|a misery|a living hell|miserable)",
+        r"(?<![a-z])dox+(?:ed|ing)?(?![a-z])",
+        r"(?<![a-z])find out where (?:he|she|they) (?:lives?|works?)",
+        r"(?<![a-z])(?:run|hound|drive) (?:him|her|them) out of (?:town|office|the area)",
+    )
+]
+# Where a private person lives or what they drive, with a nudge to act on it.
+_EXPOSED = re.compile(
+    r"(?<![a-z])(?:lives|living|lives at|lives on|lives in|drives a|parks (?:his|her)|"
+    r"works at|goes to)(?![a-z])"
+)
+_NUDGE = re.compile(
+    r"(?<![a-z])(?:if any(?:one|body)|any(?:one|body) fancies|in case any(?:one|body)|just "
+    r"saying|you know what to do|do what you will|:eyes:|:backhand_index_pointing_down:)"
+)
+_WISH = re.compile(
+    r"(?<![a-z])(?:i )?(?:hope|wish|pray)s? (?:that )?(?P<who>he|she|you|they|[a-z\-]+) "
+    r"(?:\w+ ){0,3}?(?:dies|die|rots|rot|suffers|suffer|ends up (?:on the streets|homeless|"
+    r"in (?:a|the) (?:ditch|gutter|hospital|grave))|gets? (?:cancer|hit by|run over|mugged|"
+    r"attacked|burgled|what (?:he|she|they)|what'?s coming)|chokes?|drops? dead|burns? in hell|"
+    r"rots? in hell|loses (?:everything|his house|her house|your house)|never (?:sleeps|walks))"
+)
+# Watching or digging into someone's family is intimidation whatever else is said.
+_FAMILY_WATCHED = re.compile(
+    r"(?<![a-z])(?:found|tracked down|looked up|been watching|followed|know where) (?:\w+ )?"
+    r"(?:your|his|her) (?:daughter|son|kids|children|child|wife|husband|partner|family|mum|"
+    r"mother|dad|grandkids)(?:'s)?(?: (?:instagram|facebook|tiktok|school|address|house|home|"
+    r"work|car|route|bus|train|snapchat|account|profile|page))?(?![a-z])"
+)
+_COUNCIL_BODY_WORDS = re.compile(
+    r"(?<![a-z])(?:council|councils|councillors|cabinet|administration|government|department|"
+    r"team|committee|lot)(?![a-z])"
+)
+
+
+def _plural(m: Match) -> bool:
+    return m.span.endswith("s") and not m.term.endswith("s")
 
 
 class HarassmentDetector:
     name = "harassment"
 
     def __init__(self, registers: Registers) -> None:
-        self.people = PeopleFinder(registers)
+        self.targets = TargetFinder(registers)
 
     def detect(self, doc: Document) -> Detection:
         folded = doc.folded
-        incite = INCITEMENT.first(folded)
-        if incite is not None:
-            return Detection.of(
-                Category.HARASSMENT,
-                0.8,
-                self.name,
-                Evidence(
-                    self.name,
-                    f"incites others to intimidate: '{incite.span}'",
-                    incite.span,
-                    incite.start,
-                    incite.end,
-                ),
-            )
-        insult = EPITHETS.first(folded)
-        if insult is None:
+        frame = Framing(folded)
+        targets = self.targets.find(folded, doc.comment.text)
+        people = [t for t in targets if t.individual]
+        if not people:
             return NOTHING
-        targeted = bool(self.people.mentions(folded, doc.comment.text)) or (
-            PeopleFinder.addresses_someone(folded)
-        )
+        incite = self._incitement(folded, people)
+        if incite is not None:
+            return incite
+        family = _FAMILY_WATCHED.search(folded)
+        if family is not None:
+            return self._found(
+                0.7, f"brings a person's family into it: '{family.group(0)}'", family
+            )
+        wish = _WISH.search(folded)
+        if wish is not None and self._aimed_at_person(wish.group("who"), targets):
+            return self._found(0.7, f"wishes harm on a person: '{wish.group(0)}'", wish)
+        insult = self._insult(doc, frame, targets)
+        if insult is not None:
+            return insult
+        return self._exposure(folded, targets)
+
+    def _incitement(self, folded: str, people: list[Target]) -> Detection | None:
+        named = [t for t in people if t.identifiable or t.kind is TargetKind.HE_OR_SHE]
+        if not named:
+            return None
+        for pattern in INCITEMENT:
+            m = pattern.search(folded)
+            if m is not None:
+                return self._found(0.8, f"incites others against a person: '{m.group(0)}'", m)
+        return None
+
+    @staticmethod
+    def _aimed_at_person(word: str, targets: list[Target]) -> bool:
+        if word in ("he", "she", "you"):
+            return True
+        return any(t.identifiable and word in t.span for t in targets)
+
+    def _insult(self, doc: Document, frame: Framing, targets: list[Target]) -> Detection | None:
+        folded = doc.folded
+        hits: list[tuple[Match, bool]] = [(m, True) for m in EPITHETS.find(folded)]
+        for m in SOFT_EPITHETS.find(folded):
+            if _INTENSIFIER.search(folded[max(0, m.start - 30) : m.start]):
+                hits.append((m, True))
+        for m in APPEARANCE_OR_MIND.find(folded):
+            if _ADJ_FRAME.search(folded[max(0, m.start - 40) : m.start]):
+                hits.append((m, False))
+        for looks in _LOOKS_LIKE.finditer(folded):
+            span = looks.group(0).strip()
+            hits.append((Match("looks like", span, looks.start(), looks.end()), False))
+        idioms = IDIOMS.find(folded)
+        hits = [
+            (m, noun) for m, noun in hits if not any(i.start <= m.start < i.end for i in idioms)
+        ]
+        identifiable = [t for t in targets if t.identifiable]
+        best: tuple[float, Match, Target | None] | None = None
+        for m, noun in hits:
+            if frame.quoted(m.start, m.end) and (frame.reports or frame.condemns):
+                continue
+            if frame.reports and frame.condemns:
+                continue
+            left, right = frame.clause(m.start, m.end)
+            near = [t for t in within(targets, left, right) if t.start != m.start]
+            score, aimed = self._aim(folded, m, noun, near, identifiable)
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, m, aimed)
+        if best is None:
+            return None
+        score, m, aimed = best
         model = doc.model_scores.get("insult", 0.0)
-        score = 0.75 if targeted else 0.35
-        score = max(score, min(1.0, model)) if targeted else score
+        if score >= 0.5:
+            score = max(score, min(0.95, model))
+        who = f" at {aimed.who}" if aimed is not None else ""
         return Detection.of(
             Category.HARASSMENT,
             score,
             self.name,
             Evidence(
                 self.name,
-                f"insult aimed at a person: '{insult.span}'",
-                insult.span,
-                insult.start,
-                insult.end,
+                f"insult aimed at a person{who}: '{m.span}'",
+                m.span,
+                m.start,
+                m.end,
+                register_entry=aimed.who
+                if aimed is not None and aimed.kind is TargetKind.COUNCIL_PERSON
+                else "",
             ),
+        )
+
+    @staticmethod
+    def _aim(
+        folded: str, m: Match, noun: bool, near: list[Target], identifiable: list[Target]
+    ) -> tuple[float, Target | None]:
+        """How surely an insult is aimed at an individual, and at whom."""
+        before = folded[max(0, m.start - 45) : m.start]
+        individuals = [t for t in near if t.individual]
+        collective = [t for t in near if t.kind is TargetKind.COLLECTIVE]
+        council_people = [t for t in individuals if t.kind is TargetKind.COUNCIL_PERSON]
+        if noun and _plural(m) and not council_people:
+            return 0.0, None
+        if collective and not any(t.identifiable for t in individuals):
+            return 0.0, None
+        direct = [t for t in individuals if t.identifiable]
+        if direct:
+            return 0.8, direct[0]
+        you = [t for t in individuals if t.kind is TargetKind.YOU]
+        if you and _SECOND_PERSON_ONLY.match(you[0].span):
+            if re.search(r"(?:you|you're|youre|you are|ur|u)\s+(?:\w+\s+){0,3}$", before):
+                return 0.75, you[0]
+            return 0.6, you[0]
+        third = [t for t in individuals if t.kind is TargetKind.HE_OR_SHE]
+        if third and (identifiable or re.search(r"(?:he|she)(?:'s| is| was)\s", before)):
+            return 0.7, (identifiable or third)[0]
+        if identifiable and noun and _COUNCIL_BODY_WORDS.search(before) is None:
+            if re.search(
+                r"(?:what an?|such an?|that|this|absolute|proper|total|utter)\s+"
+                r"(?:\w+\s+){0,2}$",
+                before,
+            ):
+                return 0.6, identifiable[0]
+            return 0.45, identifiable[0]
+        return 0.0, None
+
+    def _exposure(self, folded: str, targets: list[Target]) -> Detection:
+        private = [
+            t
+            for t in targets
+            if t.kind
+            in (TargetKind.PRIVATE_PERSON, TargetKind.COUNCIL_PERSON, TargetKind.HE_OR_SHE)
+        ]
+        exposed = _EXPOSED.search(folded)
+        nudge = _NUDGE.search(folded)
+        if not private or exposed is None or nudge is None:
+            return NOTHING
+        return self._found(
+            0.65,
+            f"exposes where {private[0].who} can be found, with a nudge: '{nudge.group(0)}'",
+            exposed,
+        )
+
+    def _found(self, score: float, description: str, m: re.Match[str]) -> Detection:
+        return Detection.of(
+            Category.HARASSMENT,
+            score,
+            self.name,
+            Evidence(self.name, description, m.group(0), m.start(), m.end()),
         )

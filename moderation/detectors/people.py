@@ -2,7 +2,8 @@
 
 Names and aliases from the register match in any case and through the usual disguises;
 a surname misspelt by one letter still matches (for names of six letters or more). Role
-phrases ("the leader", "the planning officer") point at an identifiable person too.
+phrases ("the leader", "the planning officer") point at an identifiable person too, and so
+does a register person's relative ("Okafor's husband", "the leader's son").
 """
 
 from __future__ import annotations
@@ -19,30 +20,49 @@ ROLE_PHRASES = (
     "council leader",
     "leader of the council",
     "the deputy leader",
+    "deputy leader",
+    "the opposition leader",
+    "leader of the opposition",
     "the chief exec",
     "chief exec",
     "chief executive",
     "the ceo",
     "the mayor",
+    "the deputy mayor",
     "planning officer",
     "head of planning",
     "the planning officer",
     "director of",
     "the monitoring officer",
+    "the section 151 officer",
     "head of waste",
     "head of housing",
-    "cabinet member",
+    "head of environment*",
+    "head of parking",
+    "parking manager",
+    "housing manager",
+    "cabinet member for",
+    "the cabinet member",
     "the councillor",
     "our councillor",
+    "my councillor",
     "ward councillor",
     "the portfolio holder",
-    "the leader's son",
-    "the leader's wife",
-    "the leader's husband",
+    "the chair",
+    "the chairman",
+    "the chairwoman",
 )
+RELATIVES = (
+    "son|daughter|wife|husband|partner|brother|sister|mum|mother|dad|father|"
+    "brother-in-law|sister-in-law|son-in-law|daughter-in-law|cousin|nephew|niece|"
+    "mate|mates|pal|pals|girlfriend|boyfriend|family|missus|kids|children"
+)
+_RELATIVE = re.compile(rf"'s ({RELATIVES})(?![a-z])")
 _SECOND_PERSON = re.compile(r"(?<![a-z])(you|your|ur|u|youre|you're|yourself)(?![a-z])")
 _THIRD_PERSON = re.compile(r"(?<![a-z])(he|she|him|her|his|hers|himself|herself)(?![a-z])")
-_TITLE_NAME = re.compile(r"\b(?:cllr|councillor|councilor|mr|mrs|ms|miss|dr)\.? ([A-Z][a-z'\-]+)")
+_TITLE_NAME = re.compile(
+    r"(?<![A-Za-z])(?:[Cc]llr|CLLR|[Cc]ouncill?or|Mr|Mrs|Ms|Miss|Dr)\.? ([A-Z][a-z'\-]+)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +70,7 @@ class PersonMention:
     who: str  # the register name, or the role or title phrase
     span: str
     start: int
-    kind: str  # "register", "role", "title"
+    kind: str  # "register", "role", "title", "relative"
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -78,6 +98,7 @@ class PeopleFinder:
         self._roles = Lexicon("roles", ROLE_PHRASES)
 
     def mentions(self, folded: str, original: str = "") -> list[PersonMention]:
+        """Every mention of an identifiable council person, in order of appearance."""
         found: list[PersonMention] = []
         if self._names is not None:
             for m in self._names.find(folded):
@@ -88,15 +109,28 @@ class PeopleFinder:
             if word.start() in seen:
                 continue
             for surname, person in self._surnames.items():
-                if _one_edit_apart(word.group(0), surname):
+                if _one_edit_apart(word.group(0).removesuffix("'s"), surname):
                     found.append(
                         PersonMention(person.name, word.group(0), word.start(), "register")
                     )
         for m in self._roles.find(folded):
             found.append(PersonMention(m.term, m.span, m.start, "role"))
         for t in _TITLE_NAME.finditer(original):
-            found.append(PersonMention(t.group(0), t.group(0), t.start(), "title"))
-        return found
+            at = folded.find(t.group(0).lower())
+            found.append(PersonMention(t.group(0), t.group(0).lower(), max(at, 0), "title"))
+        for mention in list(found):
+            end = mention.start + len(mention.span)
+            rel = _RELATIVE.match(folded, end)
+            if rel is not None:
+                found.append(
+                    PersonMention(
+                        f"{mention.who}'s {rel.group(1)}",
+                        folded[mention.start : rel.end()],
+                        mention.start,
+                        "relative",
+                    )
+                )
+        return sorted(found, key=lambda m: m.start)
 
     @staticmethod
     def addresses_someone(folded: str) -> bool:

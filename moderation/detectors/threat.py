@@ -1,7 +1,15 @@
 """Threats of violence or harm to people or property, explicit or veiled, and self-harm.
 
-Idioms with no identifiable target ("could murder a bacon cob"), electoral talk ("at the
-ballot box") and safety warnings ("somebody's going to get hurt") are not threats.
+A threat needs an act (a violent verb, a weapon, arson, a veiled "be a shame if...") and
+someone or something it is aimed at (a person, a group, a building, a car, a camera). It
+is found in four shapes: the writer's own intent ("I'll smack him"), a wish or call for
+violence ("someone should put a bullet in..."), a veiled threat (knowing someone's train,
+home or child's school), and organising a crowd for violence ("meet at the gates, bring
+petrol"). Statements of self-harm are escalated for safeguarding.
+
+Not threats: idioms with no target ("could murder a bacon cob"), electoral talk ("get what's
+coming at the ballot box"), safety warnings ("somebody's going to get hurt"), debate
+metaphors ("destroyed him", "killed it", "shot down"), and reports of threats received.
 """
 
 from __future__ import annotations
@@ -9,102 +17,270 @@ from __future__ import annotations
 import re
 
 from moderation.detectors.base import NOTHING, Detection, Document
+from moderation.detectors.framing import Framing
 from moderation.lexicon import Lexicon
 from moderation.verdict import Category, Evidence
 
-VIOLENCE = re.compile(
-    r"\b(i'?ll|i will|im going to|i'm going to|gonna|going to|we'll|we will|someone should|"
-    r"somebody should|someone needs to|ought to|should be|deserves? to be|wants?)\s+"
-    r"(\w+\s+){0,3}?(kill|hurt|stab|shoot|shot|hang|hanging|hanged|smash|burn|torch|"
-    r"petrol bomb|firebomb|batter|glass|deck|knock|punch|bottle|string up|strung up|"
-    r"put a bullet|sort (him|her|them|you) out|do (him|her|you) in|get you|end you|"
-    r"deal with (him|her|you|them)|clear them out|brick)"
+_I = (
+    r"(?:i'?ll|i will|i'm going to|im going to|i am going to|i'm gonna|im gonna|i'd|i would|"
+    r"i swear i'll|we'?ll|we will|we're going to|were going to|we're gonna|gonna|going to|"
+    r"genuinely going to|i want to|i wanna|might)"
 )
-VEILED = Lexicon(
-    "veiled threats",
-    [
-        "know where you live",
-        "know where she lives",
-        "know where he lives",
-        "watch your back",
-        "you're dead",
-        "youre dead",
-        "you are dead",
-        "wants hanging",
-        "want hanging",
-        "needs hanging",
-        "would be a shame if",
-        "be a shame if",
-        "know which school",
-        "know what school",
-        "know what train",
-        "know which train",
-        "know your car",
-        "know what car",
-        "see you outside",
-        "accidents happen",
-        "brick through",
-        "through her window",
-        "through his window",
-        "burn it down",
-        "burn the place down",
-        "burn down",
-        "torch the",
-        "put a bullet",
-        "bullet in",
-        "i'll be waiting",
-        "ill be waiting",
-        "coming for you",
-        "we're coming for",
-        "last warning",
-        "you've been warned",
-        "youve been warned",
-        "counting down",
-        ":kitchen_knife:",
-        ":pistol:",
-        ":bomb:",
-        ":coffin:",
-        ":headstone:",
-    ],
+_HARM = (
+    r"(?:kill|murder|stab|shoot|smack|punch|batter|slap|hit|thump|lamp|deck|chin|glass|"
+    r"bottle|knife|knock|beat|kick|do|sort|end|break|strangle|throttle|hang|string|run|torch|"
+    r"burn|firebomb|petrol bomb|smash|wreck|trash|brick|acid|slash|hurt|rape|snap|batter)"
 )
-SELF_HARM = Lexicon(
-    "self-harm",
-    [
-        "kill myself",
-        "end it all",
-        "end my life",
-        "take my own life",
-        "not be here",
-        "don't want to be here",
-        "dont want to be here",
-        "no reason to live",
-        "better off without me",
-        "better off dead",
-        "can't go on",
-        "cant go on",
-        "want to die",
-        "overdose",
-        "jump off",
-        "top myself",
-        "slit my",
-    ],
+_PROPERTY = (
+    r"(?:house|houses|home|homes|car|cars|van|vans|office|offices|window|windows|door|doors|"
+    r"camera|cameras|caravan|caravans|civic centre|town hall|council offices|building|hotel|"
+    r"mosque|church|synagogue|temple|hostel|hub|centre|shop|site|surgery|library|gates?|"
+    r"reception|place)"
+)
+_OBJECT = (
+    r"(?:him|her|them|you|ya|em|'em|his|their|your|the (?:lot|whole lot) of (?:them|you)|"
+    r"every (?:one|last one) of|cllr \w+|councillor \w+|mr \w+|mrs \w+|ms \w+|[a-z\-]+'s|"
+    rf"(?:the|that|this|those|these|their|his|her|your) (?:\w+ )?{_PROPERTY})(?![a-z])"
+)
+_NAME_AFTER = re.compile(r"^\s+(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Dr)\.? )?[A-Z][a-z]+")
+# The writer's own intent to harm; the object is checked next to the verb.
+INTENT = re.compile(rf"(?<![a-z]){_I}\s+(?:\w+\s+){{0,3}}?{_HARM}(?:s|ing|ed)?(?![a-z])")
+INTENT_CI = re.compile(rf"(?i:(?<![a-z]){_I}\s+(?:\w+\s+){{0,3}}?{_HARM}(?:s|ing|ed)?(?![a-z]))")
+_UNAMBIGUOUS = re.compile(
+    r"(?:kill|murder|stab|shoot|batter|glass|torch|firebomb|petrol bomb|strangle|throttle)"
+)
+RAM = re.compile(
+    r"(?<![a-z])(?:drive|driving|drove|ram|ramming|crash|crashing|smash|smashing|plough|"
+    r"ploughing) (?:it|my car|the car|a car|a van|my van|a lorry|a truck|the lot) (?:straight |"
+    r"right )?(?:through|into) (?:your|the|his|her|their) (?:front |glass )?(?:doors?|windows?|"
+    r"office|house|building|gates?|reception|shop|home)"
+)
+# Calling for violence, or wishing it, on a person, group or building.
+CALL = re.compile(
+    r"(?<![a-z])(?:someone|somebody|anyone|people|we|you|they)\s+(?:should|needs? to|ought to|"
+    r"wants? to|has to|have to|must)\s+(?:\w+\s+){0,2}?(?:shoot|stab|kill|hang|string up|burn|"
+    r"torch|firebomb|petrol bomb|put (?:a knife|a brick|one))(?:s)?(?=\s)"
+    r"|(?<![a-z])(?:put|putting|puts) (?:a|one|some) (?:bullet|bullets|round|knife|blade) "
+    r"(?:in|into|through)(?![a-z])"
+    r"|(?<![a-z])(?:should|wants?|needs?|ought to|deserves? to|deserve)\s+(?:be\s+)?(?:shot|"
+    r"hanged|hung from|strung up|lynched|stabbed|burn(?:ed|t) (?:down|out|alive)|"
+    r"torched|put down|kneecapped|put up against a wall|put against a wall|hanging|shooting|"
+    r"stringing up|a bullet|a beating|a kicking|a good kicking)(?![a-z])(?! of)"
+    rf"|(?:{_PROPERTY}) (?:\w+ ){{0,3}}?(?:should|want|wants|need|needs) (?:to be )?"
+    r"(?:torch(?:ed|ing)|burn(?:ed|t|ing)(?: down| out)?|petrol bomb(?:ed)?|smash(?:ed|ing) up)"
+    r"|(?<![a-z])with (?:them|him|her|you|the families|the kids|the children) (?:still )?inside"
+)
+# Veiled threats that stand on their own.
+VEILED = [
+    re.compile(p)
+    for p in (
+        r"(?<![a-z])(?:i|we|i've|we've) (?:\w+ ){0,2}?(?:know|found|found out|seen|clocked) "
+        r"(?:where|which \w+) (?:\w+ ){0,4}?(?:you|he|she|they|his|her|your|their|the "
+        r"(?:houses?|families|kids))(?:'re| (?:live|lives|living|get|gets|go|goes|park|parks|"
+        r"drop|drops|work|works|walk|walks|are|is|sleep|sleeps|leave|leaves|drive|drives|"
+        r"stay|stays|on|off))(?! coming from)",
+        r"(?<![a-z])(?:know|found|seen|clocked|got) (?:your|his|her|their) (?:address|house|home|"
+        r"car|route|train|kids'? school|children's school)",
+        r"(?<![a-z])(?:what|which) school (?:she|he|your|his|her|their|the kids?|the children)",
+        r"(?<![a-z])(?:shame|pity) if (?:something|anything|owt|summat) (?:was to |were to )?"
+        r"(?:happened|happen|happens|went wrong|caught fire)",
+        r"(?<![a-z])(?:shame|pity) if (?:[\w']+ ){0,5}?(?:got out|got leaked|leaked|caught fire|"
+        r"went up in flames|got hurt|had an accident|got burnt|got burned|got smashed|got found)",
+        r"(?<![a-z])won'?t be responsible for (?:what|my)",
+        r"(?<![a-z])(?:better|best) (?:hope|pray) (?:i|we) (?:don'?t|never) (?:see|meet|find|catch|"
+        r"bump into|run into)",
+        r"(?<![a-z])watch (?:your|his|her|their) back",
+        r"(?<![a-z])(?:your|his|her|their) days are numbered",
+        r"(?<![a-z])(?:you're|youre|you are) next(?![a-z])",
+        rf"(?<![a-z])(?:{_PROPERTY}) (?:is|are|'s) next(?![a-z])",
+        r"(?<![a-z])(?:rip|r\.i\.p) (?:soon|shortly|in advance)",
+        r"(?<![a-z])(?:dead man walking|dead meat|you're dead|youre dead|you are dead)(?![a-z])",
+        r"(?<![a-z])this is your (?:final|last) warning",
+        r"(?<![a-z])coming for (?:you|him|her|them)(?![a-z])",
+        r"(?<![a-z])(?:see you outside|wait (?:for|till) (?:you|him|her) (?:outside|after))",
+        r"(?<![a-z])give (?:him|her|them|you) (?:a |an )?(?:proper|good|warm|real|little) "
+        r"(?:\w+ )?(?:welcome|hiding|kicking|seeing to|going over|slap)",
+        r"(?<![a-z])(?:the )?lads are (?:ready|waiting|coming|on standby)",
+    )
+]
+# Veiled threats that need a person or property in the same sentence.
+VEILED_WEAK = [
+    re.compile(p)
+    for p in (
+        r"(?<![a-z])one way or (?:another|the other)",
+        r"(?<![a-z])(?:teach|teaching|taught) (?:him|her|them|you|the \w+|\w+) a lesson",
+        r"(?<![a-z])(?:need|needs|want|wants) teaching a lesson",
+        r"(?<![a-z])(?:won'?t|will not|wont|not going to) (?:last|survive|be standing) "
+        r"(?:the|a|much|long|another|till|until|past)",
+        r"(?<![a-z])(?:i|we) (?:\w+ )?(?:will|'ll) (?:make|make sure) (?:him|her|them|you) "
+        r"(?:pay|regret|sorry)",
+        r"(?<![a-z])(?:his|her|their|your) (?:car|cars|van|house) (?:is|are) (?:parked|kept|left)",
+        r"(?<![a-z])(?:they|he|she|you)(?:'ll| will) (?:get|have) what'?s coming",
+        r"(?<![a-z])something drastic",
+    )
+]
+_SOMEONE = re.compile(
+    rf"(?<![a-z])(?:him|her|them|you|he|she|they|his|their|your|cllr|councillor|{_PROPERTY}|"
+    r"committee|officer|manager|leader)(?![a-z])"
+)
+# A crowd organised for harm: a meeting point and something hostile to do or bring.
+MUSTER = re.compile(
+    r"(?<![a-z])(?:meet (?:at|outside|by|up)|who'?s (?:coming|with me|in)|anyone who wants to "
+    r"help|with the lads|bring (?:the lads|your mates)|round up|get a group|tonight|"
+    r"saturday night|this weekend|we will|we'll)"
+)
+HOSTILE_ACT = re.compile(
+    r"(?<![a-z])(?:clear (?:them|em|'em) out|run (?:them|em) out|burn (?:\w+ )?(?:them|em|"
+    r"the \w+)(?: out| down)|torch (?:them|it|the \w+|their)|smoke (?:them|em) out|drive "
+    r"(?:them|em) out|bring (?:petrol|something|bats|a bat|weapons|knives|bricks|matches|"
+    r"lighter fluid)|with petrol|see how fast they (?:move|run|leave))"
+)
+WEAPON = re.compile(
+    r"(?<![a-z])(?:have|bring|with|got|carry|carrying|take|grab|waiting with) (?:a |my |the |"
+    r"some |me )?(?:\w+ )?(?:knife|knives|blade|machete|baseball bat|cricket bat|crowbar|gun|"
+    r"shotgun|acid|petrol|molotov|bricks)(?![a-z])"
+)
+THREAT_EMOJI = Lexicon(
+    "threat emoji",
+    [":kitchen_knife:", ":dagger:", ":pistol:", ":bomb:", ":coffin:", ":headstone:"],
+)
+FORCE_EMOJI = Lexicon(
+    "force emoji",
+    [":oncoming_fist:", ":hammer:", ":fire:", ":axe:", ":collision:", ":skull_and_crossbones:"],
+)
+SERIOUS = re.compile(r"(?<![a-z])(?:not joking|i mean it|i'm serious|deadly serious|no joke)")
+SELF_HARM = re.compile(
+    r"(?<![a-z])(?:(?:i'?m|im|i am|i'll|i will|i might|might|i want to|i wanna|i'm going to|"
+    r"im going to|gonna|going to|i could|i should|i feel like)\s+(?:just\s+|gonna\s+|going to\s+|"
+    r"as well\s+)?(?:end it(?! with)(?: all)?|end my life|kill myself|top myself|take my (?:own )?"
+    r"life|walk into the (?:river|sea|canal|lake|water|traffic)|jump (?:off|from|in front of)|"
+    r"throw myself|hang myself|take (?:all )?(?:my|the) (?:pills|tablets)|overdose|do something "
+    r"stupid to myself)"
+    r"|(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) myself"
+    r"|(?:better off|be better) (?:without me|dead)"
+    r"|(?:no|nothing (?:left )?to) (?:reason|point) (?:to|in) (?:live|living|going on)"
+    r"|(?:want|wanting|wanted) to die"
+    r"|save (?:everyone|everybody|you all|you lot) the (?:bother|trouble|hassle)"
+    r"|nobody (?:would|will) (?:miss|notice) (?:me|if i))"
+)
+DESPAIR = re.compile(
+    r"(?<![a-z])(?:what'?s the point(?: anymore| any more| of (?:anything|living|going on))|"
+    r"can'?t (?:go on|do (?:this|it) (?:any ?more|again)|cope any ?more|take (?:any ?more|it any "
+    r"?more))|i give up|had enough of (?:life|everything)|no way out|nothing left)"
+)
+HYPERBOLE = re.compile(
+    r":(?:face_with_tears_of_joy|rolling_on_the_floor_laughing|skull):|(?<![a-z])(?:lol|lmao|"
+    r"haha\w*)(?![a-z])"
+)
+MOURNING = re.compile(
+    r"(?<![a-z])(?:rest in peace|condolences|passed away|sadly|fallen|we will remember|"
+    r"lest we forget|gone but|miss (?:him|her|you))"
 )
 NOT_A_THREAT = Lexicon(
-    "idioms",
+    "idioms and safe talk",
     [
         "ballot box",
         "at the polls",
         "at the election",
+        "in may",
+        "at the next election",
+        "come election",
+        "vote",
         "could murder a",
-        "murder a coffee",
-        "murder a pint",
+        "murder a",
+        "kill for a",
+        "killing me",
+        "dying for",
         "killed it",
         "killing it",
+        "shot down",
+        "shoot down",
+        "shoot me down",
+        "destroyed",
+        "slaughtered",
         "going to get hurt",
         "get hurt",
-        "will get killed",
-        "someone will be killed",
+        "gets hurt",
+        "get killed",
+        "gets killed",
+        "will be killed",
         "accident waiting",
+        "death trap",
+        "before someone gets",
+        "before somebody gets",
+        "kill two birds",
+        "shoot the messenger",
+        "bite the bullet",
+        "take a bullet",
+        "dodged a bullet",
+    ],
+)
+# Phrasal idioms: they excuse a match only where they overlap it.
+PHRASAL = Lexicon(
+    "phrasal idioms",
+    [
+        "smash it",
+        "smashed it",
+        "smashing it",
+        "hit the roof",
+        "hit the ground",
+        "hit the nail",
+        "hit the road",
+        "hit the shops",
+        "hit and miss",
+        "hit by",
+        "hit with",
+        "hit them where it hurts",
+        "burn the midnight",
+        "burn out",
+        "burnt out",
+        "burned out",
+        "burn a hole",
+        "burn money",
+        "hang on",
+        "hang about",
+        "hang around",
+        "hang out",
+        "hang up",
+        "hang the",
+        "hung parliament",
+        "bombed",
+        "break the bank",
+        "break even",
+        "break the news",
+        "end the",
+        "end this",
+        "end up",
+        "do them a favour",
+        "do the",
+        "do it",
+        "do you",
+        "do him a favour",
+        "do her a favour",
+        "sort it",
+        "sort out the",
+        "sort them out a",
+        "run out",
+        "run them through",
+        "run it",
+        "run the",
+        "run for",
+        "run a",
+        "run in",
+        "kick off",
+        "kick up",
+        "kick out",
+        "kick them out",
+        "knock it",
+        "knock on",
+        "knock off",
+        "knock down",
+        "knocked down",
+        "beat the",
+        "beat them at",
+        "beat him at",
+        "beat her at",
+        "trash talk",
     ],
 )
 
@@ -114,27 +290,97 @@ class ThreatDetector:
 
     def detect(self, doc: Document) -> Detection:
         folded = doc.folded
-        harm = SELF_HARM.first(folded)
+        frame = Framing(folded)
+        harm = SELF_HARM.search(folded)
+        despair = DESPAIR.search(folded)
         if harm is not None:
-            return Detection.of(
-                Category.THREAT,
-                0.9,
-                self.name,
-                Evidence(self.name, f"self-harm: '{harm.span}'", harm.span, harm.start, harm.end),
-            )
-        veiled = VEILED.first(folded)
-        explicit = VIOLENCE.search(folded)
-        if veiled is None and explicit is None:
+            score = 0.45 if HYPERBOLE.search(folded) and despair is None else 0.9
+            return self._found(score, f"self-harm: '{harm.group(0)}'", harm.group(0), harm.start())
+        found = self._threat(folded, doc.comment.text, frame)
+        if found is None:
             return NOTHING
-        span = veiled.span if veiled is not None else explicit.group(0) if explicit else ""
-        idiom = NOT_A_THREAT.first(folded)
-        score = 0.85
-        if idiom is not None:
-            score = 0.3
-        score = max(score, doc.model_scores.get("threat", 0.0)) if idiom is None else score
+        score, description, span, at = found
+        if score >= 0.5:
+            score = max(score, min(0.95, doc.model_scores.get("threat", 0.0)))
+        return self._found(score, description, span, at)
+
+    def _threat(
+        self, folded: str, original: str, frame: Framing
+    ) -> tuple[float, str, str, int] | None:
+        candidates: list[tuple[float, str, str, int]] = []
+        for m in INTENT.finditer(folded):
+            after = folded[m.end() : m.end() + 40]
+            aimed = re.match(rf"\s+(?:\w+\s+){{0,2}}?{_OBJECT}", after) is not None
+            verb = _UNAMBIGUOUS.search(m.group(0)) is not None
+            score = 0.85 if aimed else 0.55 if verb and _SOMEONE.search(after) else 0.3
+            candidates.append((score, "threatens harm", m.group(0), m.start()))
+        for m in INTENT_CI.finditer(original):
+            if _NAME_AFTER.match(original[m.end() : m.end() + 40]):
+                at = max(folded.find(m.group(0).lower()), 0)
+                candidates.append((0.85, "threatens harm to a named person", m.group(0), at))
+        for m in RAM.finditer(folded):
+            candidates.append((0.85, "threatens to drive into a building", m.group(0), m.start()))
+        for m in CALL.finditer(folded):
+            left, right = frame.clause(m.start(), m.end())
+            vague = re.search(
+                r"(?<![a-z])whoever|the (?:idiot|person|genius) who", folded[left:right]
+            )
+            score = 0.4 if vague else 0.85
+            candidates.append((score, "calls for violence", m.group(0), m.start()))
+        for pattern in VEILED:
+            for m in pattern.finditer(folded):
+                candidates.append((0.75, "veiled threat", m.group(0), m.start()))
+        for pattern in VEILED_WEAK:
+            for m in pattern.finditer(folded):
+                left, right = frame.clause(m.start(), m.end())
+                someone = _SOMEONE.search(folded[left:right]) is not None
+                candidates.append(
+                    (0.6 if someone else 0.35, "veiled threat", m.group(0), m.start())
+                )
+        act = HOSTILE_ACT.search(folded)
+        if act is not None:
+            score = 0.8 if MUSTER.search(folded) is not None else 0.45
+            candidates.append((score, "organises a group for harm", act.group(0), act.start()))
+        weapon = WEAPON.search(folded)
+        if weapon is not None and re.search(rf"(?<![a-z]){_I}\s", folded):
+            candidates.append((0.8, "arms themselves", weapon.group(0), weapon.start()))
+        candidates = [c for c in candidates if not self._excused(folded, frame, c)]
+        emoji = THREAT_EMOJI.first(folded)
+        if emoji is not None and MOURNING.search(folded) is None:
+            at_someone = _SOMEONE.search(folded) is not None
+            candidates.append(
+                (0.5 if at_someone else 0.35, "threatening emoji", emoji.span, emoji.start)
+            )
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda c: c[0])
+        score = best[0]
+        support = [c for c in candidates if c is not best and c[0] >= 0.35]
+        if score >= 0.35 and (
+            SERIOUS.search(folded) or FORCE_EMOJI.first(folded) is not None or support
+        ):
+            score = min(0.95, score + 0.15)
+        return score, best[1], best[2], best[3]
+
+    @staticmethod
+    def _excused(folded: str, frame: Framing, candidate: tuple[float, str, str, int]) -> bool:
+        """Idioms, electoral talk, safety warnings and reported threats are not threats."""
+        _, _, span, at = candidate
+        left, right = frame.clause(at, at + len(span))
+        clause = folded[left:right]
+        if NOT_A_THREAT.first(clause) is not None:
+            return True
+        end = at + len(span) + 20
+        if any(at - 5 <= p.start < end for p in PHRASAL.find(folded)):
+            return True
+        if frame.quoted(at, at + len(span)) or (frame.reports and frame.condemns):
+            return True
+        return frame.negated_before(at, 12) and not span.startswith(("won", "wont"))
+
+    def _found(self, score: float, description: str, span: str, at: int) -> Detection:
         return Detection.of(
             Category.THREAT,
             score,
             self.name,
-            Evidence(self.name, f"threat of harm: '{span}'", span),
+            Evidence(self.name, f"{description}: '{span}'", span, at, at + len(span)),
         )
