@@ -20,7 +20,7 @@ from typing import Any
 
 from ingest.connector_settings import FacebookSettings
 from ingest.cursor import CursorStore
-from ingest.failures import PlatformError
+from ingest.failures import NotHideable, PlatformError
 from ingest.graph import GraphClient
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
@@ -162,6 +162,8 @@ class FacebookModerator:
     def _set_hidden(self, comment: Comment, hidden: bool) -> None:
         if comment.platform is not Platform.FACEBOOK:
             raise PlatformError(f"not a Facebook comment: {comment.key}", transient=False)
+        if not comment.hideable:
+            raise NotHideable(f"{comment.key} is not on the council's Page")
         result = self._client.post(comment.comment_id, is_hidden="true" if hidden else "false")
         if result.get("success") is False:
             raise PlatformError(
