@@ -41,7 +41,9 @@ DOB = re.compile(
 STREET_TYPES = (
     r"Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Court|Ct|Gardens|Grove|"
     r"Place|Terrace|Walk|Mews|Rise|View|Row|Hill|Square|Park|Green|Fold|Gate|Chase|Croft|Meadow|"
-    r"Meadows|Parade|Wharf|Yard|Cottages|Villas"
+    r"Meadows|Parade|Wharf|Yard|Cottages|Villas|Garth|Wynd|Mount|Bank|Side|Brow|Nook|Lea|"
+    r"Fields|Field|End|Approach|Boulevard|Broadway|Circus|Copse|Dale|Glade|Heights|Hollow|"
+    r"Quay|Ridge|Vale|Wood|Grange|Park"
 )
 STREET_NAME = rf"(?:[A-Z][a-z'\-]+ ){{1,3}}(?:{STREET_TYPES})\b"
 # "7 Wheatley Close", "flat 3, 12 Elm Road", "22a Mill Lane"

@@ -40,6 +40,11 @@ KNOWN_TLDS = {
     "gq", "us", "eu", "de", "fr", "es", "it", "nl", "au", "in", "gov", "ac", "nhs", "page",
     "website", "tech", "pro", "work", "world", "today", "life", "news", "tv", "uk.com",
 }  # fmt: skip
+# Link shorteners hide where a link goes; from a stranger they count like a cheap domain.
+SHORTENERS = {
+    "bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "cutt.ly", "rb.gy",
+    "shorturl.at", "tiny.cc", "buff.ly", "rebrand.ly", "t.ly",
+}  # fmt: skip
 CHEAP_TLDS = {
     "xyz", "top", "click", "help", "online", "site", "live", "shop", "icu", "buzz", "win",
     "loan", "cc", "pw", "tk", "ml", "ga", "cf", "gq", "vip", "club", "support", "services",
@@ -158,18 +163,6 @@ LURES = Lexicon(
         "mentor",
         "returns",
         "profit*",
-        "whatsapp",
-        "telegram",
-        "signal app",
-        "dm me",
-        "dm us",
-        "dm for",
-        "pm me",
-        "inbox me",
-        "message me",
-        "message her",
-        "message him",
-        "text me",
         "hello dear",
         "hi dear",
         "beautiful profile",
@@ -188,6 +181,25 @@ LURES = Lexicon(
         "hookup",
         "18+",
         "wanna see",
+        "uncensored",
+        "nudes",
+        "full show",
+        "on my stories",
+        "my onlyfans",
+        "onlyfans",
+        "pics",
+        "vids",
+        "no_one_under_eighteen",
+        "first \\d+ people",
+        "free passes",
+        "free tickets",
+        "free membership",
+        "click",
+        "we recover",
+        "funds recovered",
+        "lost money",
+        "fca verified",
+        "fca approved",
         "see my pics",
         "free followers",
         "more followers",
@@ -209,7 +221,9 @@ LURES = Lexicon(
         "visit our",
         "check out our",
         "special offer",
+        "cheap",
         "cheapest",
+        "packages",
         "best prices",
         "free quote",
         "free quotes",
@@ -243,6 +257,12 @@ FEE_DEMAND = re.compile(
 # Money held out as bait or as a bargain: "made £4,000 in a week", "only £9.99".
 MONEY_LURE = re.compile(
     r"\b(?:made|make|making|earn|earned|earning|earns|only|just|from as little as)\s+£\s?\d",
+    re.IGNORECASE,
+)
+# Bought reach: "10k real followers", "get 500 likes".
+FOLLOWER_LURE = re.compile(
+    r"\b\d+k?\+? (?:real |active |genuine |uk )?(?:followers|likes|subscribers|views)\b|"
+    r"\b(?:get|buy|gain|boost) (?:more |real )?(?:followers|likes|subscribers)\b",
     re.IGNORECASE,
 )
 # Words of people warning about a scam rather than running one.
@@ -289,6 +309,9 @@ CHANNEL = Lexicon(
         "check my profile",
         "check out my page",
         "click the link",
+        "dm now",
+        "dm today",
+        "signal app",
         "tap the link",
     ],
 )
@@ -473,14 +496,22 @@ class ScamSignals:
             for m in LURES.find(folded)
             if not any(m.start < s.end and s.start < m.end for s in strong)
         ]
-        for pattern, what in ((FEE_DEMAND, "fee demand"), (MONEY_LURE, "money bait")):
+        for pattern, what in (
+            (FEE_DEMAND, "fee demand"),
+            (MONEY_LURE, "money bait"),
+            (FOLLOWER_LURE, "bought followers"),
+        ):
             hit = pattern.search(folded)
             if hit:
                 lures.append(Match(what, hit.group(0), hit.start(), hit.end()))
         numbers = self._numbers(text)
         channel_words = CHANNEL.find(folded)
         unofficial_links = [d for d, why, _, _ in links if not why]
-        cheap_links = [d for d in unofficial_links if d.rsplit(".", 1)[-1] in CHEAP_TLDS]
+        cheap_links = [
+            d
+            for d in unofficial_links
+            if d.rsplit(".", 1)[-1] in CHEAP_TLDS or d.removeprefix("www.") in SHORTENERS
+        ]
         has_channel = bool(unofficial_links or numbers or channel_words)
         warned = WARNING.first(folded) is not None
 
@@ -500,8 +531,9 @@ class ScamSignals:
         if (
             warned
             and not impersonation
+            and not channel_words
+            and not numbers
             and not (lures and unofficial_links)
-            and not (strong and has_channel)
         ):
             # Someone describing a scam to warn others, not running one.
             lure_score = min(lure_score, 0.3)
