@@ -12,6 +12,7 @@ from pathlib import Path
 
 from houserules.config import ConfigError, load_registers, load_rules
 from houserules.settings import Settings
+from ingest.runner import platform_moderators
 from moderation.classifier import HouseRulesClassifier
 from moderation.comment import Platform
 from moderation.model_interface import TextModel
@@ -107,5 +108,5 @@ def build_app(
         classifier=classifier,
         store=store or open_store(settings),
         clock=clock or SystemClock(),
-        moderators=dict(moderators or {}),
+        moderators=dict(platform_moderators(settings) if moderators is None else moderators),
     )

@@ -25,16 +25,18 @@ from houserules.eval_command import bench, eval_command
 from houserules.services.commands import services
 from houserules.settings import Settings, load_settings
 from ingest.files import ImportFileError, read_comments
+from ingest.runner import ConnectorNotConfigured
 from moderation import wire
 from moderation.comment import Comment, Platform, Surface
 from moderation.review import DecisionKind
 from moderation.verdict import Route
 from stream.decisions import ReviewError
 from stream.embedded import RunSummary
+from stream.platform import PlatformError
 
 DEMO_COMMENTS = DEMO_REGISTERS_DIR / "comments.jsonl"
 QUEUES = {"review": Route.REVIEW, "comms": Route.COMMS, "escalations": Route.ESCALATIONS}
-EXPECTED_ERRORS = (ConfigError, ImportFileError, ReviewError)
+EXPECTED_ERRORS = (ConfigError, ImportFileError, ReviewError, ConnectorNotConfigured, PlatformError)
 
 err = Console(stderr=True)
 out = Console()
@@ -175,16 +177,10 @@ def _print_summary(app: App, data: dict[str, Any], first_items: int = 3) -> None
 def demo(obj: Context, as_json: bool) -> None:
     """Run the pipeline over the bundled demo council's comments (no servers needed).
 
-    Platform hides are simulated: the demo has no connectors, so hidden comments are
-    hidden on an in-memory stand-in for each platform.
+    The demo has no platform connectors, so comments it would hide are marked
+    `not_connected` in the review queue (a person would hide them by hand).
     """
-    from stream.platform import InMemoryModerator
-
-    simulated = {
-        p: InMemoryModerator()
-        for p in (Platform.FACEBOOK, Platform.INSTAGRAM, Platform.X, Platform.YOUTUBE)
-    }
-    app = obj.app(registers_dir=DEMO_REGISTERS_DIR, moderators=simulated)
+    app = obj.app(registers_dir=DEMO_REGISTERS_DIR, moderators={})
     result = read_comments(DEMO_COMMENTS)
     summary = _run(app, result.comments, "demo", quiet=as_json)
     data = _summary_json(app, summary)
@@ -327,7 +323,7 @@ def queue(obj: Context, name: str, limit: int, as_json: bool) -> None:
 def _decide(
     obj: Context, kind: DecisionKind, item_id: int, by: str, reason: str, as_json: bool
 ) -> None:
-    app = obj.app(model=None, moderators=_connected_moderators(obj))
+    app = obj.app(model=None)
     item = app.decide(item_id, kind, by, reason)
     if as_json:
         _emit_json(
@@ -343,15 +339,6 @@ def _decide(
             f"item #{item.item_id} {item.status.value} by {by}; "
             f"platform: {item.platform_state.value}"
         )
-
-
-def _connected_moderators(obj: Context) -> dict[Platform, Any]:
-    """Moderators for platforms with connector settings; none in a fresh install."""
-    try:
-        from ingest.runner import moderators_from_settings
-    except ImportError:
-        return {}
-    return dict(moderators_from_settings(obj.settings()))
 
 
 @main.group()
@@ -495,6 +482,65 @@ def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
         f"{regs.contacts.organisation or 'no organisation'}; store {settings.store}, "
         f"model {settings.model}"
     )
+
+
+@main.command()
+@click.argument("platform", type=click.Choice(["facebook", "instagram", "x", "youtube"]))
+@click.option("--once", is_flag=True, help="Poll once and exit (otherwise poll until stopped).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def connect(obj: Context, platform: str, once: bool, as_json: bool) -> None:
+    """Read comments from one platform and hand them to the pipeline."""
+    from ingest.runner import run_connector
+
+    settings = obj.settings()
+    sink, close = _sink(obj, settings)
+    try:
+        report = run_connector(platform, settings, sink, once)
+    except KeyboardInterrupt:
+        return
+    finally:
+        close()
+    data = {"platform": platform, "polls": report.polls, "delivered": report.delivered}
+    if as_json:
+        _emit_json(data)
+    else:
+        out.print(f"{platform}: {report.delivered} comments delivered in {report.polls} poll(s)")
+
+
+@main.group()
+def webhook() -> None:
+    """The Facebook and Instagram webhook receiver."""
+
+
+@webhook.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8081, show_default=True, type=int)
+@click.pass_obj
+def webhook_serve(obj: Context, host: str, port: int) -> None:
+    """Serve /webhooks/facebook and /webhooks/instagram until interrupted."""
+    from ingest.runner import serve_webhooks
+
+    settings = obj.settings()
+    sink, close = _sink(obj, settings)
+    err.print(f"webhooks listening on http://{host}:{port}/webhooks/{{facebook,instagram}}")
+    try:
+        serve_webhooks(settings, sink, host, port)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        close()
+
+
+def _sink(obj: Context, settings: Settings) -> tuple[Any, Callable[[], None]]:
+    """Where connectors deliver: the embedded pipeline, or Kafka in scale-out mode."""
+    if settings.transport == "kafka":
+        from ingest.kafka_producer import KafkaCommentProducer
+
+        producer = KafkaCommentProducer.from_settings(settings)
+        return producer, producer.close
+    app = build_app(settings)
+    return app.pipeline(), app.close
 
 
 main.add_command(eval_command)

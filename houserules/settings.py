@@ -20,6 +20,7 @@ from pydantic_settings import (
 )
 
 from houserules.config import ConfigError, explain_validation_error, read_yaml
+from ingest.connector_settings import ConnectorsSettings
 
 
 class KafkaSettings(BaseModel):
@@ -54,8 +55,10 @@ class Settings(BaseSettings):
     detoxify_config_dir: Path | None = None
     retention_days: int = Field(default=365, ge=1)
     queue_size: int = Field(default=256, ge=1)
+    transport: Literal["embedded", "kafka"] = "embedded"
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
+    connectors: ConnectorsSettings = Field(default_factory=ConnectorsSettings)
 
     @property
     def sqlite_path(self) -> Path:
