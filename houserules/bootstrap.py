@@ -36,11 +36,11 @@ def load_model(settings: Settings) -> TextModel | None:
         if settings.detoxify_checkpoint is None:
             raise ConfigError("model is 'detoxify' but detoxify_checkpoint is not set")
         return DetoxifyModel.load(settings.detoxify_checkpoint, settings.detoxify_config_dir)
-    from moderation.model import ToxicityModel
+    from moderation.model import ModelFilesError, ToxicityModel
 
     try:
         return ToxicityModel.load()
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, ModelFilesError) as exc:
         raise ConfigError(f"the bundled model could not be loaded: {exc}") from None
 
 
