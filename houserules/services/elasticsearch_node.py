@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from houserules.services.errors import ServiceError
+from houserules.services.file_lock import exclusive
 from houserules.services.java_runtime import find_java
 from houserules.services.maven_central import Progress, elasticsearch_zip
 from houserules.services.ports import ensure_free
@@ -139,8 +140,11 @@ class ElasticsearchNode:
         Idempotent. Raises ServiceError when a port is taken, the distribution cannot be
         had, or the unprivileged account cannot reach the run directory.
         """
-        if self.process.running_pid() is not None:
-            return
+        with exclusive(self.directory / ".start.lock"):
+            if self.process.running_pid() is None:
+                self._start()
+
+    def _start(self) -> None:
         s = self.settings
         ensure_free(s.elasticsearch_port, "elasticsearch")
         ensure_free(s.elasticsearch_transport_port, "elasticsearch transport")

@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 from houserules.services.errors import ServiceError
+from houserules.services.file_lock import exclusive
 from houserules.services.java_runtime import find_java
 from houserules.services.maven_central import Progress, kafka_libraries
 from houserules.services.ports import ensure_free
@@ -168,8 +169,11 @@ class KafkaBroker:
 
         Idempotent. Raises ServiceError when a port is taken or the jars cannot be had.
         """
-        if self.process.running_pid() is not None:
-            return
+        with exclusive(self.directory / ".start.lock"):
+            if self.process.running_pid() is None:
+                self._start()
+
+    def _start(self) -> None:
         s = self.settings
         ensure_free(s.kafka_port, "kafka")
         ensure_free(s.kafka_controller_port, "kafka controller")
@@ -182,10 +186,9 @@ class KafkaBroker:
         (self.directory / "log4j.properties").write_text(_LOG4J, encoding="utf-8")
         self._format_storage(lib_dir)
         self.progress(f"kafka: starting broker on 127.0.0.1:{s.kafka_port}")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KAFKA_")}
         self.process.spawn(
             [*self._java_command(lib_dir, "kafka.Kafka", s.kafka_heap), str(self.properties)],
-            env=env,
+            env=os.environ,
             cwd=self.directory,
             log=self.log,
             ports={"kafka": s.kafka_port, "controller": s.kafka_controller_port},

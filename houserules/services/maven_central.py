@@ -18,6 +18,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from houserules.services.errors import ServiceError
+from houserules.services.file_lock import exclusive
 
 Progress = Callable[[str], None]
 
@@ -44,10 +45,17 @@ def download_verified(url: str, target: Path, progress: Progress = _quiet) -> Pa
     """Download `url` to `target` once, verified against Maven Central's .sha1 file.
 
     Idempotent: an existing `target` is returned untouched without any network access.
+    Concurrent callers wait for each other (a lock file beside the target).
     """
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    with exclusive(target.with_name(target.name + ".lock")):
+        if target.is_file():
+            return target
+        return _download(url, target, progress)
+
+
+def _download(url: str, target: Path, progress: Progress) -> Path:
     expected = _read_url(url + ".sha1").decode("ascii", "replace").split()[0].strip().lower()
     partial = target.with_name(target.name + ".part")
     digest = hashlib.sha1(usedforsecurity=False)
@@ -120,6 +128,15 @@ def kafka_libraries(
     lib_dir = cache_dir / "kafka" / f"kafka_{scala}-{version}" / "lib"
     if (lib_dir / ".complete").is_file():
         return lib_dir
+    with exclusive(lib_dir.parent / ".lock"):
+        if not (lib_dir / ".complete").is_file():
+            _resolve_kafka(lib_dir, cache_dir, repository, scala, version, progress)
+    return lib_dir
+
+
+def _resolve_kafka(
+    lib_dir: Path, cache_dir: Path, repository: str, scala: str, version: str, progress: Progress
+) -> None:
     mvn = shutil.which("mvn")
     if mvn is None:
         raise ServiceError(
@@ -153,4 +170,3 @@ def kafka_libraries(
         staged.replace(lib_dir)
     jars = len(list(lib_dir.glob("*.jar")))
     progress(f"  {jars} jars in {lib_dir}")
-    return lib_dir
