@@ -40,6 +40,9 @@ _PROPERTY = (
 _OBJECT = (
     r"(?:him|her|them|you|ya|em|'em|his|their|your|the (?:lot|whole lot) of (?:them|you)|"
     r"every (?:one|last one) of|cllr \w+|councillor \w+|mr \w+|mrs \w+|ms \w+|[a-z\-]+'s|"
+    r"(?:the|that|this|those|these) (?:\w+ ){0,2}?(?:officer|officers|councillor|councillors|"
+    r"warden|wardens|manager|leader|mayor|man|woman|bloke|lady|guy|clown|idiot|cabinet|"
+    r"committee|lot|family|families|people|scum|lads?|crew|boss|chief|exec|inspector)(?![a-z])|"
     rf"(?:the|that|this|those|these|their|his|her|your) (?:\w+ )?{_PROPERTY})(?![a-z])"
 )
 _NAME_AFTER = re.compile(r"^\s+(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Dr)\.? )?[A-Z][a-z]+")
@@ -59,7 +62,9 @@ RAM = re.compile(
 CALL = re.compile(
     r"(?<![a-z])(?:someone|somebody|anyone|people|we|you|they)\s+(?:should|needs? to|ought to|"
     r"wants? to|has to|have to|must)\s+(?:\w+\s+){0,2}?(?:shoot|stab|kill|hang|string up|burn|"
-    r"torch|firebomb|petrol bomb|put (?:a knife|a brick|one))(?:s)?(?=\s)"
+    r"torch|firebomb|petrol bomb|put (?:a knife|a brick|one)|"
+    r"run (?:\w+ ){1,3}?(?:over|down)|follow (?:\w+ ){1,3}?home|string (?:\w+ ){1,3}?up|"
+    r"lynch|beat (?:\w+ ){1,3}?up|knock (?:\w+ ){1,3}?out)(?:s)?(?=\s|$|[.!,])"
     r"|(?<![a-z])(?:put|putting|puts) (?:a|one|some) (?:bullet|bullets|round|knife|blade) "
     r"(?:in|into|through)(?![a-z])"
     r"|(?<![a-z])(?:should|wants?|needs?|ought to|deserves? to|deserve)\s+(?:be\s+)?(?:shot|"
@@ -68,7 +73,9 @@ CALL = re.compile(
     r"stringing up|a bullet|a beating|a kicking|a good kicking)(?![a-z])(?! of)"
     rf"|(?:{_PROPERTY}) (?:\w+ ){{0,3}}?(?:should|want|wants|need|needs) (?:to be )?"
     r"(?:torch(?:ed|ing)|burn(?:ed|t|ing)(?: down| out)?|petrol bomb(?:ed)?|smash(?:ed|ing) up)"
-    r"|(?<![a-z])with (?:them|him|her|you|the families|the kids|the children) (?:still )?inside"
+    r"|(?<![a-z])with (?:\w+ ){0,3}?(?:them|him|her|you|families|kids|children|staff|people) "
+    r"(?:still )?(?:inside|in it|in there)"
+    r"|(?<![a-z])(?:put|putting|puts) (?:\w+ ){1,2}?in the ground"
 )
 # Veiled threats that stand on their own.
 VEILED = [
@@ -101,6 +108,36 @@ VEILED = [
         r"(?<![a-z])give (?:him|her|them|you) (?:a |an )?(?:proper|good|warm|real|little) "
         r"(?:\w+ )?(?:welcome|hiding|kicking|seeing to|going over|slap)",
         r"(?<![a-z])(?:the )?lads are (?:ready|waiting|coming|on standby)",
+        r"(?<![a-z])(?:don'?t|do not) be surprised if (?:[\w']+ ){0,6}?(?:get|gets|got|is|are|"
+        r"goes|go|end up) (?:\w+ )?(?:slashed|smashed|torched|burnt|burned|hurt|attacked|damaged|"
+        r"keyed|bricked|vandalised|broken|put through|set on fire|go up|up in flames|in hospital)",
+        r"(?<![a-z])hope (?:your|his|her|their) (?:house|car|van|home|office|windows?|family|"
+        r"kids) (?:is|are) (?:insured|well insured|safe)",
+        r"(?<![a-z])(?:pay|paying|give) (?:him|her|you|them|\w+) a (?:little |proper |)visit",
+        r"(?<![a-z])when (?:i|we) (?:catch up with|get hold of|get my hands on|get our hands on|"
+        r"catch|find|get to) (?:him|her|you|them|the \w+)",
+        r"(?<![a-z])(?:five minutes|ten minutes|a minute|an hour|five mins) (?:alone )?(?:with|in "
+        r"a room with)",
+        r"(?<![a-z])(?:leave|leaving|leaves|go|going|end up|ends up|be) (?:home )?(?:in an "
+        r"ambulance|in a body bag|in a box|in a wheelchair|six feet under|pushing up daisies|in "
+        r"intensive care)",
+        r"(?<![a-z])(?:do|cause) (?:some |serious |real )?(?:damage|harm)(?: to)?",
+        r"(?<![a-z])(?:a |get |getting |gets |put )?(?:brick|bricks|rock|rocks|stone|petrol bomb|"
+        r"firework) (?:through|thru) (?:it|the|his|her|their|your)",
+        r"(?<![a-z])(?:i'?ll|i will|we'?ll|we will) be waiting (?:for|outside|at)",
+        r"(?<![a-z])(?:string|strung|hang|hanging|hung) (?:\w+ ){0,3}?(?:up )?from (?:a|the) "
+        r"(?:lamppost|lampposts|lamp post|tree|bridge|balcony|rafters)",
+        r"(?<![a-z])(?:will|'ll|gonna|going to) (?:be sorry|regret it|regret the day|wish "
+        r"(?:he|she|they|you) hadn'?t)(?![a-z])",
+        r"(?<![a-z])(?:you|he|she|they)(?:'ll| will) (?:pay|suffer) for (?:this|that|it)",
+        r"(?<![a-z])(?:is|are|gets?|getting) (?:getting )?(?:petrol|a brick|bricks|a slap|a "
+        r"kicking|a beating|a hiding|smashed up|torched|firebombed|petrol bombed|their tyres "
+        r"done|its tyres done|his tyres done|her tyres done)(?![a-z])",
+        r"(?<![a-z])(?:will|'ll) be wearing (?:it|them|that|those)(?![a-z])",
+        r"(?<![a-z])make (?:\w+ ){0,2}?regret (?:she|he|they|ever|the day|it|this)",
+        r"(?<![a-z])(?:we|i) know (?:who|what cars?|which cars?|where) (?:\w+ ){0,4}?(?:works?|"
+        r"drives?|lives?|parks?|sleeps?|live|drive|park|walks?)",
+        r"(?<![a-z])see how (?:brave|tough|hard|big|clever|smug) (?:he|she|they|you) (?:is|are)",
     )
 ]
 # Veiled threats that need a person or property in the same sentence.
@@ -111,7 +148,10 @@ VEILED_WEAK = [
         r"(?<![a-z])(?:teach|teaching|taught) (?:him|her|them|you|the \w+|\w+) a lesson",
         r"(?<![a-z])(?:need|needs|want|wants) teaching a lesson",
         r"(?<![a-z])(?:won'?t|will not|wont|not going to) (?:last|survive|be standing) "
-        r"(?:the|a|much|long|another|till|until|past)",
+        r"(?:the|a|much|long|another|till|until|past)(?!.{0,40}(?:if|unless|fix|repair|rust|"
+        r"weather|wind|storm|broken|falling|mounting))",
+        r"(?<![a-z])(?:people|folk|councillors|officers) like (?:him|her|them|you|\w+) (?:end up|"
+        r"get|tend to get) (?:getting )?(?:hurt|attacked|what'?s coming|in hospital)",
         r"(?<![a-z])(?:i|we) (?:\w+ )?(?:will|'ll) (?:make|make sure) (?:him|her|them|you) "
         r"(?:pay|regret|sorry)",
         r"(?<![a-z])(?:his|her|their|your) (?:car|cars|van|house) (?:is|are) (?:parked|kept|left)",
@@ -125,7 +165,7 @@ _SOMEONE = re.compile(
 )
 # A crowd organised for harm: a meeting point and something hostile to do or bring.
 MUSTER = re.compile(
-    r"(?<![a-z])(?:meet (?:at|outside|by|up)|who'?s (?:coming|with me|in)|anyone who wants to "
+    r"(?<![a-z])(?:meet (?:at|outside|by|up)|bring (?:hammers|bats|bricks|petrol)|who'?s (?:coming|with me|in)|anyone who wants to "
     r"help|with the lads|bring (?:the lads|your mates)|round up|get a group|tonight|"
     r"saturday night|this weekend|we will|we'll)"
 )
@@ -136,7 +176,8 @@ HOSTILE_ACT = re.compile(
     r"lighter fluid)|with petrol|see how fast they (?:move|run|leave))"
 )
 WEAPON = re.compile(
-    r"(?<![a-z])(?:have|bring|with|got|carry|carrying|take|grab|waiting with) (?:a |my |the |"
+    r"(?<![a-z])(?:have|bring|with|got|carry|carrying|take|grab|waiting with|get|getting|buy|"
+    r"buying|sharpen|sharpening|load|loading|and) (?:a |my |the |"
     r"some |me )?(?:\w+ )?(?:knife|knives|blade|machete|baseball bat|cricket bat|crowbar|gun|"
     r"shotgun|acid|petrol|molotov|bricks)(?![a-z])"
 )
@@ -148,12 +189,17 @@ FORCE_EMOJI = Lexicon(
     "force emoji",
     [":oncoming_fist:", ":hammer:", ":fire:", ":axe:", ":collision:", ":skull_and_crossbones:"],
 )
-SERIOUS = re.compile(r"(?<![a-z])(?:not joking|i mean it|i'm serious|deadly serious|no joke)")
+SERIOUS = re.compile(
+    r"(?<![a-z])(?:not joking|i mean it|i'm serious|deadly serious|no joke|just saying|just "
+    r"sayin|just letting you know|think about that|think on|mark my words|you have been warned|"
+    r"you've been warned|trust me|i swear|fair warning|told you now|tell your staff|spread the "
+    r"word)(?![a-z])|:winking_face:|:smiling_face_with_horns:"
+)
 SELF_HARM = re.compile(
     r"(?<![a-z])(?:(?:i'?m|im|i am|i'll|i will|i might|might|i want to|i wanna|i'm going to|"
     r"im going to|gonna|going to|i could|i should|i feel like)\s+(?:just\s+|gonna\s+|going to\s+|"
     r"as well\s+)?(?:end it(?! with)(?: all)?|end my life|kill myself|top myself|take my (?:own )?"
-    r"life|walk into the (?:river|sea|canal|lake|water|traffic)|jump (?:off|from|in front of)|"
+    r"life|walk into (?:the|that|a) (?:river|sea|canal|lake|water|traffic)|jump (?:off|from|in front of)|"
     r"throw myself|hang myself|take (?:all )?(?:my|the) (?:pills|tablets)|overdose|do something "
     r"stupid to myself)"
     r"|(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) myself"
@@ -161,10 +207,25 @@ SELF_HARM = re.compile(
     r"|(?:no|nothing (?:left )?to) (?:reason|point) (?:to|in) (?:live|living|going on)"
     r"|(?:want|wanting|wanted) to die"
     r"|save (?:everyone|everybody|you all|you lot) the (?:bother|trouble|hassle)"
-    r"|nobody (?:would|will) (?:miss|notice) (?:me|if i))"
+    r"|nobody (?:would|will) (?:miss|notice) (?:me|if i)"
+    r"|thinking (?:about|of) (?:ending (?:it|things|my life)|killing myself|suicide|taking my)"
+    r"|(?:i|i'll|i will|i'm going to|gonna) end (?:it|things|everything)(?: tonight| now| for good|"
+    r" soon| all)?(?=[.!,]|$| sorry| i )"
+    r"|(?:pills|tablets) (?:lined up|ready|saved up|stockpiled)"
+    r"|(?:written|writing|wrote|left) (?:a |my )?(?:letters?|notes?) (?:to|for) (?:my|the) "
+    r"(?:kids|children|family|mum|wife|husband|partner)"
+    r"|(?:won'?t|will not|not going to) be (?:around|here) (?:much longer|for long|to see|"
+    r"tomorrow|by (?:the )?(?:morning|weekend))"
+    r")"
+)
+FAREWELL = re.compile(
+    r"(?<![a-z])(?:this is (?:my )?goodbye|goodbye everyone|bye everyone|tonight'?s the night|"
+    r"sorry everyone|look after (?:my|the) (?:kids|dog|cat|family)|tell my (?:kids|family|mum))"
 )
 DESPAIR = re.compile(
     r"(?<![a-z])(?:what'?s the point(?: anymore| any more| of (?:anything|living|going on))|"
+    r"(?:can'?t|don'?t) see the point (?:in|of) (?:carrying on|going on|living|anything)|"
+    r"i'?m done with (?:all of )?(?:this|it|everything|life)|"
     r"can'?t (?:go on|do (?:this|it) (?:any ?more|again)|cope any ?more|take (?:any ?more|it any "
     r"?more))|i give up|had enough of (?:life|everything)|no way out|nothing left)"
 )
@@ -248,25 +309,10 @@ PHRASAL = Lexicon(
         "break the bank",
         "break even",
         "break the news",
-        "end the",
-        "end this",
-        "end up",
         "do them a favour",
-        "do the",
-        "do it",
-        "do you",
         "do him a favour",
         "do her a favour",
-        "sort it",
-        "sort out the",
-        "sort them out a",
-        "run out",
         "run them through",
-        "run it",
-        "run the",
-        "run for",
-        "run a",
-        "run in",
         "kick off",
         "kick up",
         "kick out",
@@ -296,6 +342,12 @@ class ThreatDetector:
         if harm is not None:
             score = 0.45 if HYPERBOLE.search(folded) and despair is None else 0.9
             return self._found(score, f"self-harm: '{harm.group(0)}'", harm.group(0), harm.start())
+        farewell = FAREWELL.search(folded)
+        if farewell is not None and despair is not None:
+            span = farewell.group(0)
+            return self._found(
+                0.8, f"self-harm: '{despair.group(0)}', '{span}'", span, farewell.start()
+            )
         found = self._threat(folded, doc.comment.text, frame)
         if found is None:
             return NOTHING
