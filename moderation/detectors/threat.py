@@ -165,8 +165,9 @@ _SOMEONE = re.compile(
 )
 # A crowd organised for harm: a meeting point and something hostile to do or bring.
 MUSTER = re.compile(
-    r"(?<![a-z])(?:meet (?:at|outside|by|up)|bring (?:hammers|bats|bricks|petrol)|who'?s (?:coming|with me|in)|anyone who wants to "
-    r"help|with the lads|bring (?:the lads|your mates)|round up|get a group|tonight|"
+    r"(?<![a-z])(?:meet (?:at|outside|by|up)|bring (?:hammers|bats|bricks|petrol)|"
+    r"who'?s (?:coming|with me|in)|anyone who wants to help|with the lads|bring (?:the lads|"
+    r"your mates)|round up|get a group|tonight|"
     r"saturday night|this weekend|we will|we'll)"
 )
 HOSTILE_ACT = re.compile(
@@ -199,7 +200,8 @@ SELF_HARM = re.compile(
     r"(?<![a-z])(?:(?:i'?m|im|i am|i'll|i will|i might|might|i want to|i wanna|i'm going to|"
     r"im going to|gonna|going to|i could|i should|i feel like)\s+(?:just\s+|gonna\s+|going to\s+|"
     r"as well\s+)?(?:end it(?! with)(?: all)?|end my life|kill myself|top myself|take my (?:own )?"
-    r"life|walk into (?:the|that|a) (?:river|sea|canal|lake|water|traffic)|jump (?:off|from|in front of)|"
+    r"life|walk into (?:the|that|a) (?:river|sea|canal|lake|water|traffic)|jump (?:off|from|"
+    r"in front of)|"
     r"throw myself|hang myself|take (?:all )?(?:my|the) (?:pills|tablets)|overdose|do something "
     r"stupid to myself)"
     r"|(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) myself"
