@@ -542,8 +542,8 @@ class ServiceComplaintDetector:
             # different sentences of a short report.
             for service, lexicon in SERVICES.items():
                 if lexicon.first(doc.folded) is not None:
-                    cue = HARD_FAULT.first(doc.folded)
-                    reports.append((service, cue.span if cue else "", text))
+                    fault = HARD_FAULT.first(doc.folded)
+                    reports.append((service, fault.span if fault else "", text))
                     break
         if not reports:
             return NOTHING
