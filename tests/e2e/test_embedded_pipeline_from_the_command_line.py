@@ -1,6 +1,7 @@
 """The whole embedded pipeline, driven as a comms officer would: through `houserules`."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -8,12 +9,13 @@ from click.testing import CliRunner
 
 from houserules.cli import main
 
+Invoke = Callable[..., str]
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 DEV = SHARED / "data" / "council-dev"
 
 
 @pytest.fixture
-def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+def run(tmp_path: Path) -> Invoke:
     runner = CliRunner()
 
     def invoke(*args: str, expect: int = 0) -> str:
@@ -26,7 +28,7 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
     return invoke
 
 
-def test_the_demo_prints_its_summary_and_a_second_run_adds_nothing(run) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_prints_its_summary_and_a_second_run_adds_nothing(run: Invoke) -> None:
     first = json.loads(run("demo", "--json"))
     assert first["processed"] == first["stored"] >= 200
     assert sum(first["by_action"].values()) == first["stored"]
@@ -37,19 +39,21 @@ def test_the_demo_prints_its_summary_and_a_second_run_adds_nothing(run) -> None:
     assert second["by_action"] == first["by_action"]
 
 
-def test_the_demo_summary_for_people_shows_queues(run) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_summary_for_people_shows_queues(run: Invoke) -> None:
     text = run("demo")
     for heading in ("By action", "By category", "review queue", "comms queue", "escalations queue"):
         assert heading in text
 
 
-def test_importing_the_dev_set_processes_all_300_comments(run) -> None:  # type: ignore[no-untyped-def]
+def test_importing_the_dev_set_processes_all_300_comments(run: Invoke) -> None:
     data = json.loads(run("import", str(DEV / "comments.jsonl"), "--registers", str(DEV), "--json"))
     assert data["processed"] == 300
     assert data["rejected"] == []
 
 
-def test_a_file_with_malformed_rows_reports_each_and_imports_the_rest(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_with_malformed_rows_reports_each_and_imports_the_rest(
+    run: Invoke, tmp_path: Path
+) -> None:
     lines = (DEV / "comments.jsonl").read_text().splitlines()[:5]
     broken = json.loads(lines[1])
     broken["platform"] = "friendster"
@@ -63,7 +67,7 @@ def test_a_file_with_malformed_rows_reports_each_and_imports_the_rest(run, tmp_p
     assert "friendster" in data["rejected"][0]["reason"]
 
 
-def test_classify_prints_categories_evidence_and_the_action(run) -> None:  # type: ignore[no-untyped-def]
+def test_classify_prints_categories_evidence_and_the_action(run: Invoke) -> None:
     text = run(
         "classify", "Call me on 07700 900123 about the bins not being collected on Mill Lane"
     )
@@ -74,7 +78,7 @@ def test_classify_prints_categories_evidence_and_the_action(run) -> None:  # typ
     assert verdict["action"] == "allow"
 
 
-def test_restoring_a_hidden_comment_writes_an_audit_event_and_leaves_the_queue(run) -> None:  # type: ignore[no-untyped-def]
+def test_restoring_a_hidden_comment_writes_an_audit_event_and_leaves_the_queue(run: Invoke) -> None:
     run("demo", "--json")
     queue = json.loads(run("queue", "review", "--json"))
     item = queue[0]
@@ -100,7 +104,9 @@ def test_restoring_a_hidden_comment_writes_an_audit_event_and_leaves_the_queue(r
     assert "already restored" in again
 
 
-def test_config_check_reports_a_broken_file_without_a_traceback(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_config_check_reports_a_broken_file_without_a_traceback(
+    run: Invoke, tmp_path: Path
+) -> None:
     bad = tmp_path / "rules.yaml"
     bad.write_text("version: 1\ncategories: {threat: {threshold: 2, action: escalate}}\n")
     settings = tmp_path / "houserules.yaml"
