@@ -1,159 +1,475 @@
 """Discrimination: slurs and hostility by a protected characteristic.
 
-Mentioning one's own identity, quoting abuse in order to report it, and speaking against
-hate are not discrimination, even when the slur appears.
+Equality Act 2010 characteristics: age, disability, gender reassignment, marriage and civil
+partnership, pregnancy and maternity, race (including nationality and ethnic origin),
+religion or belief, sex and sexual orientation. Four shapes are found: slurs (plain or
+disguised), dehumanising language about a group ("vermin", "infesting"), derogatory
+generalisations ("they're all thieves", "it's in their culture") and calls to expel them
+("send them back"), and identity-based abuse of a person ("go back to the jungle",
+"back in the kitchen where she belongs"). "They" counts as the group when the post the
+comment replies to is about that group.
+
+Not discrimination: naming one's own identity, quoting abuse in order to report it,
+counter-speech against hate, and disagreeing with a policy ("not against anyone, just
+priorities"). Each finding carries the characteristic it concerns.
 """
 
 from __future__ import annotations
 
+import re
+
 from moderation.detectors.base import NOTHING, Detection, Document
-from moderation.lexicon import Lexicon
+from moderation.detectors.framing import Framing
+from moderation.lexicon import Lexicon, Match
 from moderation.verdict import Category, Evidence
 
 SLURS = Lexicon(
     "slurs",
     [
-        "paki*",
-        "pikey*",
+        "paki",
+        "pakis",
+        "pakki*",
+        "paki-bashing",
+        "pikey",
+        "pikeys",
+        "pikie*",
         "gyppo*",
         "gippo*",
-        "gypo*",
-        "pakis",
-        "wog*",
-        "nigg*",
-        "coon*",
-        "chink*",
-        "spaz*",
+        "gypo",
+        "gypos",
+        "tinkers",
+        "dirty tinker*",
+        "wog",
+        "wogs",
+        "golliwog*",
+        "gollywog*",
+        "nigger*",
+        "nigga*",
+        "nig nog*",
+        "coon",
+        "coons",
+        "jungle bunn*",
+        "sambo*",
+        "darkie*",
+        "darky",
+        "chinky",
+        "chinkies",
+        "chinks",
+        "ching chong",
+        "slant eye*",
+        "spaz",
+        "spazz*",
+        "spazzes",
         "spastic*",
-        "retard*",
+        "spacker*",
+        "retard",
+        "retards",
+        "retarded",
         "mong",
         "mongs",
+        "mongoloid*",
+        "window licker*",
+        "cripples",
         "tranny",
         "trannies",
+        "trannys",
+        "shemale*",
+        "he-she",
+        "ladyboy*",
         "faggot*",
-        "fag",
-        "fags",
-        "poof*",
-        "dyke*",
+        "poof",
+        "poofs",
+        "poofter*",
+        "puff",
+        "lezza",
+        "lezzas",
+        "lezzer*",
         "muzzie*",
+        "muzzy",
         "muzrat*",
+        "moslem*",
         "raghead*",
         "towelhead*",
         "kike*",
-        "yid*",
-        "darkie*",
-        "gollywog*",
+        "yid",
+        "yids",
         "polack*",
         "half-caste",
-        "shemale*",
-        "lezza*",
-        "bender*",
+        "half caste",
         "sand n*",
+        "bog trotter*",
+        "pikies",
     ],
 )
 GROUPS = Lexicon(
-    "groups",
+    "protected groups",
     [
-        "immigrants",
-        "migrants",
-        "asylum seekers",
-        "refugees",
-        "foreigners",
-        "muslims",
-        "islam",
-        "jews",
-        "travellers",
-        "gypsies",
-        "roma",
-        "poles",
-        "romanians",
-        "eastern europeans",
+        "immigrant*",
+        "migrant*",
+        "asylum seeker*",
+        "refugee*",
+        "foreigner*",
+        "foreign nationals",
+        "foreign criminals",
+        "being foreign",
+        "polish people",
+        "polish families",
+        "the polish",
+        "the chinese",
+        "chinese people",
+        "the trans",
+        "pride flag",
+        "pride month",
+        "pride parade",
+        "pride march",
+        "pride event",
+        "illegals",
+        "illegal immigrants",
+        "boat people",
+        "small boats",
+        "dinghy",
         "blacks",
+        "black people",
         "asians",
+        "african*",
+        "indians",
+        "pakistani*",
+        "bangladeshi*",
+        "poles",
+        "romanian*",
+        "eastern european*",
+        "albanian*",
+        "afghan*",
+        "syrian*",
+        "somali*",
+        "nigerian*",
+        "arabs",
+        "kurds",
+        "iraqis",
+        "iranians",
+        "lithuanians",
+        "bulgarians",
+        "travellers",
+        "traveller",
+        "gypsies",
+        "gypsy",
+        "roma",
+        "irish travellers",
+        "jews",
+        "jewish",
+        "muslim*",
+        "islam",
+        "islamic",
+        "mosque*",
+        "sikhs",
+        "hindu*",
+        "christians",
+        "catholics",
         "gays",
+        "gay people",
         "lesbians",
         "trans people",
-        "transgender",
+        "trans women",
+        "transgender*",
+        "lgbt*",
+        "queers",
+        "homosexual*",
+        "rainbow flag",
+        "drag queen*",
         "women",
+        "females",
         "disabled",
+        "the disabled",
+        "wheelchair users",
+        "autistic",
         "old people",
         "pensioners",
+        "oaps",
+        "the elderly",
+        "elderly",
         "boomers",
-        "christians",
-        "hindus",
-        "sikhs",
-        "africans",
-        "indians",
-        "pakistanis",
-        "albanians",
+        "old dears",
+        "pregnant women",
         "them lot",
         "their sort",
         "their kind",
         "these people",
+        "those people",
         "that lot",
     ],
 )
-HOSTILITY = Lexicon(
-    "hostility",
+# What the post is about, so "they" can stand for the group.
+GROUP_CONTEXT = re.compile(
+    r"(?<![a-z])(?:refugee|asylum|migrant|resettle|encampment|traveller|gypsy|roma|pride|rainbow|"
+    r"lgbt|mosque|synagogue|muslim|jewish|interfaith|eid|diwali|hanukkah|disab|accessib|"
+    r"changing places|older people|pensioner|windrush|black history|trans)"
+)
+_THEY = re.compile(r"(?<![a-z])(?:they|them|their|theyre|they're|theyll|they'll)(?![a-z])")
+# Dehumanising words that need no more than a group somewhere in the comment.
+DEHUMANISING = Lexicon(
+    "dehumanising",
     [
         "vermin",
         "parasite*",
+        "leeches",
+        "cockroach*",
+        "subhuman*",
+        "sub-human*",
         "infest*",
         "invaders",
         "invasion",
+        "dumped on us",
+        "flooding in",
         "breed like",
-        "animals",
+        "breeding like",
         "savages",
+        "perverts",
+        "perversion*",
+        "groomers",
+        "degenerate*",
+        "abomination*",
+        "men in dresses",
+        "blokes in dresses",
+        "not real women",
+        "fumigate*",
+    ],
+)
+# Words that dehumanise only when said of the group in the same sentence.
+DEHUMANISING_NEAR = Lexicon(
+    "dehumanising near a group",
+    [
+        "rats",
+        "animals",
+        "swarm*",
+        "plague",
+        "disease*",
+        "diseased",
+        "dirty",
+        "filthy",
+        "smelly",
+        "stink*",
         "scum",
-        "filth",
-        "go back to",
-        "send them back",
-        "send the lot back",
-        "not welcome",
-        "don't belong",
-        "dont belong",
+        "feral",
+        "overrun",
+        "swamped",
+        "flooding our",
+        "disinfect",
+        "mentally ill",
+        "freaks",
+        "unnatural",
+        "third world",
+        "primitive",
+        "backward",
+    ],
+)
+GENERALISING = Lexicon(
+    "generalisation",
+    [
+        "they're all",
+        "theyre all",
+        "they are all",
+        "all of them",
+        "every one of them",
+        "every single one",
+        "the lot of them",
+        "always",
+        "every time",
+        "it's what they do",
+        "its what they do",
+        "that's what they do",
         "in their culture",
         "their culture",
+        "in their blood",
+        "in their nature",
+        "in their dna",
+        "their sort",
+        "their kind",
+        "that sort",
+        "wherever they go",
+        "every town they go",
+        "everywhere they go",
+        "everywhere you look",
+        "never work",
         "can't be trusted",
         "cant be trusted",
+        "no respect",
+        "lock up your",
+        "lock your",
+        "watch the",
+        "typical",
         "all the same",
-        "ruin*",
-        "taking over",
-        "should be banned",
-        "out of our",
-        "sub-human",
-        "subhuman",
-        "disease",
     ],
 )
-NOT_HOSTILE = Lexicon(
-    "reporting and counter-speech",
+# Generalisations that are derogatory on their own when said of a group.
+SELF_SUFFICIENT = Lexicon(
+    "generalisation",
     [
-        "as a",
-        "i am a",
-        "i'm a",
-        "called me",
-        "called my",
-        "was called",
-        "been called",
-        "calling people",
-        "has no place",
-        "no place for",
-        "reported",
-        "screenshot*",
-        "disgusting that",
-        "shouldn't have to",
-        "stand with",
-        "welcome here",
-        "stop calling",
-        "racism",
-        "homophobia",
-        "transphobia",
-        "is not okay",
-        "isn't okay",
-        "not acceptable",
+        "it's what they do",
+        "its what they do",
+        "that's what they do",
+        "in their culture",
+        "in their blood",
+        "in their nature",
+        "in their dna",
+        "their sort",
+        "their kind",
+        "everywhere you look",
+        "wherever they go",
+        "every town they go",
+        "everywhere they go",
+        "all the same",
     ],
 )
+TRAITS = Lexicon(
+    "derogatory traits",
+    [
+        "criminal*",
+        "thieves",
+        "thief",
+        "rapists",
+        "rape",
+        "drug dealers",
+        "dealers",
+        "terrorist*",
+        "paedo*",
+        "nonces",
+        "scroungers",
+        "spongers",
+        "sponging",
+        "benefit cheats",
+        "freeloaders",
+        "lazy",
+        "dangerous",
+        "violent",
+        "knife crime",
+        "crime",
+        "stabbings",
+        "grooming",
+        "steal*",
+        "nick anything",
+        "robbing",
+        "robbers",
+        "trouble",
+        "mess",
+        "trash*",
+        "litter",
+        "groping",
+        "grope",
+        "attack our",
+        "jump the queue",
+        "jump the housing queue",
+        "queue jumpers",
+        "military-aged men",
+        "military aged men",
+        "fighting age",
+        "fake refugees",
+        "bogus",
+        "don't integrate",
+        "won't integrate",
+        "don't speak english",
+        "can't speak english",
+        "sharia",
+    ],
+)
+# Phrases that point at a group by race or origin without naming it.
+RACIALISED = re.compile(
+    r"(?<![a-z])(?:back where (?:they|you|he|she) (?:came|come) from|third world \w+|invaders|"
+    r"boat loads?|dinghy loads?|the boats)"
+)
+EXPULSION = re.compile(
+    r"(?<![a-z])(?:send (?:them|em|the lot|all of them|\w+) (?:all )?back|"
+    r"(?:should|can|could|must|to|ought to) (?:all )?go back (?:to|where|home)|go back where|"
+    r"back where (?:they|you|she|he) came from|deport (?:them|the lot|all)|kick (?:them|em) out|"
+    r"get (?:them|em|rid of them) out|(?:not|aren't|are not) welcome|(?:don't|do not|doesn't|"
+    r"does not) want (?:them|any more of them|their kind|their sort)|keep (?:them|em) out|"
+    r"(?:don't|do not) let (?:any )?(?:more )?(?:\w+ )?in|no more (?:\w+ )?(?:refugees|migrants|"
+    r"immigrants|asylum seekers|mosques|foreigners)|ban (?:them|islam|the burka|mosques))"
+)
+REPLACEMENT = re.compile(
+    r"(?<![a-z])(?:taking over|take over|turn (?:\w+ ){1,3}?into (?:a |an )?(?:muslim|islamic|"
+    r"polish|foreign|third world|little \w+|mini \w+)|islamif\w*|replac(?:e|ing) us|great "
+    r"replacement|outnumber\w*|won't be (?:english|british) (?:for|much)|slowly but surely "
+    r"they)"
+)
+# Abuse by sex, age, gender identity or race that needs no group word.
+IDENTITY_ABUSE = [
+    (re.compile(p), characteristic)
+    for p, characteristic in (
+        (
+            r"(?<![a-z])(?:women|woman|females|girls) (?:shouldn't|should not|can't|cannot|"
+            r"don't belong|have no business|aren't fit|are not fit)(?: be)? (?:\w+ ){0,2}?"
+            r"(?:run|running|lead|leading|in charge|in politics|councillors|drive|driving|"
+            r"vote|voting|work|working|make decisions)",
+            "sex",
+        ),
+        (
+            r"(?<![a-z])(?:back|get back|go back|stay|belongs?|stick) (?:\w+ ){0,2}?in the kitchen",
+            "sex",
+        ),
+        (r"(?<![a-z])(?:make me a sandwich|a woman's place is|women's place is)", "sex"),
+        (r"(?<![a-z])(?:only two genders|only 2 genders|there are two genders)", "gender"),
+        (
+            r"(?<![a-z])(?:old biddies|old biddy|coffin dodgers?|wrinklies|old fossils?|old "
+            r"codgers|old duffers|senile old|past (?:his|her|their) sell[- ]by)",
+            "age",
+        ),
+        (
+            r"(?<![a-z])(?:let them die(?: off)?|should (?:just )?die off|put (?:him|her|them) "
+            r"in a (?:home|care home)|(?:should've|should have) been put in a home)",
+            "age",
+        ),
+        (
+            r"(?:(?:should|can|could|needs? to|ought to|tell (?:him|her|them) to|why don'?t "
+            r"(?:you|they|she|he)|send (?:\w+ ){1,2}?|sent (?:\w+ ){1,2}?)(?:just )?|^|[.!?] )"
+            r"(?:go|get|fuck off|piss off|clear off|bugger off|sod off)?\s*back to (?:the jungle|"
+            r"the trees|africa|pakistan|india|poland|romania|your (?:own )?country|your own kind|"
+            r"where (?:she|he|you|they) (?:came|come) from)",
+            "race",
+        ),
+        (
+            r"(?<![a-z])why (?:have|has|do|does|is|are|did) (?:we|they|you) (?:got|have|let|"
+            r"elected|put|allowed)(?: in)? (?:\w+ ){0,2}?(?:an?|the) (?:african|asian|black|indian|"
+            r"pakistani|muslim|hindu|sikh|jew|jewish|polish|romanian|foreign\w*|immigrant)",
+            "race or religion",
+        ),
+        (
+            r"(?<![a-z])(?:real|proper|true|native) (?:english|british|white) people",
+            "race",
+        ),
+    )
+]
+RACIST_EMOJI = Lexicon(
+    "racist emoji",
+    [":monkey:", ":monkey_face:", ":gorilla:", ":banana:", ":orangutan:"],
+)
+POLICY_NOT_PEOPLE = Lexicon(
+    "policy disagreement",
+    [
+        "not against anyone",
+        "nothing against",
+        "not against them",
+        "not against refugees",
+        "don't object to",
+        "do not object to",
+        "i support",
+        "not anti",
+        "whatever their background",
+        "or not",
+        "same for everyone",
+        "apply the same to everyone",
+        "regardless of",
+    ],
+)
+
+
+def _best(*found: tuple[float, str, Match | re.Match[str] | None]) -> tuple[float, str, str, int]:
+    live = [(s, why, m) for s, why, m in found if m is not None]
+    if not live:
+        return 0.0, "", "", -1
+    score, why, m = max(live, key=lambda t: t[0])
+    if isinstance(m, Match):
+        return score, why, m.span, m.start
+    return score, why, m.group(0), m.start()
 
 
 class DiscriminationDetector:
@@ -161,34 +477,81 @@ class DiscriminationDetector:
 
     def detect(self, doc: Document) -> Detection:
         folded = doc.folded
-        excuse = NOT_HOSTILE.first(folded)
-        slur = SLURS.first(folded)
-        if slur is not None:
-            score = 0.35 if excuse is not None else 0.85
-            return Detection.of(
-                Category.DISCRIMINATION,
-                score,
-                self.name,
-                Evidence(self.name, f"slur: '{slur.span}'", slur.span, slur.start, slur.end),
-            )
-        group = GROUPS.first(folded)
-        hostile = HOSTILITY.first(folded)
-        model = doc.model_scores.get("identity_attack", 0.0)
-        if group is None or (hostile is None and model < 0.5):
+        frame = Framing(folded)
+        score, why, span, at = self._hostility(doc, frame)
+        if score <= 0:
             return NOTHING
-        score = 0.7 if hostile is not None else model
-        if excuse is not None:
-            score = min(score, 0.4)
-        said = hostile.span if hostile is not None else f"model identity_attack {model:.2f}"
+        used = at >= 0 and not frame.mentioned_not_used(at, at + len(span))
+        if not used or (frame.condemns and not frame.disclaims):
+            score = min(score, 0.3)
+        model = doc.model_scores.get("identity_attack", 0.0)
+        if score >= 0.5:
+            score = max(score, min(0.95, model))
         return Detection.of(
             Category.DISCRIMINATION,
             score,
             self.name,
-            Evidence(
-                self.name,
-                f"hostility towards {group.span}: '{said}'",
-                group.span,
-                group.start,
-                group.end,
-            ),
+            Evidence(self.name, f"{why}: '{span}'", span, at, at + len(span)),
         )
+
+    @staticmethod
+    def _near_group(folded: str, frame: Framing, m: Match, context: bool) -> bool:
+        left, right = frame.clause(m.start, m.end)
+        clause = folded[left:right]
+        return GROUPS.first(clause) is not None or (context and _THEY.search(clause) is not None)
+
+    def _hostility(self, doc: Document, frame: Framing) -> tuple[float, str, str, int]:
+        folded = doc.folded
+        slur = next(
+            (m for m in SLURS.find(folded) if not frame.mentioned_not_used(m.start, m.end)),
+            None,
+        )
+        identity: tuple[float, str, re.Match[str] | None] = (0.0, "", None)
+        for pattern, characteristic in IDENTITY_ABUSE:
+            m = pattern.search(folded)
+            if m is not None:
+                identity = (0.75, f"abuse by {characteristic}", m)
+                break
+        emoji = RACIST_EMOJI.first(folded)
+        group = GROUPS.first(folded)
+        context = GROUP_CONTEXT.search(doc.comment.post_context.lower()) is not None
+        they = _THEY.search(folded) is not None
+        about_group = (
+            group is not None or (context and they) or RACIALISED.search(folded) is not None
+        )
+        dehuman = DEHUMANISING.first(folded) if about_group else None
+        if dehuman is None and about_group:
+            dehuman = next(
+                (
+                    m
+                    for m in DEHUMANISING_NEAR.find(folded)
+                    if self._near_group(folded, frame, m, context)
+                ),
+                None,
+            )
+        general = GENERALISING.first(folded)
+        trait = TRAITS.first(folded)
+        expel = EXPULSION.search(folded) if about_group else None
+        replace = REPLACEMENT.search(folded) if about_group else None
+        generalised = general if about_group and trait is not None else None
+        culture = SELF_SUFFICIENT.first(folded) if about_group else None
+        emoji_abuse = (
+            emoji if (they or re.search(r"(?<![a-z])(?:she|he|her|him)", folded)) else None
+        )
+        score, why, span, at = _best(
+            (0.85, "slur", slur),
+            identity,
+            (0.8, "dehumanising language about a group", dehuman),
+            (0.75, "calls to expel a group", expel),
+            (0.7, "replacement talk about a group", replace),
+            (0.75, "derogatory generalisation", generalised),
+            (0.65, "derogatory generalisation", culture),
+            (0.7, "racist imagery aimed at a person", emoji_abuse),
+        )
+        if score == 0.0 and about_group:
+            model = doc.model_scores.get("identity_attack", 0.0)
+            if model >= 0.7 and group is not None:
+                return model, f"model identity_attack {model:.2f}", group.span, group.start
+        if slur is None and POLICY_NOT_PEOPLE.first(folded) is not None and dehuman is None:
+            score = min(score, 0.4)
+        return score, why, span, at

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from moderation.lexicon import Lexicon
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+(?=\s|$)|\s:[a-z_\-]+:\s|\s[-|]\s")
-_QUOTED = re.compile(r"(?<![a-z0-9])'([^'\n]{1,100})'(?![a-z0-9])|\"([^\"\n]{1,160})\"")
+_QUOTED = re.compile(
+    r"(?<![a-z0-9])'((?:[^'\n]|(?<=[a-z])'(?=[a-z])){1,100})'(?![a-z0-9])|\"([^\"\n]{1,160})\""
+)
 
 REPORTING = Lexicon(
     "reporting",
@@ -105,7 +107,8 @@ CONDEMNING = Lexicon(
         "protected characteristic",
         "stop spreading",
         "have some respect",
-        "give your head* a wobble",
+        "give your head a wobble",
+        "give your heads a wobble",
         "shame on",
         "disgusting that",
         "that's disgusting",
