@@ -85,6 +85,17 @@ class ElasticsearchNode:
         """The HTTP address for the elasticsearch client."""
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def address(self) -> str:
+        return self.url
+
+    def describe_health(self) -> str:
+        """The cluster's colour, or why it is not answering (for `status`)."""
+        try:
+            return self.cluster_health()
+        except (OSError, ValueError) as error:
+            return f"not answering: {error}"
+
     def _install(self) -> None:
         s = self.settings
         if (self.home / "lib").is_dir() and (self.home / "modules").is_dir():

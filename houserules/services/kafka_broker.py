@@ -98,6 +98,14 @@ class KafkaBroker:
         """`host:port` for Kafka clients (kafka-python, Faust's `kafka://` URL)."""
         return f"127.0.0.1:{self.port}"
 
+    @property
+    def address(self) -> str:
+        return self.bootstrap_servers
+
+    def describe_health(self) -> str:
+        """`ok`, or why the broker is not answering (for `status`)."""
+        return self.health() or "ok"
+
     def _server_properties(self) -> str:
         s = self.settings
         lines = {

@@ -33,6 +33,11 @@ class LocalServer(Protocol):
     @property
     def port(self) -> int: ...
 
+    @property
+    def address(self) -> str: ...
+
+    def describe_health(self) -> str: ...
+
     def start(self) -> None: ...
 
     def health(self) -> str | None: ...
@@ -135,15 +140,10 @@ class LocalServices:
     def _status(self, server: LocalServer) -> ServerStatus:
         state = server.process.state()
         pid = server.process.running_pid()
-        address = self.kafka.bootstrap_servers if server.name == "kafka" else self.elasticsearch.url
+        address = server.address
         if state is None:
-            configured = (
-                {"kafka": self.settings.kafka_port}
-                if server.name == "kafka"
-                else {"http": self.settings.elasticsearch_port}
-            )
             return ServerStatus(
-                server.name, "stopped", None, configured, address, "-", None, str(server.log)
+                server.name, "stopped", None, {}, address, "-", None, str(server.log)
             )
         if pid is None:
             return ServerStatus(
@@ -157,13 +157,7 @@ class LocalServices:
                 str(state.log),
                 state.started_at.isoformat(),
             )
-        if server.name == "elasticsearch":
-            try:
-                health = self.elasticsearch.cluster_health()
-            except (OSError, ValueError) as error:
-                health = f"not answering: {error}"
-        else:
-            health = server.health() or "ok"
+        health = server.describe_health()
         return ServerStatus(
             server.name,
             "running",
