@@ -1,0 +1,160 @@
+"""Handing comments to Kafka: the scale-out mode's `CommentSink`.
+
+`send` returns only after the broker has acknowledged every comment (acks=all, the
+idempotent producer, so a retried request is not written twice), which is what lets a
+connector advance its cursor. The buffer is bounded: kafka-python 3 has no
+`buffer_memory`, so `send` waits for the broker's acknowledgement after every
+`max_buffered` messages; when the broker is slow, `send` blocks rather than growing memory
+(and `max_block_ms` bounds each wait for metadata).
+
+When the broker cannot be reached, the producer does not crash: it logs one clear line
+per attempt (the broker address, never credentials) and tries again with exponential
+backoff, so ingestion pauses and resumes when Kafka is back. `max_wait_s` bounds the wait
+for callers that would rather fail (a one-off import); connectors leave it unbounded.
+A comment whose delivery failed is sent again, so the topic may hold it twice; the
+worker's writes are idempotent by comment key, so the index does not.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from houserules.settings import KafkaSettings
+from moderation import wire
+from moderation.comment import Comment
+from stream.topics import topic_names
+
+log = logging.getLogger(__name__)
+
+FIRST_BACKOFF_S = 0.5
+MAX_BACKOFF_S = 30.0
+
+
+class BrokerUnavailable(Exception):
+    """Kafka could not be reached (or did not acknowledge) within the allowed wait."""
+
+
+class KafkaCommentProducer:
+    """A `CommentSink` that writes comments to the raw comments topic, keyed by
+    `platform:comment_id`, in the versioned wire format."""
+
+    def __init__(
+        self,
+        settings: KafkaSettings,
+        *,
+        topic: str | None = None,
+        max_wait_s: float | None = None,
+        max_buffered: int = 1000,
+        max_block_ms: int = 10_000,
+        linger_ms: int = 5,
+        request_timeout_ms: int = 10_000,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.topic = topic or topic_names(settings).comments_raw
+        self.max_wait_s = max_wait_s
+        self.max_buffered = max_buffered
+        self._config: dict[str, Any] = {
+            "bootstrap_servers": settings.bootstrap_servers.split(","),
+            "client_id": "houserules-ingest",
+            "acks": "all",
+            "enable_idempotence": True,
+            "max_block_ms": max_block_ms,
+            "linger_ms": linger_ms,
+            "request_timeout_ms": request_timeout_ms,
+            "delivery_timeout_ms": max(120_000, request_timeout_ms + linger_ms + 1),
+        }
+        self._sleep = sleep
+        self._monotonic = monotonic
+        self._producer: Any = None
+
+    def _connect(self) -> Any:
+        from kafka import KafkaProducer
+
+        return KafkaProducer(**self._config)
+
+    def _with_retries(self, what: str, attempt_once: Callable[[], Any]) -> Any:
+        """Run `attempt_once` until it succeeds, backing off while Kafka is unreachable."""
+        from kafka.errors import KafkaError
+
+        started = self._monotonic()
+        backoff = FIRST_BACKOFF_S
+        attempt = 1
+        while True:
+            try:
+                return attempt_once()
+            except KafkaError as exc:
+                self._drop_producer()
+                waited = self._monotonic() - started
+                servers = self.settings.bootstrap_servers
+                if self.max_wait_s is not None and waited + backoff > self.max_wait_s:
+                    raise BrokerUnavailable(
+                        f"Kafka at {servers} did not accept {what} within "
+                        f"{self.max_wait_s:.0f} s ({attempt} attempts): "
+                        f"{exc.__class__.__name__}. Is the broker running "
+                        "(`houserules services status`)?"
+                    ) from None
+                log.warning(
+                    "Kafka at %s: %s failed (%s); attempt %d, retrying in %.1f s",
+                    servers,
+                    what,
+                    exc.__class__.__name__,
+                    attempt,
+                    backoff,
+                )
+                self._sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+                attempt += 1
+
+    def _drop_producer(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            try:
+                producer.close(timeout=1)
+            except Exception:  # closing a broken producer is best effort
+                log.debug("closing a failed producer raised", exc_info=True)
+
+    def _ensure_producer(self) -> Any:
+        if self._producer is None:
+            self._producer = self._connect()
+        return self._producer
+
+    def connect(self) -> None:
+        """Connect now (retrying as `send` would), so a bad address shows at start-up."""
+        self._with_retries("a connection", self._ensure_producer)
+
+    def send(self, comments: Sequence[Comment]) -> None:
+        """Write the comments; returns once the broker has acknowledged all of them."""
+        for start in range(0, len(comments), self.max_buffered):
+            self._send_acknowledged(comments[start : start + self.max_buffered])
+
+    def _send_acknowledged(self, comments: Sequence[Comment]) -> None:
+        if not comments:
+            return
+        payload = [(c.key.encode(), wire.encode_comment(c)) for c in comments]
+
+        def attempt_once() -> None:
+            producer = self._ensure_producer()
+            futures = [producer.send(self.topic, key=key, value=value) for key, value in payload]
+            producer.flush()
+            for future in futures:
+                future.get(timeout=0)  # raises the delivery error, if there was one
+
+        self._with_retries(f"{len(comments)} comment(s)", attempt_once)
+
+    def close(self) -> None:
+        """Flush what is buffered and close; idempotent."""
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            producer.flush()
+            producer.close()
+
+    def __enter__(self) -> KafkaCommentProducer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
