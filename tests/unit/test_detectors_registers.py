@@ -1,0 +1,311 @@
+"""The register-based detectors judge as a careful moderator would.
+
+Every example here is written for an invented council, Brackenfold District Council, with
+its own registers, so the behaviour is checked against the registers rather than against
+any evaluation set. Numbers are from Ofcom's drama ranges.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from houserules.config import load_rules
+from moderation.classifier import HouseRulesClassifier
+from moderation.comment import Comment, Platform, Surface
+from moderation.policy import RUMOUR_QUESTION
+from moderation.registers import Registers
+from moderation.verdict import Action, Category, Verdict
+
+REGISTERS = Registers.from_mappings(
+    people=[
+        {
+            "name": "Morag Linfield",
+            "aliases": ["Cllr Linfield", "Linfield", "@MoragLinfield"],
+            "role": "councillor",
+        }
+    ],
+    facts=[
+        {
+            "id": "fr-swimming-baths",
+            "topic": "Brackenfold swimming baths refurbishment",
+            "official_fact": (
+                "The swimming baths close for refurbishment from 1 March 2027 and reopen in "
+                "January 2028. Both pools are kept, the building is not being sold, and the "
+                "£2.1m cost comes from the capital programme, not council tax."
+            ),
+            "known_false_claims": [
+                "The baths are being sold off to a housing developer",
+                "The learner pool is being filled in for good",
+            ],
+            "link": "https://www.brackenfold.gov.uk/baths",
+        },
+        {
+            "id": "fr-bulky-waste",
+            "topic": "Bulky waste collection charge",
+            "official_fact": (
+                "The bulky waste collection charge is £25 for up to three items from April "
+                "2027. Residents on council tax support pay £10."
+            ),
+            "known_false_claims": ["Bulky waste collections now cost £90 an item"],
+            "link": "https://www.brackenfold.gov.uk/bulky",
+        },
+    ],
+    contacts={
+        "organisation": "Brackenfold District Council",
+        "website_domains": ["brackenfold.gov.uk", "www.brackenfold.gov.uk"],
+        "phones": [{"number": "01632 960400", "service": "Switchboard"}],
+        "emails": [{"address": "waste@brackenfold.gov.uk", "service": "Bins"}],
+        "councillor_emails": ["morag.linfield@brackenfold.gov.uk"],
+        "social_accounts": [
+            {
+                "platform": "facebook",
+                "handle": "BrackenfoldDC",
+                "display_name": "Brackenfold District Council",
+            }
+        ],
+        "public_addresses": ["Brackenfold Town Hall, Abbey Street, Brackenfold"],
+    },
+)
+
+
+@pytest.fixture(scope="module")
+def classifier() -> HouseRulesClassifier:
+    return HouseRulesClassifier(load_rules(), REGISTERS)
+
+
+def judge(
+    classifier: HouseRulesClassifier,
+    text: str,
+    author: str = "Jo Resident",
+    post_context: str = "",
+    surface: Surface = Surface.OWN_PAGE,
+) -> Verdict:
+    comment = Comment(
+        Platform.FACEBOOK,
+        surface,
+        "c1",
+        text,
+        datetime(2027, 2, 1, 12, 0, tzinfo=UTC),
+        author_handle=author,
+        post_context=post_context,
+    )
+    return classifier.classify([comment])[0]
+
+
+# Personal data
+
+
+def test_the_councils_own_phone_number_is_not_personal_data(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "Ring the switchboard on 01632 960400, they sorted my bin in a day.")
+    assert Category.PERSONAL_DATA not in v.categories
+    assert v.action is Action.ALLOW
+
+
+def test_a_private_mobile_number_is_hidden_as_personal_data(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "My neighbour keeps blocking the lane, his number is 07700 900123.")
+    assert Category.PERSONAL_DATA in v.categories
+    assert v.action is Action.HIDE
+
+
+def test_years_prices_and_times_are_not_phone_numbers(classifier: HouseRulesClassifier) -> None:
+    v = judge(
+        classifier, "Promised for 2025, then 2026, now 2028. £24.99 for this? Open 9.30-4.30."
+    )
+    assert Category.PERSONAL_DATA not in v.categories
+
+
+def test_a_councillors_published_email_is_allowed_but_a_personal_one_is_not(
+    classifier: HouseRulesClassifier,
+) -> None:
+    allowed = judge(classifier, "You can write to morag.linfield@brackenfold.gov.uk about it.")
+    personal = judge(classifier, "Email me at jo.bloggs1977@example.com if you want to help.")
+    assert Category.PERSONAL_DATA not in allowed.categories
+    assert Category.PERSONAL_DATA in personal.categories
+
+
+def test_a_house_number_that_only_locates_a_fault_is_not_personal_data(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "The streetlight outside 14 Heron Way has been out for two weeks.")
+    assert Category.PERSONAL_DATA not in v.categories
+    assert Category.SERVICE_COMPLAINT in v.categories
+    assert v.action is Action.COMMS
+
+
+def test_someones_home_address_is_personal_data(classifier: HouseRulesClassifier) -> None:
+    v = judge(classifier, "Cllr Linfield lives at 3 Orchard Close, go and tell her yourselves.")
+    assert Category.PERSONAL_DATA in v.categories
+    assert v.action is Action.HIDE
+
+
+def test_a_named_child_with_their_school_is_personal_data(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "Tyler Booth goes to Brackenfold Primary and he's the one doing it.")
+    assert Category.PERSONAL_DATA in v.categories
+
+
+def test_a_scams_phone_number_is_spam_not_personal_data(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(
+        classifier,
+        "I made £3,000 in a week trading bitcoin with my mentor, 100% legit! "
+        "WhatsApp him on 07700 900456",
+        author="Crypto Kelly",
+    )
+    assert Category.SPAM_SCAM in v.categories
+    assert Category.PERSONAL_DATA not in v.categories
+
+
+# Spam and scams
+
+
+def test_a_lookalike_council_domain_is_a_scam(classifier: HouseRulesClassifier) -> None:
+    v = judge(classifier, "Council tax rebate for all households, apply at brackenfold-refunds.com")
+    assert Category.SPAM_SCAM in v.categories
+    assert v.action is Action.HIDE
+
+
+def test_the_councils_own_link_is_not_spam(classifier: HouseRulesClassifier) -> None:
+    v = judge(classifier, "The real site is brackenfold.gov.uk, report it there.")
+    assert Category.SPAM_SCAM not in v.categories
+
+
+def test_an_account_posing_as_the_council_is_impersonation(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(
+        classifier,
+        "Hello, if your payment did not go through please message us your card details.",
+        author="Brackenfold Council Payments Team",
+    )
+    assert Category.SPAM_SCAM in v.categories
+
+
+def test_a_handle_with_cllr_that_is_not_in_the_register_is_impersonation(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "Residents, I can fast-track your housing application.", "@CllrLinfield1")
+    assert Category.SPAM_SCAM in v.categories
+
+
+def test_a_resident_warning_about_a_scam_text_is_not_spam(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "Got a text saying I'm owed a refund with a link. Scam, don't click it.")
+    assert Category.SPAM_SCAM not in v.categories
+    assert v.action is not Action.HIDE
+
+
+# Misinformation
+
+
+def test_asserting_a_known_false_claim_is_misinformation(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "They're selling the baths off to a housing developer. Disgraceful.")
+    assert Category.MISINFORMATION in v.categories
+    assert v.action is Action.HIDE
+    assert any(n.fact_id == "fr-swimming-baths" and n.official_line for n in v.comms)
+
+
+def test_hearsay_still_counts_as_an_assertion(classifier: HouseRulesClassifier) -> None:
+    v = judge(classifier, "My mate at the depot says bulky waste collections now cost £90 an item.")
+    assert Category.MISINFORMATION in v.categories
+
+
+def test_a_question_about_a_rumour_goes_to_comms_without_a_category(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "Is it true the baths are being sold to a developer for housing?")
+    assert v.categories == ()
+    assert v.action is Action.COMMS
+    assert any(n.reason == RUMOUR_QUESTION for n in v.comms)
+
+
+def test_denying_a_rumour_is_fine(classifier: HouseRulesClassifier) -> None:
+    v = judge(classifier, "The baths are NOT being sold to a developer, read the council's page.")
+    assert Category.MISINFORMATION not in v.categories
+    assert v.action is not Action.HIDE
+
+
+def test_repeating_the_official_figure_is_not_misinformation(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "£25 for a bulky waste collection is steep for three items. Shocking.")
+    assert Category.MISINFORMATION not in v.categories
+    assert v.action is Action.ALLOW
+
+
+def test_misinformation_in_a_public_mention_goes_to_comms_only(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(
+        classifier,
+        "Heads up: the learner pool is being filled in for good.",
+        surface=Surface.MENTION,
+    )
+    assert Category.MISINFORMATION in v.categories
+    assert v.action is Action.COMMS
+
+
+# Service complaints and criticism
+
+
+def test_a_missed_bin_is_a_service_complaint_with_its_service(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "Bins not collected on Larkspur Road again, third week running.")
+    assert Category.SERVICE_COMPLAINT in v.categories
+    assert v.action is Action.COMMS
+    assert any(n.service == "waste" for n in v.comms)
+
+
+def test_objecting_to_a_policy_is_criticism_not_a_service_complaint(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "Charging for bulky waste is a false economy. Rethink this policy.")
+    assert Category.SERVICE_COMPLAINT not in v.categories
+    assert v.action is Action.ALLOW
+
+
+def test_grumbling_about_an_announced_disruption_is_not_a_service_complaint(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(
+        classifier,
+        "Yet another apology. Buy some lorries that actually work. Pathetic.",
+        post_context="We're sorry: collections are running late today after a vehicle breakdown",
+    )
+    assert Category.SERVICE_COMPLAINT not in v.categories
+    assert v.action is Action.ALLOW
+
+
+def test_a_scam_about_a_failed_payment_is_not_a_service_complaint(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "If your payment failed, DM us your card number and CVV to fix it.")
+    assert Category.SERVICE_COMPLAINT not in v.categories
+    assert Category.SPAM_SCAM in v.categories
+
+
+def test_strong_criticism_of_the_council_is_allowed(classifier: HouseRulesClassifier) -> None:
+    v = judge(classifier, "Useless council. Absolute shambles from start to finish, resign.")
+    assert v.categories == (Category.CRITICISM,)
+    assert v.action is Action.ALLOW
+
+
+def test_praise_and_neutral_questions_carry_no_category(
+    classifier: HouseRulesClassifier,
+) -> None:
+    praise = judge(classifier, "Thank you to the crew on our street, lovely lads.")
+    question = judge(classifier, "What time does the tip open on Sundays?")
+    assert praise.categories == () and praise.action is Action.ALLOW
+    assert question.categories == () and question.action is Action.ALLOW
