@@ -1,18 +1,26 @@
 """Defamation: an allegation of fact, or insinuation, about an identifiable person.
 
-Needs both: someone identifiable (the people register, a role, a title and name) and an
-allegation of crime, corruption, dishonesty, abuse or sexual misconduct. "This council is
-corrupt" names nobody and is criticism.
+Needs both: someone identifiable (a name, alias, misspelling or role from the people
+register, their relatives, a named or described private individual, an @handle) and an
+allegation of crime, corruption, dishonesty, abuse or sexual misconduct, stated or
+insinuated ("funny how his brother's firm got the contract... just saying"). "This council
+is corrupt" names nobody and is criticism. A denial ("he's not corrupt, just useless"), a
+report that someone was cleared, and an open question ("is it true...?") are not
+allegations; a question that presupposes the damaging fact is.
 """
 
 from __future__ import annotations
 
+import re
+
 from moderation.detectors.base import NOTHING, Detection, Document
-from moderation.detectors.people import PeopleFinder
+from moderation.detectors.framing import Framing
+from moderation.detectors.targets import Target, TargetFinder, TargetKind, within
 from moderation.lexicon import Lexicon
 from moderation.registers import Registers
 from moderation.verdict import Category, Evidence
 
+# Words that allege wrongdoing on their own when said of a person.
 ALLEGATIONS = Lexicon(
     "allegations",
     [
@@ -26,60 +34,152 @@ ALLEGATIONS = Lexicon(
         "brown envelope*",
         "on the take",
         "in the pocket of",
+        "in the pockets of",
         "lining his pockets",
         "lining her pockets",
         "lining their pockets",
-        "fraud*",
+        "lining his own pockets",
+        "lining her own pockets",
+        "paid off",
+        "bought off",
+        "greased",
+        "palms greased",
+        "sweetener*",
+        "fraud",
+        "fraudster*",
+        "fraudulent*",
+        "falsified",
+        "falsifying",
+        "forged",
         "embezzl*",
-        "fiddl*",
+        "fiddling",
+        "fiddled",
+        "fiddles his",
+        "fiddles her",
+        "expenses fiddle*",
+        "cooked the books",
+        "cooking the books",
+        "siphon*",
+        "pocketed",
+        "pocketing",
+        "money launder*",
+        "laundering",
         "stole",
         "stolen",
         "stealing",
+        "steals",
         "thief",
+        "thieving",
         "theft",
-        "crook*",
-        "criminal*",
+        "crook",
+        "crooked",
+        "criminal",
         "convicted",
         "conviction",
-        "jail",
-        "prison",
+        "convictions",
+        "criminal record",
         "arrested",
+        "got nicked",
+        "been nicked",
+        "was nicked",
+        "charged with",
         "police caution",
+        "been inside",
+        "done time",
+        "did time",
+        "in prison for",
+        "in jail for",
+        "jailed",
         "paedo*",
         "pedo*",
         "nonce",
-        "groom*",
+        "groomed",
+        "grooming",
         "abuser",
         "abused",
         "molest*",
         "sex offender",
+        "sexual harassment",
+        "sexually harassed",
+        "harassed staff",
         "assaulted",
         "drink driv*",
         "drunk driv*",
+        "drink-driv*",
+        "three sheets to the wind",
+        "over the limit",
         "liar",
-        "lied",
-        "lying",
-        "cooked the books",
-        "cover up",
-        "covered up",
-        "covering up",
-        "pocketed",
-        "pocketing",
-        "siphon*",
-        "money launder*",
-        "laundering",
         "rigged",
         "fixed the contract",
-        "got the contract",
-        "his mate's firm",
-        "her mate's firm",
-        "his wife's firm",
-        "her husband's firm",
-        "brother-in-law's",
+        "fixed the tender",
+        "fixed the vote",
+        "nepotism",
+        "conflict of interest",
+        "undeclared interest",
+        "never declared",
+        "didn't declare",
+        "did not declare",
+        "hasn't declared",
+        "failed to declare",
+        "covered it up",
+        "covered up",
+        "cover up",
+        "cover-up",
+        "covering up",
+        "hushed it up",
+        "hushed up",
+        "swept under the carpet",
+        "buried the report",
+        "bent as",
+        "sacked for",
+        "sacked from",
+        "struck off",
         "affair with",
-        "sleeping with",
-        "expenses fiddle",
     ],
+)
+# Wrongdoing told as a story rather than named with one word.
+SCHEMES = [
+    re.compile(p)
+    for p in (
+        r"(?<![a-z])(?:is|'s|a|proper|totally|completely|utterly) bent(?![a-z])",
+        r"(?<![a-z])(?:gave|gives|give|giving|handed|hands|steered|steers|awarded|awards|put) "
+        r"(?:the |a |all the |every |our )?(?:\w+ ){0,3}?(?:contract|contracts|job|jobs|work|"
+        r"tender|deal|house|houses|flat|flats|council house|planning) (?:\w+ ){0,2}?to (?:his|her|"
+        r"their) (?:\w+ )?(?:mates|mate|friends|friend|pals|brother|sister|son|daughter|wife|"
+        r"husband|partner|cousin|family|relatives|mucker|cronies)",
+        r"(?<![a-z])(?:moves?|moving|bumps?|bumping|puts?|putting|pushes|pushing|gets?|getting) "
+        r"(?:his|her|their) (?:mates|friends|family|pals|relatives|cronies|son|daughter) "
+        r"(?:up|to the top|onto|on to|into)",
+        r"(?<![a-z])(?:his|her|their|[a-z\-]+'s) (?:\w+ )?(?:husband|wife|brother|sister|son|"
+        r"daughter|"
+        r"partner|cousin|mate|friend|family|brother-in-law|son-in-law)(?:'s)? (?:firm|company|"
+        r"business|mate) (?:\w+ ){0,4}?(?:leases|supplies|got|gets|won|wins|was given|has the|"
+        r"holds|runs the|owns)",
+        r"(?<![a-z])(?:firm|company|business) (?:where|that|owned by|run by) (?:\w+ ){0,2}?"
+        r"(?:his|her|their|the leader's|the [a-z]+'s) (?:\w+ )?(?:husband|wife|brother|sister|son|"
+        r"daughter|partner|cousin|mate|friend|family)",
+        r"(?<![a-z])(?:only|just) (?:\w+ ){0,3}?(?:because|cos|'cause|coz) (?:his|her|their) "
+        r"(?:\w+ ){0,2}?(?:owns|runs|works for|profits|benefits|gets|stands to|would lose|makes)",
+        r"(?<![a-z])(?:a |his |her |their )?(?:nice |little |wee )*(?:'thank you'|thank you|"
+        r"drink|bung|present|gift|holiday|kickback) (?:\w+ ){0,2}?from (?:the )?(?:contractor|"
+        r"developer|developers|firm|builders?|company|supplier)",
+        r"(?:didn'?t|did not|doesn'?t) pay for (?:itself|themselves|that)",
+        r"(?<![a-z])(?:had|has|got|gets|take|takes|took|taking|getting) (?:a |his |her |their )?"
+        r"(?:cut|slice|share|piece|backhander) (?:of|from) (?:the )?(?:\w+ ){0,2}?(?:contract|"
+        r"subcontract|deal|money|profits|action|scheme|sale|fees)",
+        r"on a councillor'?s (?:allowance|salary|wage)",
+        r"(?<![a-z])(?:police|cops|coppers) let (?:him|her|them) (?:go|off)",
+        r"(?<![a-z])(?:got|gets|get) off (?:because|cos|'cause) of who (?:he|she|they)",
+        r"(?<![a-z])(?:selling|sold|flogging|flogged|pinching|pinched|nicked|nicking) "
+        r"(?:\w+ ){0,4}?for (?:scrap|cash|himself|herself|themselves)",
+        r"(?<![a-z])(?:nicked|pinched|helped (?:him|her)self to) (?:\w+ ){0,3}?(?:money|cash|"
+        r"funds|equipment|materials|the takings)",
+    )
+]
+# Weaker words that count only with an insinuation or when tied to the person.
+WEAK = Lexicon(
+    "weak allegations",
+    ["lied", "lying", "lies", "dodgy", "shady", "dishonest", "fishy", "backdoor", "back door"],
 )
 INSINUATION = Lexicon(
     "insinuation",
@@ -88,48 +188,144 @@ INSINUATION = Lexicon(
         "just saying",
         "not saying",
         "makes you wonder",
-        "wonder how much",
+        "wonder how",
         "join the dots",
+        "follow the money",
         "draw your own conclusions",
         "no coincidence",
         "coincidence that",
-        ":zipper-mouth_face:",
-        ":face_with_hand_over_mouth:",
+        "coincidence?",
+        "look it up",
+        "everyone knows",
+        "everybody knows",
+        "word is",
+        "rumour is",
+        "rumour has it",
+        "ask anyone",
+        "say no more",
+        "i've got the emails",
+        "companies house",
         "nudge nudge",
         "wink wink",
+        "not that i'm saying",
+        "we all know why",
+        "you know why",
+        "i wonder why",
+        ":zipper-mouth_face:",
+        ":face_with_hand_over_mouth:",
+        ":shushing_face:",
+        ":thinking_face:",
+        ":money_bag:",
+        ":money_with_wings:",
+        ":eyes:",
+        ":winking_face:",
     ],
 )
+CLEARED = Lexicon(
+    "cleared",
+    [
+        "cleared of",
+        "acquitted",
+        "found not guilty",
+        "no evidence",
+        "not guilty",
+        "no suggestion",
+        "not accusing",
+        "no wrongdoing",
+        "did nothing wrong",
+        "falsely accused",
+        "false allegation*",
+        "smear*",
+    ],
+)
+_OPEN_QUESTION = re.compile(
+    r"(?<![a-z])(?:is it true|is it right|is this true|can (?:anyone|someone) confirm|did "
+    r"(?:cllr|councillor|he|she)|has (?:cllr|councillor|he|she)|any truth in)"
+)
+_NEGATION = re.compile(r"(?:not|n't|never|no|isn't|wasn't|nobody's|nobody is)\s+(?:\w+\s+){0,2}$")
 
 
 class DefamationDetector:
     name = "defamation"
 
     def __init__(self, registers: Registers) -> None:
-        self.people = PeopleFinder(registers)
+        self.targets = TargetFinder(registers)
 
     def detect(self, doc: Document) -> Detection:
         folded = doc.folded
-        allegation = ALLEGATIONS.first(folded)
-        if allegation is None:
-            return NOTHING
-        who = self.people.mentions(folded, doc.comment.text)
-        if not who:
+        frame = Framing(folded)
+        targets = self.targets.find(folded, doc.comment.text)
+        people = [t for t in targets if t.identifiable and t.kind is not TargetKind.PAGE_ADMIN]
+        if not people:
             return NOTHING
         hint = INSINUATION.first(folded)
-        person = who[0]
-        description = f"allegation '{allegation.span}' about {person.who}"
+        found: list[tuple[float, str, int, int]] = []
+        for m in ALLEGATIONS.find(folded):
+            if _NEGATION.search(folded[max(0, m.start - 30) : m.start]) and not m.term.startswith(
+                ("never", "didn't", "did not", "hasn't", "failed")
+            ):
+                continue
+            found.append((0.75, m.span, m.start, m.end))
+        for pattern in SCHEMES:
+            for s in pattern.finditer(folded):
+                found.append((0.6 if hint is None else 0.75, s.group(0), s.start(), s.end()))
+        for m in WEAK.find(folded):
+            found.append((0.55 if hint is not None else 0.35, m.span, m.start, m.end))
+        best: tuple[float, str, int, int, Target] | None = None
+        for score, span, start, end in found:
+            if frame.mentioned_not_used(start, end):
+                continue
+            person = self._about(folded, frame, start, end, targets, people)
+            if person is None:
+                continue
+            if best is None or score > best[0]:
+                best = (score, span, start, end, person)
+        if best is None:
+            return NOTHING
+        score, span, start, end, person = best
+        if len(found) > 1 or hint is not None:
+            score = min(0.9, score + 0.1)
+        if CLEARED.first(folded) is not None or (
+            _OPEN_QUESTION.search(folded) and frame.is_question(start, end)
+        ):
+            score = min(score, 0.4)
+        description = f"allegation '{span}' about {person.who}"
         if hint is not None:
             description += f" (insinuation: '{hint.span}')"
         return Detection.of(
             Category.DEFAMATION,
-            0.75,
+            score,
             self.name,
             Evidence(
                 self.name,
                 description,
-                allegation.span,
-                allegation.start,
-                allegation.end,
-                register_entry=person.who if person.kind == "register" else "",
+                span,
+                start,
+                end,
+                register_entry=person.who if person.kind is TargetKind.COUNCIL_PERSON else "",
             ),
         )
+
+    @staticmethod
+    def _about(
+        folded: str,
+        frame: Framing,
+        start: int,
+        end: int,
+        targets: list[Target],
+        people: list[Target],
+    ) -> Target | None:
+        """The identifiable person an allegation is about, if it is about one."""
+        left, right = frame.clause(start, end)
+        near = within(targets, left, right)
+        named = [t for t in near if t.identifiable and t.kind is not TargetKind.PAGE_ADMIN]
+        if named:
+            return named[0]
+        collective = [t for t in near if t.kind is TargetKind.COLLECTIVE]
+        pronoun = [t for t in near if t.kind in (TargetKind.HE_OR_SHE, TargetKind.YOU)]
+        if pronoun and not collective:
+            return people[0]
+        if not collective and len(frame.folded) < 400:
+            # A short comment about one person: the allegation is about them.
+            return people[0] if len({p.who for p in people}) == 1 else None
+        return None
