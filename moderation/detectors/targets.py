@@ -60,6 +60,11 @@ _DESCRIBED = re.compile(
     rf"(?<![a-z])(?:the|that|this) (?:\w+ )?(?:{_PERSON_NOUNS})"
     r"(?= (?:who|that|at|on|from|in|running|behind|next door|with|called|named|down)(?![a-z]))"
 )
+# "That Fenwick woman", "this Dobson bloke": a demonstrative, a name, a person noun.
+_THAT_NAMED = re.compile(
+    r"(?<![a-z])(?:that|this) [a-z][a-z\-]+ (?:woman|man|bloke|lad|lady|fella|guy|girl|chap|"
+    r"geezer|character|clown|idiot|fool|officer|councillor|warden)(?![a-z])"
+)
 _PAGE_ADMIN = re.compile(
     r"(?<![a-z])(?:whoever (?:runs|writes|manages|does) (?:this|the|your) (?:page|account|posts|"
     r"social media)|(?:the|this) (?:page )?admin|the intern|(?:the )?(?:person|muppet|idiot|"
@@ -274,6 +279,11 @@ class TargetFinder:
             found.append(
                 Target(TargetKind.PRIVATE_PERSON, m.group(0), m.group(0), m.start(), m.end())
             )
+        for m in _THAT_NAMED.finditer(folded):
+            if m.group(0).split()[1] not in _NOT_NAMES:
+                found.append(
+                    Target(TargetKind.PRIVATE_PERSON, m.group(0), m.group(0), m.start(), m.end())
+                )
         for m in _PAGE_ADMIN.finditer(folded):
             found.append(Target(TargetKind.PAGE_ADMIN, m.group(0), m.group(0), m.start(), m.end()))
         for m in _NAMED.finditer(original):
