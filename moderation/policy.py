@@ -48,14 +48,17 @@ def decide(
 
     actions = [rules.rule(c).action_on(comment.surface) for c in passed]
     notes: list[CommsNote] = []
+    # A rumour question is answered by the comms team unless something heavier applies;
+    # criticism alongside it does not stop the question reaching them.
+    only_opinion = set(passed) <= {Category.CRITICISM}
     for d in detections:
         # A note travels with its detector's findings: it counts only if one of them passed
-        # and routes to comms. A rumour question stands alone, and only when nothing passed.
+        # and routes to comms.
         carried = any(f.category in passed and rules.rule(f.category).comms for f in d.findings)
         for note in d.notes:
-            if carried or (note.reason == RUMOUR_QUESTION and not passed):
+            if carried or (note.reason == RUMOUR_QUESTION and only_opinion):
                 notes.append(note)
-    if not passed and any(n.reason == RUMOUR_QUESTION for n in notes):
+    if only_opinion and any(n.reason == RUMOUR_QUESTION for n in notes):
         actions.append(rules.rumour_questions)
     action = heaviest(actions)
 

@@ -27,6 +27,6 @@ def default_detectors(registers: Registers, model: TextModel | None) -> list[Det
         PersonalDataDetector(registers),
         ObscenityDetector(),
         SpamDetector(registers),
-        ServiceComplaintDetector(),
+        ServiceComplaintDetector(registers),
         CriticismDetector(),
     ]

@@ -95,3 +95,11 @@ def test_review_first_hides_nothing_until_a_person_decides(rules: HouseRules) ->
 def test_every_verdict_records_the_rule_and_classifier_versions(rules: HouseRules) -> None:
     v = decide(comment(), [], rules, "model-7")
     assert (v.rules_version, v.classifier_version) == (rules.version, "model-7")
+
+
+def test_a_rumour_question_put_critically_still_reaches_comms(rules: HouseRules) -> None:
+    note = CommsNote(RUMOUR_QUESTION, fact_id="fr-1", official_line="The truth.")
+    v = decide(comment(), [Detection(notes=(note,)), found(Category.CRITICISM)], rules, "t")
+    assert v.action is Action.COMMS
+    assert v.categories == (Category.CRITICISM,)
+    assert v.comms == (note,)
