@@ -23,7 +23,7 @@ MAPPING_VERSION = 1
 _SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
     "auto_expand_replicas": "0-1",
-    "refresh_interval": "1s",
+    "refresh_interval": "500ms",
 }
 
 _KEYWORD = {"type": "keyword"}

@@ -1,0 +1,344 @@
+"""One contract, two stores: what the pipeline, the review app and the reports rely on must
+hold for SQLite and for Elasticsearch alike, so neither can drift from the other.
+
+The Elasticsearch store runs against the real local node from conftest, each test under
+an index prefix of its own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from houserules.settings import ElasticsearchSettings
+from moderation.comment import Comment, Platform, Surface
+from moderation.review import AuditEvent, PlatformState, ReviewStatus
+from moderation.verdict import (
+    Action,
+    Category,
+    ClassifiedComment,
+    CommsNote,
+    Evidence,
+    Finding,
+    Route,
+    Verdict,
+)
+from store.base import ProcessedComment, QueueEntry, Store
+from store.elasticsearch import ElasticsearchStore
+from store.sqlite import SqliteStore
+
+MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+
+def remove_indices(store: ElasticsearchStore) -> None:
+    """Delete what a test made under its prefix, so a reused server does not fill up."""
+    client, prefix = store.client, store.names.prefix
+    names = list(client.indices.get(index=f"{prefix}-*", allow_no_indices=True).body)
+    if names:
+        client.indices.delete(index=names)
+    client.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
+
+
+@pytest.fixture(params=["sqlite", "elasticsearch"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        sqlite = SqliteStore(tmp_path / "houserules.db")
+        yield sqlite
+        sqlite.close()
+        return
+    node = request.getfixturevalue("elasticsearch")
+    settings = ElasticsearchSettings(url=node.url, index_prefix=f"contract-{uuid.uuid4().hex[:12]}")
+    es = ElasticsearchStore.connect(settings)
+    try:
+        yield es
+    finally:
+        remove_indices(es)
+        es.close()
+
+
+def comment(
+    n: int,
+    text: str = "you absolute muppet",
+    *,
+    at: datetime = MONDAY,
+    platform: Platform = Platform.FACEBOOK,
+) -> Comment:
+    return Comment(
+        platform, Surface.OWN_PAGE, f"c{n}", text, at + timedelta(hours=n), author_handle=f"r{n}"
+    )
+
+
+def harassing(n: int, text: str = "you absolute muppet") -> ProcessedComment:
+    c = comment(n, text)
+    finding = Finding(
+        Category.HARASSMENT,
+        0.91,
+        "insults",
+        (Evidence("insults", "a personal insult", "muppet", 13, 19),),
+    )
+    verdict = Verdict(c.key, Action.HIDE, (finding,), (Route.REVIEW,), True, False, "r1", "m1")
+    return ProcessedComment(
+        ClassifiedComment(c, verdict),
+        PlatformState.HIDDEN,
+        (QueueEntry(Route.REVIEW, "harassment"),),
+        (AuditEvent(MONDAY, "houserules", "hidden", c.key, verdict.explain()),),
+    )
+
+
+def complaint(
+    n: int,
+    service: str = "waste",
+    text: str = "bins on Elm Road missed again",
+    platform: Platform = Platform.FACEBOOK,
+) -> ProcessedComment:
+    c = comment(n, text, platform=platform)
+    verdict = Verdict(
+        c.key,
+        Action.COMMS,
+        (Finding(Category.SERVICE_COMPLAINT, 0.8, "services"),),
+        (Route.COMMS,),
+        False,
+        False,
+        "r1",
+        "m1",
+        comms=(CommsNote("service complaint", service=service),),
+    )
+    return ProcessedComment(
+        ClassifiedComment(c, verdict),
+        PlatformState.NONE,
+        (QueueEntry(Route.COMMS, f"service complaint: {service}"),),
+    )
+
+
+def hidden_misinformation(n: int) -> ProcessedComment:
+    c = comment(n, "the tip is closing for good and they lie about it")
+    tip = Evidence("facts", "tip closure", register_entry="tip")
+    findings = (
+        Finding(Category.MISINFORMATION, 0.88, "facts", (tip,)),
+        Finding(Category.HARASSMENT, 0.7, "insults"),
+    )
+    verdict = Verdict(
+        c.key,
+        Action.HIDE,
+        findings,
+        (Route.REVIEW, Route.COMMS),
+        True,
+        False,
+        "r1",
+        "m1",
+        comms=(CommsNote("misinformation", fact_id="tip", official_line="The tip stays open."),),
+    )
+    return ProcessedComment(
+        ClassifiedComment(c, verdict),
+        PlatformState.HIDDEN,
+        (QueueEntry(Route.REVIEW, "misinformation"), QueueEntry(Route.COMMS, "correct it")),
+    )
+
+
+def allowed(n: int, text: str = "lovely new library") -> ProcessedComment:
+    c = comment(n, text)
+    verdict = Verdict(c.key, Action.ALLOW, (), (), False, False, "r1", "m1")
+    return ProcessedComment(ClassifiedComment(c, verdict), PlatformState.NONE)
+
+
+def test_an_empty_store_has_nothing_to_show(store: Store) -> None:
+    assert store.count() == 0
+    assert store.get("facebook:c1") is None
+    assert store.seen(["facebook:c1"]) == {}
+    assert store.queue(Route.REVIEW) == []
+    assert store.item(1) is None
+    assert store.search("bins") == []
+    assert store.counts().total == 0
+    assert store.audit() == []
+    assert store.dead_letters() == []
+
+
+def test_saving_the_same_comment_twice_keeps_one_record_and_one_queue_item(store: Store) -> None:
+    assert store.save([harassing(1), allowed(2)]) == 2
+    assert store.save([harassing(1), allowed(2)]) == 0
+    assert store.count() == 2
+    assert len(store.queue(Route.REVIEW)) == 1
+
+
+def test_a_stored_comment_reads_back_with_its_verdict_and_evidence(store: Store) -> None:
+    item = hidden_misinformation(1)
+    store.save([item])
+    stored = store.get(item.key)
+    assert stored is not None
+    assert stored.classified == item.classified
+    assert stored.platform_state is PlatformState.HIDDEN
+    assert stored.indexed_at.tzinfo is not None
+
+
+def test_a_replay_with_edited_text_updates_the_comment_but_keeps_its_closed_item_closed(
+    store: Store,
+) -> None:
+    store.save([harassing(1)])
+    (item,) = store.queue(Route.REVIEW)
+    event = AuditEvent(MONDAY, "Sam", "confirm", item.comment_key, "abusive", item.item_id)
+    store.close_item(item.item_id, ReviewStatus.CONFIRMED, event)
+
+    assert store.save([harassing(1, "you absolute muppet, edited")]) == 0
+    assert store.seen([item.comment_key]) == {item.comment_key: "you absolute muppet, edited"}
+    assert store.queue(Route.REVIEW) == []
+    closed = store.item(item.item_id)
+    assert closed is not None
+    assert closed.status is ReviewStatus.CONFIRMED
+    assert closed.text == "you absolute muppet, edited"
+
+
+def test_a_comment_in_two_queues_has_one_item_in_each_even_after_a_replay(store: Store) -> None:
+    store.save([hidden_misinformation(1)])
+    store.save([hidden_misinformation(1)])
+    (review,) = store.queue(Route.REVIEW)
+    (comms,) = store.queue(Route.COMMS)
+    assert review.comment_key == comms.comment_key == "facebook:c1"
+    assert review.item_id != comms.item_id
+    assert (review.reason, comms.reason) == ("misinformation", "correct it")
+
+
+def test_a_queue_item_shows_the_comment_a_reviewer_needs(store: Store) -> None:
+    store.save([harassing(1)])
+    (item,) = store.queue(Route.REVIEW)
+    assert item.status is ReviewStatus.OPEN
+    assert (item.text, item.author_handle, item.action) == ("you absolute muppet", "r1", "hide")
+    assert item.platform_state is PlatformState.HIDDEN
+    assert item.created_at.tzinfo is not None
+    assert store.item(item.item_id) == item
+
+
+def test_urgent_items_come_first_then_in_the_order_queued(store: Store) -> None:
+    store.save([harassing(1)])
+    store.save([harassing(2)])
+    threat = harassing(3)
+    urgent = ProcessedComment(
+        threat.classified,
+        threat.platform_state,
+        (QueueEntry(Route.REVIEW, "threat", urgent=True),),
+    )
+    store.save([urgent])
+    queue = store.queue(Route.REVIEW)
+    assert [i.comment_key for i in queue] == ["facebook:c3", "facebook:c1", "facebook:c2"]
+    assert queue[0].urgent
+    assert [i.comment_key for i in store.queue(Route.REVIEW, limit=2)] == [
+        "facebook:c3",
+        "facebook:c1",
+    ]
+
+
+def test_closing_an_item_records_who_and_why_and_happens_only_once(store: Store) -> None:
+    store.save([harassing(1), harassing(2)])
+    first, second = store.queue(Route.REVIEW)
+    event = AuditEvent(MONDAY, "Sam", "restore", first.comment_key, "fair comment", first.item_id)
+    store.close_item(first.item_id, ReviewStatus.RESTORED, event)
+
+    assert [i.item_id for i in store.queue(Route.REVIEW)] == [second.item_id]
+    assert [i.item_id for i in store.queue(Route.REVIEW, ReviewStatus.RESTORED)] == [first.item_id]
+    assert len(store.queue(Route.REVIEW, status=None)) == 2
+    assert store.audit(first.comment_key)[-1] == event
+    with pytest.raises(LookupError, match="not open"):
+        store.close_item(first.item_id, ReviewStatus.CONFIRMED, event)
+    closed = store.item(first.item_id)
+    assert closed is not None and closed.status is ReviewStatus.RESTORED
+    assert [e.event for e in store.audit(first.comment_key)] == ["hidden", "restore"]
+
+
+def test_closing_an_item_that_does_not_exist_is_refused(store: Store) -> None:
+    event = AuditEvent(MONDAY, "Sam", "confirm", "facebook:c9", "?", 12345)
+    with pytest.raises(LookupError):
+        store.close_item(12345, ReviewStatus.CONFIRMED, event)
+    assert store.audit() == []
+
+
+def test_the_audit_log_reads_back_in_the_order_written(store: Store) -> None:
+    store.save([harassing(1), harassing(2)])
+    later = [
+        AuditEvent(MONDAY + timedelta(minutes=5), "Sam", "note", "facebook:c1", "first note"),
+        AuditEvent(MONDAY, "Ali", "note", "facebook:c2", "written second, dated earlier"),
+        AuditEvent(MONDAY + timedelta(minutes=1), "Sam", "note", "facebook:c1", "third", 7),
+    ]
+    for event in later:
+        store.append_audit(event)
+    assert [e.detail for e in store.audit("facebook:c1")] == [
+        harassing(1).audit[0].detail,
+        "first note",
+        "third",
+    ]
+    everything = store.audit()
+    assert everything[2:] == later
+    assert len(everything) == 5
+    assert store.audit(limit=2) == everything[:2]
+
+
+def test_the_platform_state_changes_where_reviewers_see_it_and_is_audited(store: Store) -> None:
+    store.save([harassing(1)])
+    (item,) = store.queue(Route.REVIEW)
+    event = AuditEvent(MONDAY, "Sam", "unhidden", item.comment_key, "unhidden", item.item_id)
+    store.set_platform_state(item.comment_key, PlatformState.RESTORED, event)
+
+    stored = store.get(item.comment_key)
+    assert stored is not None and stored.platform_state is PlatformState.RESTORED
+    assert stored.classified == harassing(1).classified
+    reread = store.item(item.item_id)
+    assert reread is not None and reread.platform_state is PlatformState.RESTORED
+    assert store.audit(item.comment_key)[-1] == event
+
+
+def test_seen_gives_the_stored_text_of_known_keys_only(store: Store) -> None:
+    store.save([allowed(1, "first words"), allowed(2, "second words")])
+    assert store.seen(["facebook:c1", "facebook:c2", "facebook:c404"]) == {
+        "facebook:c1": "first words",
+        "facebook:c2": "second words",
+    }
+    assert store.seen([]) == {}
+
+
+def test_full_text_search_finds_comments_having_every_word(store: Store) -> None:
+    store.save([harassing(1), complaint(2), allowed(3, "the bins look great")])
+    found = [h.classified.comment.comment_id for h in store.search("bins missed")]
+    assert found == ["c2"]
+    assert {h.classified.comment.comment_id for h in store.search("BINS")} == {"c2", "c3"}
+    assert store.search('"quotes" and (brackets') == []
+    assert store.search("   ") == []
+    assert len(store.search("bins", limit=1)) == 1
+
+
+def test_counts_for_a_period_give_actions_categories_platforms_and_services(
+    store: Store,
+) -> None:
+    store.save(
+        [
+            harassing(1),
+            hidden_misinformation(2),
+            complaint(3, "waste"),
+            complaint(4, "waste", platform=Platform.X),
+            complaint(5, "libraries"),
+            allowed(30),  # the next day: outside the period
+        ]
+    )
+    counts = store.counts(since=MONDAY, until=MONDAY + timedelta(days=1))
+    assert counts.total == 5
+    assert counts.by_action == {"hide": 2, "comms": 3}
+    assert counts.by_category == {"harassment": 2, "misinformation": 1, "service_complaint": 3}
+    assert counts.by_platform == {"facebook": 4, "x": 1}
+    assert counts.by_service == {"waste": 2, "libraries": 1}
+    assert store.counts(since=MONDAY + timedelta(hours=3), until=MONDAY + timedelta(hours=4)) == (
+        type(counts)(1, {"comms": 1}, {"service_complaint": 1}, {"facebook": 1}, {"waste": 1})
+    )
+    assert store.counts().total == 6
+
+
+def test_dead_letters_keep_their_source_reason_and_payload_in_order(store: Store) -> None:
+    store.dead_letter("decode", "not valid JSON", "{oops", MONDAY)
+    store.dead_letter("classify", "classification failed: boom", '{"v": 1}', MONDAY)
+    letters = store.dead_letters()
+    assert [(d.source, d.reason, d.payload) for d in letters] == [
+        ("decode", "not valid JSON", "{oops"),
+        ("classify", "classification failed: boom", '{"v": 1}'),
+    ]
+    assert letters[0].at == MONDAY
+    assert store.dead_letters(limit=1) == letters[:1]
