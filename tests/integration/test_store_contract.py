@@ -72,8 +72,8 @@ def comment(
     )
 
 
-def harassing(n: int, text: str = "you absolute muppet") -> ProcessedComment:
-    c = comment(n, text)
+def harassing(n: int, text: str = "you absolute muppet", at: datetime = MONDAY) -> ProcessedComment:
+    c = comment(n, text, at=at)
     finding = Finding(
         Category.HARASSMENT,
         0.91,
@@ -139,8 +139,8 @@ def hidden_misinformation(n: int) -> ProcessedComment:
     )
 
 
-def allowed(n: int, text: str = "lovely new library") -> ProcessedComment:
-    c = comment(n, text)
+def allowed(n: int, text: str = "lovely new library", at: datetime = MONDAY) -> ProcessedComment:
+    c = comment(n, text, at=at)
     verdict = Verdict(c.key, Action.ALLOW, (), (), False, False, "r1", "m1")
     return ProcessedComment(ClassifiedComment(c, verdict), PlatformState.NONE)
 
