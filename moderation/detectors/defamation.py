@@ -207,6 +207,21 @@ ALLEGATIONS = Lexicon(
         "gave her son",
         "gave his daughter",
         "gave her daughter",
+        "went missing",
+        "gone missing",
+        "go missing",
+        "disappeared from the",
+        "fly-tipping",
+        "fly tipping",
+        "flytipping",
+        "been dumping",
+        "dumps his",
+        "dumps her",
+        "speeding",
+        "hypocrite",
+        "without an interview",
+        "lose the paperwork",
+        "lost the paperwork",
     ],
 )
 # Wrongdoing told as a story rather than named with one word.
@@ -236,6 +251,25 @@ SCHEMES = [
         r"drink|bung|present|gift|holiday|kickback) (?:\w+ ){0,2}?from (?:the )?(?:contractor|"
         r"developer|developers|firm|builders?|company|supplier)",
         r"(?:didn'?t|did not|doesn'?t) pay for (?:itself|themselves|that)",
+        r"(?<![a-z])(?:contract|contracts|tender|work|deal) (?:\w+ ){0,2}?(?:went|goes|was given|"
+        r"was awarded|got given) to (?:a |the )?(?:firm|company|business|mate|"
+        r"friend) (?:\w+ ){0,5}?"
+        r"(?:director|owner|owns|shareholder|partner|runs|his|her|their)",
+        r"(?<![a-z])(?:his|her|their|[a-z\-]+'s) (?:\w+ )?(?:husband|wife|brother|sister|son|"
+        r"daughter|partner|cousin|nephew|niece|grandson|granddaughter|mate|friend|family|"
+        r"brother-in-law|son-in-law|daughter-in-law) (?:owns|has|bought|sold) (?:\w+ ){0,4}?"
+        r"(?:land|property|properties|hmos|houses|site|sites|firm|company|shares|stake)",
+        r"(?<![a-z])(?:run|owned|managed|chaired) by (?:his|her|their) (?:\w+ )?(?:husband|wife|"
+        r"brother|sister|son|daughter|partner|cousin|nephew|niece|mate|friend|brother-in-law|"
+        r"son-in-law|daughter-in-law|grandson|granddaughter)",
+        r"(?<![a-z])(?:got|gets|gave|found|sorted) (?:his|her|their) (?:\w+ )?(?:husband|wife|"
+        r"brother|sister|son|daughter|partner|cousin|nephew|niece|mate|mates|friend|friends|"
+        r"brother-in-law|son-in-law|daughter-in-law|grandson|granddaughter) (?:a |an )?(?:job|"
+        r"contract|house|flat|council house|seat|post|position)",
+        r"(?<![a-z])does \d{2,3} (?:in a|through|down|along|past|on)",
+        r"(?<![a-z])i'?m sure (?:it|the \w+|that|this|everything) (?:was|is|were) (?:all )?"
+        r"(?:perfectly |totally |completely |all )?(?:above board|legit|kosher|fine|innocent|"
+        r"coincidence)",
         r"(?<![a-z])(?:had|has|got|gets|take|takes|took|taking|getting) (?:a |his |her |their )?"
         r"(?:cut|slice|share|piece|backhander) (?:of|from) (?:the )?(?:\w+ ){0,2}?(?:contract|"
         r"subcontract|deal|money|profits|action|scheme|sale|fees)",
@@ -283,6 +317,12 @@ INSINUATION = Lexicon(
         "we all know why",
         "you know why",
         "i wonder why",
+        "google it",
+        "nothing to see here",
+        "above board",
+        "that's why",
+        "thats why",
+        "all round",
         ":zipper-mouth_face:",
         ":face_with_hand_over_mouth:",
         ":shushing_face:",
@@ -399,5 +439,5 @@ class DefamationDetector:
             return people[0]
         if not collective and len(frame.folded) < 400:
             # A short comment about one person: the allegation is about them.
-            return people[0] if len({p.who for p in people}) == 1 else None
+            return people[0] if len({p.who.split("'s ")[0] for p in people}) == 1 else None
         return None

@@ -436,6 +436,26 @@ IDENTITY_ABUSE = [
             r"(?<![a-z])(?:real|proper|true|native) (?:english|british|white) people",
             "race",
         ),
+        (
+            r"(?<![a-z])make [a-z\-]+(?: [a-z\-]+)? (?:english|british|white|christian) again",
+            "race",
+        ),
+        (
+            r"(?<![a-z])(?:she|he|they|you)(?:'s| is| are|'re) (?:\w+ )?not one of us|never (?:be|"
+            r"become) one of us",
+            "race or religion",
+        ),
+        (
+            r"(?<![a-z])(?:is|'s|a|an|you|useless|bloody|typical|total|absolute) (?:\w+ )?coconut"
+            r"(?! (?:milk|oil|water|shy|cake|ice|flakes|cream))(?![a-z])",
+            "race",
+        ),
+        (
+            r"(?<![a-z])(?:this is |that's |thats )?what (?:you get|happens) (?:with|when you "
+            r"(?:have|put|get|elect)) (?:a|an) (?:woman|women|muslim|gay|foreigner|immigrant|"
+            r"disabled \w+|pensioner|old \w+) (?:in charge|running|leading|as leader)",
+            "sex",
+        ),
     )
 ]
 RACIST_EMOJI = Lexicon(

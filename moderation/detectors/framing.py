@@ -17,6 +17,10 @@ _QUOTED = re.compile(
     r"(?<![a-z0-9])'((?:[^'\n]|(?<=[a-z])'(?=[a-z])){1,100})'(?![a-z0-9])|\"([^\"\n]{1,160})\""
 )
 
+_SAYING = re.compile(
+    r"(?<![a-z])(?:called|calling|call|wrote|writing|said|saying|says|posted|posting|shouted|"
+    r"yelled|labelled|branded|described)(?![a-z])"
+)
 REPORTING = Lexicon(
     "reporting",
     [
@@ -120,6 +124,11 @@ CONDEMNING = Lexicon(
         "no one is",
         "leave the",
         "out of order",
+        "not on",
+        "that's not ok",
+        "not okay",
+        "uncalled for",
+        "too far",
     ],
 )
 SELF_REFERENCE = Lexicon(
@@ -196,7 +205,9 @@ class Framing:
     @property
     def reports(self) -> bool:
         """Whether the comment reports or quotes what someone else said or did."""
-        return REPORTING.first(self.folded) is not None
+        if REPORTING.first(self.folded) is not None:
+            return True
+        return _QUOTED.search(self.folded) is not None and _SAYING.search(self.folded) is not None
 
     @property
     def condemns(self) -> bool:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 
 from moderation.detectors.base import NOTHING, Detection, Document
+from moderation.detectors.discrimination import DiscriminationDetector
 from moderation.detectors.framing import Framing
+from moderation.detectors.obscenity import ObscenityDetector
 from moderation.detectors.targets import Target, TargetFinder, TargetKind, within
 from moderation.lexicon import Lexicon, Match
 from moderation.registers import Registers
@@ -117,6 +119,57 @@ EPITHETS = Lexicon(
         "bag of shite",
         "knuckle dragger",
         "little hitler",
+        "slob",
+        "airhead",
+        "bimbo",
+        "old trout",
+        "trout",
+        "git",
+        "layabout",
+        "scrounger",
+        "sponger",
+        "dosser",
+        "village idiot",
+        "waste of a man",
+        "waste of a woman",
+        "nasty piece of work",
+        "excuse for a human",
+        "excuse for a man",
+        "excuse for a woman",
+        "disgrace of a human",
+        "disgrace of a man",
+        "disgrace of a woman",
+        "sad little man",
+        "sad little woman",
+        "pathetic little man",
+        "pathetic little woman",
+        "nasty little man",
+        "nasty little woman",
+        "silly little man",
+        "silly little woman",
+        "smug little",
+        "twit",
+        "berk",
+        "nincompoop",
+        "cockwomble",
+        "gimp",
+        "crone",
+        "battleaxe",
+        "battle axe",
+        "old boot",
+        "old goat",
+        "minger",
+        "munter",
+        "scrote",
+        "toerag",
+        "sleazeball",
+        "vulture",
+        "viper",
+        "numbskull",
+        "bonehead",
+        "knucklehead",
+        "pinhead",
+        "jellyfish",
     ],
 )
 # Everyday phrases that contain an insult word but insult nobody.
@@ -190,7 +243,11 @@ _ADJ_FRAME = re.compile(
     r"(?:an?|such an?|one|the most)|(?:his|her|your) "
     r"(?:face|kids|children|family|wife|husband|mum|mother))\s+(?:\w+\s+){0,2}$"
 )
-_LOOKS_LIKE = re.compile(r"(?<![a-z])(?:looks like|face like|face that|head like)(?: a| an)?\s")
+_LOOKS_LIKE = re.compile(
+    r"(?<![a-z])(?:looks like|looking like|look like|face like|face that|head like|"
+    r"(?:the )?state of (?:him|her)|"
+    r"shut (?:your|ur|yer) (?:mouth|face|gob|trap|cakehole|pie hole)|:clown_face:)(?: a| an)?\s?"
+)
 _SECOND_PERSON_ONLY = re.compile(r"^(?:you|your|ur|u|you're|youre|yourself|ya|yer)$")
 
 INCITEMENT = [
@@ -198,6 +255,7 @@ INCITEMENT = [
     for p in (
         r"(?<![a-z])(?:everyone|everybody|all of you|y'all|people|you should all|we should all|"
         r"let'?s all|lets all|we all need to|we all should)\s+(?:\w+\s+){0,2}?(?:go on|go to|"
+        r"go and|go down|go over|leave (?:\w+ )?reviews|leave (?:one|1|a)[- ]star|"
         r"go round|message|email|e-mail|ring|call|phone|dm|tag|flood|spam|report|complain about|"
         r"find|visit|turn up|show up|descend|screenshot|share (?:his|her|their)|tell (?:him|her|"
         r"them)|write to (?:him|her)|bombard|troll|hound)(?![a-z])",
@@ -222,6 +280,12 @@ INCITEMENT = [
         r"(?<![a-z])dox+(?:ed|ing)?(?![a-z])",
         r"(?<![a-z])find out where (?:he|she|they) (?:lives?|works?)",
         r"(?<![a-z])(?:run|hound|drive) (?:him|her|them) out of (?:town|office|the area)",
+        r"(?<![a-z])make sure (?:\w+ ){1,3}?(?:can'?t|cannot|never|doesn'?t|won'?t) (?:show|dare "
+        r"show|walk|set foot|go out)",
+        r"(?<![a-z])(?:share|spread) (?:this|it|his|her) (?:everywhere|far and wide|with everyone)",
+        r"(?<![a-z])(?:one|1)[- ]star reviews? (?:on|for) (?:his|her|their|[a-z\-]+'s)",
+        r"(?<![a-z])(?:until|till) (?:it|her|his|their) (?:account|page) (?:gets|is) (?:taken down|"
+        r"deleted|banned)",
     )
 ]
 # Where a private person lives or what they drive, with a nudge to act on it.
@@ -234,8 +298,8 @@ _NUDGE = re.compile(
     r"saying|you know what to do|do what you will|:eyes:|:backhand_index_pointing_down:)"
 )
 _WISH = re.compile(
-    r"(?<![a-z])(?:i )?(?:hope|wish|pray)s? (?:that )?(?P<who>he|she|you|they|[a-z\-]+) "
-    r"(?:\w+ ){0,3}?(?:dies|die|rots|rot|suffers|suffer|ends up (?:on the streets|homeless|"
+    r"(?<![a-z])(?:i )?(?:hope|wish|pray)s? (?:that )?(?P<who>he|she|you|they|[a-z\-]+)(?:'s)? "
+    r"(?:[\w']+ ){0,8}?(?:dies|die|rots|rot|suffers|suffer|ends up (?:on the streets|homeless|"
     r"in (?:a|the) (?:ditch|gutter|hospital|grave))|gets? (?:cancer|hit by|run over|mugged|"
     r"attacked|burgled|what (?:he|she|they)|what'?s coming)|chokes?|drops? dead|burns? in hell|"
     r"rots? in hell|loses (?:everything|his house|her house|your house)|never (?:sleeps|walks))"
@@ -246,6 +310,12 @@ _FAMILY_WATCHED = re.compile(
     r"(?:your|his|her) (?:daughter|son|kids|children|child|wife|husband|partner|family|mum|"
     r"mother|dad|grandkids)(?:'s)?(?: (?:instagram|facebook|tiktok|school|address|house|home|"
     r"work|car|route|bus|train|snapchat|account|profile|page))?(?![a-z])"
+)
+# Named groups of front-line staff: abuse of them is abuse of people, not of the council.
+_STAFF = re.compile(
+    r"(?<![a-z])(?:bin ?men|binmen|bin crew|crews?|refuse collectors|wardens|traffic wardens|"
+    r"staff at|staff on|receptionists|call handlers|librarians|cleaners|gardeners|lads on|"
+    r"drivers|workmen|workers on)(?![a-z])"
 )
 _COUNCIL_BODY_WORDS = re.compile(
     r"(?<![a-z])(?:council|councils|councillors|cabinet|administration|government|department|"
@@ -262,6 +332,8 @@ class HarassmentDetector:
 
     def __init__(self, registers: Registers) -> None:
         self.targets = TargetFinder(registers)
+        self._discrimination = DiscriminationDetector()
+        self._obscenity = ObscenityDetector()
 
     def detect(self, doc: Document) -> Detection:
         folded = doc.folded
@@ -282,9 +354,49 @@ class HarassmentDetector:
         if wish is not None and self._aimed_at_person(wish.group("who"), targets):
             return self._found(0.7, f"wishes harm on a person: '{wish.group(0)}'", wish)
         insult = self._insult(doc, frame, targets)
+        if insult is not None and insult.findings[0].score >= 0.5:
+            return insult
+        aimed = self._aimed_abuse(doc, frame, targets)
+        if aimed is not None:
+            return aimed
         if insult is not None:
             return insult
         return self._exposure(folded, targets)
+
+    def _aimed_abuse(
+        self, doc: Document, frame: Framing, targets: list[Target]
+    ) -> Detection | None:
+        """Discriminatory or sexual content aimed at an identifiable person is harassment too."""
+        identifiable = [t for t in targets if t.identifiable and t.kind is not TargetKind.HANDLE]
+        if not identifiable:
+            return None
+        for detector, what in (
+            (self._discrimination, "identity abuse"),
+            (self._obscenity, "sexualises"),
+        ):
+            for finding in detector.detect(doc).findings:
+                if finding.score < 0.5 or not finding.evidence:
+                    continue
+                ev = finding.evidence[0]
+                left, right = frame.clause(max(ev.start, 0), max(ev.end, 0))
+                near = [t for t in identifiable if left <= t.start < right]
+                persons = {t.who.split("'s ")[0] for t in identifiable}
+                if near or (len(persons) == 1 and len(doc.folded) < 300):
+                    who = (near or identifiable)[0]
+                    return Detection.of(
+                        Category.HARASSMENT,
+                        0.7,
+                        self.name,
+                        Evidence(
+                            self.name,
+                            f"{what} aimed at {who.who}: '{ev.span}'",
+                            ev.span,
+                            ev.start,
+                            ev.end,
+                            register_entry=who.who if who.kind is TargetKind.COUNCIL_PERSON else "",
+                        ),
+                    )
+        return None
 
     def _incitement(self, folded: str, people: list[Target]) -> Detection | None:
         named = [t for t in people if t.identifiable or t.kind is TargetKind.HE_OR_SHE]
@@ -312,6 +424,13 @@ class HarassmentDetector:
             if _ADJ_FRAME.search(folded[max(0, m.start - 40) : m.start]):
                 hits.append((m, False))
         for looks in _LOOKS_LIKE.finditer(folded):
+            before = folded[max(0, looks.start() - 30) : looks.start()]
+            subject = re.search(
+                r"(?:he|she|you|you're|he's|she's|him|her|[a-z]+'s face)\s*$", before
+            )
+            named = any(t.identifiable and 0 <= looks.start() - t.end <= 3 for t in targets)
+            if not (subject or named or looks.group(0).startswith(("state", "shut", ":"))):
+                continue
             span = looks.group(0).strip()
             hits.append((Match("looks like", span, looks.start(), looks.end()), False))
         idioms = IDIOMS.find(folded)
@@ -362,8 +481,11 @@ class HarassmentDetector:
         individuals = [t for t in near if t.individual]
         collective = [t for t in near if t.kind is TargetKind.COLLECTIVE]
         council_people = [t for t in individuals if t.kind is TargetKind.COUNCIL_PERSON]
-        if noun and _plural(m) and not council_people:
+        staff = _STAFF.search(folded[max(0, m.start - 120) : m.end + 40]) is not None
+        if noun and _plural(m) and not council_people and not staff:
             return 0.0, None
+        if noun and _plural(m) and staff:
+            return 0.7, None
         if collective and not any(t.identifiable for t in individuals):
             return 0.0, None
         direct = [t for t in individuals if t.identifiable]

@@ -1,9 +1,19 @@
-"""Obscenity: sexually explicit or grossly obscene content. Mild profanity is not."""
+"""Obscenity: sexually explicit or grossly obscene content. Mild profanity is not.
+
+"Bloody bins again", "f***ing shambles" and "what a cock-up" are profanity, not obscenity.
+Explicit sexual terms count on their own; innuendo (a suggestive emoji, "wanna see mine",
+"bend her over") counts when two signs agree or when it is aimed at a person. Criticism
+put in sexual imagery ("just been fisted without lube by this bill") is obscenity: the
+imagery is why it is hidden, not the criticism.
+"""
 
 from __future__ import annotations
 
+import re
+
 from moderation.detectors.base import NOTHING, Detection, Document
-from moderation.lexicon import Lexicon
+from moderation.detectors.framing import Framing
+from moderation.lexicon import Lexicon, Match
 from moderation.verdict import Category, Evidence
 
 EXPLICIT = Lexicon(
@@ -12,67 +22,195 @@ EXPLICIT = Lexicon(
         "blowjob*",
         "blow job*",
         "handjob*",
+        "hand job*",
+        "rimjob*",
+        "deepthroat*",
         "suck my",
-        "suck me",
+        "suck me off",
         "sucking off",
-        "cock*",
+        "suck him off",
+        "suck her",
+        "my cock",
+        "his cock",
+        "cock out",
+        "fat cock",
+        "big cock",
+        "cocks",
         "pussy",
         "pussies",
-        "tits",
+        "tits out",
         "titties",
-        "boobs",
+        "titty",
+        "boobs out",
+        "her tits",
+        "your tits",
+        "nice tits",
+        "nice rack",
         "porn*",
         "nudes",
         "nude pics",
         "naked pics",
-        "wank*",
+        "dick pic*",
+        "feet pics",
+        "foot pics",
         "jerk off",
         "jerking off",
-        "shag*",
-        "bend her over",
-        "bend him over",
-        "f*** her",
+        "wank over",
+        "wanking",
+        "wanked",
+        "shagging",
+        "shag her",
+        "shag him",
+        "shag you",
         "fuck her",
         "fuck him",
-        "fucks",
         "fucking her",
-        "spread her",
+        "fucking him",
+        "fuck me",
+        "spread her legs",
+        "spread your legs",
         "cum",
+        "cumming",
         "cumshot*",
+        "creampie*",
         "dildo*",
+        "vibrator*",
         "orgasm*",
         "horny",
         "sex cam*",
         "sexy singles",
-        "hook up",
-        "hookup",
+        "milf*",
         "onlyfans",
         "only fans",
         "rimming",
-        "anal",
-        "bum her",
-        "arse rape",
-        "rape",
+        "anal sex",
         "bukkake",
+        "gangbang*",
+        "gang bang*",
+        "dogging",
+        "fisted",
+        "fisting",
+        "without lube",
+        "lube",
+        "sit on my face",
+        "sit on my",
+        "ride me",
+        "get your kit off",
+        "strip for",
+        "bend her over",
+        "bend him over",
+        "bend you over",
+        "bent her over",
+        "bend over the",
+        "doggy style",
+        "doggystyle",
+        "threesome",
+        "take turns on",
+        "69",
+        "erection",
+        "boner",
+        "hard-on",
+        "knickers off",
+        "pants down",
+        "in the nude",
+        "naked",
+        "sexting",
+        "sex tape",
+    ],
+)
+# Innuendo: counts with a second sign, or when aimed at a person.
+INNUENDO = Lexicon(
+    "innuendo",
+    [
         ":eggplant:",
         ":peach:",
         ":sweat_droplets:",
-        "sit on my face",
-        "get your kit off",
-        "escort*",
+        ":hot_face:",
+        ":drooling_face:",
+        ":tongue:",
+        "wanna see mine",
+        "want to see mine",
+        "dm for pics",
+        "dm me for pics",
+        "send pics",
+        "send me pics",
+        "babe",
+        "sexy",
+        "hot local",
+        "nice bushes",
+        "pole for you",
+        "give her one",
+        "give him one",
+        "i'd have her",
+        "i'd have him",
+        "i'd do her",
+        "i'd do him",
+        "i'd smash",
+        "i'd bang",
     ],
 )
+# Hints: never enough alone, but a second sign next to innuendo.
+HINTS = Lexicon(
+    "hints",
+    [
+        ":smiling_face_with_horns:",
+        ":smirking_face:",
+        ":winking_face:",
+        ":foot:",
+        "18+",
+        "xxx",
+        "i'll pay",
+        "i'd pay",
+        "pics of",
+        "meet you tonight",
+        "want to meet you",
+        "take turns",
+        "sit on",
+        "in the jacuzzi",
+        "in the shower",
+        "wink wink",
+        "tonight",
+    ],
+)
+EXPLICIT_FORMS = [
+    re.compile(p)
+    for p in (
+        r"(?<![a-z])bend (?:\w+ ){1,3}?over(?![a-z])",
+        r"(?<![a-z])(?:i'?d|i would|would) (?:have|do|smash|bang|ride|shag) (?:her|him|them|you)"
+        r"(?: on| in| over| against| right|[.!,]|$)",
+        r"(?<![a-z])(?:her|your|his|lady's|woman's|[a-z\-]+'s) (?:t[i*!1]ts|boobs|knockers|jugs|"
+        r"rack|nipples|fanny|minge)(?![a-z])",
+    )
+]
+_PERSON = re.compile(r"(?<![a-z])(?:her|him|she|he|you|lady|woman|girl|man|bloke|lads)(?![a-z])")
 
 
 class ObscenityDetector:
     name = "obscenity"
 
     def detect(self, doc: Document) -> Detection:
-        hit = EXPLICIT.first(doc.folded)
+        folded = doc.folded
+        frame = Framing(folded)
+        explicit = [
+            m for m in EXPLICIT.find(folded) if not frame.mentioned_not_used(m.start, m.end)
+        ]
+        for pattern in EXPLICIT_FORMS:
+            for f in pattern.finditer(folded):
+                explicit.append(Match("explicit", f.group(0), f.start(), f.end()))
+        innuendo = INNUENDO.find(folded)
+        signs = len({m.term for m in innuendo}) + len({m.term for m in HINTS.find(folded)})
         model = doc.model_scores.get("obscene", 0.0)
-        if hit is None:
+        if explicit:
+            hit = explicit[0]
+            score = 0.8 if len(explicit) + signs > 1 else 0.7
+        elif innuendo and (signs >= 2 or _PERSON.search(folded)):
+            hit = innuendo[0]
+            score = 0.65 if signs >= 2 else 0.55
+        else:
             return NOTHING
-        score = max(0.75, model)
+        if hit.term in ("naked", "cum", "69", "lube", "sit on my") and not signs:
+            score = 0.45
+        score = max(score, min(0.95, model)) if score >= 0.5 else score
         return Detection.of(
             Category.OBSCENITY,
             score,

@@ -53,7 +53,8 @@ ROLE_PHRASES = (
     "the chairwoman",
 )
 RELATIVES = (
-    "son|daughter|wife|husband|partner|brother|sister|mum|mother|dad|father|"
+    "son|daughter|wife|husband|partner|brother|sister|mum|mother|dad|father|nephew|niece|"
+    "grandson|granddaughter|uncle|aunt|"
     "brother-in-law|sister-in-law|son-in-law|daughter-in-law|cousin|nephew|niece|"
     "mate|mates|pal|pals|girlfriend|boyfriend|family|missus|kids|children"
 )

@@ -54,11 +54,16 @@ _PERSON_NOUNS = (
     r"bloke|man|woman|guy|lady|fella|fellow|chap|lad|girl|lass|warden|officer|inspector|"
     r"worker|contractor|owner|landlord|landlady|driver|receptionist|admin|person|neighbour|"
     r"teacher|cleaner|binman|bin man|manager|supervisor|operator|boss|clerk|agent|builder|"
-    r"caretaker|attendant|advisor|adviser|assistant|guard|director|coach"
+    r"caretaker|attendant|advisor|adviser|assistant|guard|director|coach|librarian|"
+    r"lollipop lady|lollipop man|postman|binmen|bin men|crew|dustman|gardener|planner|"
+    r"surveyor|enforcement officer|traffic warden|social worker|nurse|doctor|councillor|"
+    r"clerk|chair|chairman|chairwoman|secretary|treasurer|vicar|headteacher|head teacher|"
+    r"lady|gentleman|finance lady|finance man"
 )
 _DESCRIBED = re.compile(
     rf"(?<![a-z])(?:the|that|this) (?:\w+ )?(?:{_PERSON_NOUNS})"
-    r"(?= (?:who|that|at|on|from|in|running|behind|next door|with|called|named|down)(?![a-z]))"
+    r"(?=(?:'s| (?:who|that|at|on|from|in|running|behind|next door|with|called|named|down))"
+    r"(?![a-z]))"
 )
 # "That Fenwick woman", "this Dobson bloke": a demonstrative, a name, a person noun.
 _THAT_NAMED = re.compile(
@@ -66,8 +71,9 @@ _THAT_NAMED = re.compile(
     r"geezer|character|clown|idiot|fool|officer|councillor|warden)(?![a-z])"
 )
 _PAGE_ADMIN = re.compile(
-    r"(?<![a-z])(?:whoever (?:runs|writes|manages|does) (?:this|the|your) (?:page|account|posts|"
-    r"social media)|(?:the|this) (?:page )?admin|the intern|(?:the )?(?:person|muppet|idiot|"
+    r"(?<![a-z])(?:whoever (?:runs|writes|manages|does|posts (?:for|on)|is behind) (?:this|the|"
+    r"your) (?:page|account|posts|social media|twitter|facebook)|(?:the|this) (?:page )?admin|"
+    r"the intern|(?:the )?(?:person|muppet|idiot|"
     r"intern) (?:running|who runs|behind) (?:this|the) (?:page|account))"
 )
 _SECOND_PERSON = re.compile(
@@ -85,6 +91,7 @@ _NAMED = re.compile(
     rf"(?<![A-Za-z@])({_CAP})(?: ({_CAP}))?,? (?:from|at|of|who runs|who owns|who works)"
     rf" (?:the )?[A-Z][\w&']+"
     rf"|(?<=\bwas )({_CAP} {_CAP})(?=[.,!]| and| who)"
+    rf"|(?<![A-Za-z@])({_CAP} {_CAP}) (?:on|in) (?:the )?[A-Z][\w&']+"
     rf"|(?<![A-Za-z@])({_CAP} {_CAP}),? (?:is|was|has|had|got|gave|took|runs|owns|works)(?![a-z])"
     rf"|(?:called|named) ({_CAP}(?: {_CAP})?)"
 )

@@ -157,6 +157,8 @@ VEILED_WEAK = [
         r"(?<![a-z])(?:his|her|their|your) (?:car|cars|van|house) (?:is|are) (?:parked|kept|left)",
         r"(?<![a-z])(?:they|he|she|you)(?:'ll| will) (?:get|have) what'?s coming",
         r"(?<![a-z])something drastic",
+        r"(?<![a-z])(?:for )?any(?:one|body) (?:who|that) (?:wants|fancies) (?:a )?(?:word|chat|"
+        r"visit|go|pop)",
     )
 ]
 _SOMEONE = re.compile(
