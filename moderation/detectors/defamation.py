@@ -259,7 +259,8 @@ SCHEMES = [
         r"daughter|partner|cousin|nephew|niece|grandson|granddaughter|mate|friend|family|"
         r"brother-in-law|son-in-law|daughter-in-law) (?:owns|has|bought|sold) (?:\w+ ){0,4}?"
         r"(?:land|property|properties|hmos|houses|site|sites|firm|company|shares|stake)",
-        r"(?<![a-z])(?:run|owned|managed|chaired) by (?:his|her|their) (?:\w+ )?(?:husband|wife|"
+        r"(?<![a-z])(?:run|owned|managed|chaired) by (?:his|her|their|[a-z\-]+'s) (?:\w+ )?"
+        r"(?:husband|wife|"
         r"brother|sister|son|daughter|partner|cousin|nephew|niece|mate|friend|brother-in-law|"
         r"son-in-law|daughter-in-law|grandson|granddaughter)",
         r"(?<![a-z])(?:got|gets|gave|found|sorted) (?:his|her|their) (?:\w+ )?(?:husband|wife|"

@@ -420,7 +420,7 @@ IDENTITY_ABUSE = [
         ),
         (
             r"(?:(?:should|can|could|needs? to|ought to|tell (?:him|her|them) to|why don'?t "
-            r"(?:you|they|she|he)|send (?:\w+ ){1,2}?|sent (?:\w+ ){1,2}?)(?:just )?|^|[.!?] )"
+            r"(?:you|they|she|he)|send (?:\w+ ){1,2}?|sent (?:\w+ ){1,2}?)\s*(?:just )?|^|[.!?] )"
             r"(?:go|get|fuck off|piss off|clear off|bugger off|sod off)?\s*back to (?:the jungle|"
             r"the trees|africa|pakistan|india|poland|romania|your (?:own )?country|your own kind|"
             r"where (?:she|he|you|they) (?:came|come) from)",

@@ -172,6 +172,7 @@ EPITHETS = Lexicon(
         "jellyfish",
     ],
 )
+_GLUED_ARTICLE = re.compile(r"(?<![a-z0-9])(a|an|u|ya)([a-z]{4,})(?![a-z0-9])")
 # Everyday phrases that contain an insult word but insult nobody.
 IDIOMS = Lexicon(
     "idioms",
@@ -417,6 +418,13 @@ class HarassmentDetector:
     def _insult(self, doc: Document, frame: Framing, targets: list[Target]) -> Detection | None:
         folded = doc.folded
         hits: list[tuple[Match, bool]] = [(m, True) for m in EPITHETS.find(folded)]
+        if not hits:
+            # Joining spaced letters can swallow the article: "a k n o b" becomes "aknob".
+            for glued in _GLUED_ARTICLE.finditer(folded):
+                for m in EPITHETS.find(glued.group(2)):
+                    if m.start == 0 and m.end == len(glued.group(2)):
+                        at = glued.start(2)
+                        hits.append((Match(m.term, m.span, at, at + len(m.span)), True))
         for m in SOFT_EPITHETS.find(folded):
             if _INTENSIFIER.search(folded[max(0, m.start - 30) : m.start]):
                 hits.append((m, True))

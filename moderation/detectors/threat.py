@@ -118,7 +118,8 @@ VEILED = [
         r"catch|find|get to) (?:him|her|you|them|the \w+)",
         r"(?<![a-z])(?:five minutes|ten minutes|a minute|an hour|five mins) (?:alone )?(?:with|in "
         r"a room with)",
-        r"(?<![a-z])(?:leave|leaving|leaves|go|going|end up|ends up|be) (?:home )?(?:in an "
+        r"(?<![a-z])(?:leave|leaving|leaves|go|goes|going|end up|ends up|be|come|comes) "
+        r"(?:home |out )?(?:in an "
         r"ambulance|in a body bag|in a box|in a wheelchair|six feet under|pushing up daisies|in "
         r"intensive care)",
         r"(?<![a-z])(?:do|cause) (?:some |serious |real )?(?:damage|harm)(?: to)?",
