@@ -217,7 +217,6 @@ DEHUMANISING = Lexicon(
         "sub-human*",
         "infest*",
         "invaders",
-        "invasion",
         "dumped on us",
         "flooding in",
         "breed like",
@@ -251,6 +250,7 @@ DEHUMANISING_NEAR = Lexicon(
         "scum",
         "feral",
         "overrun",
+        "invasion",
         "swamped",
         "flooding our",
         "disinfect",
@@ -458,6 +458,30 @@ IDENTITY_ABUSE = [
         ),
     )
 ]
+_IDENTITY = (
+    r"(?:muslims?|jews?|jewish|christians?|catholics?|hindus?|sikhs?|buddhists?|atheists?|gays?|"
+    r"lesbians?|homosexuals?|bisexuals?|queers?|trans|transgender|lgbt\w*|blacks?|asians?|"
+    r"africans?|indians?|pakistanis?|bangladeshis?|chinese|mexicans?|latin[ox]s?|latinx|arabs?|"
+    r"immigrants?|migrants?|foreigners?|refugees?|asylum seekers?|poles|polish|romanians?|"
+    r"albanians?|gypsies|gypsy|travellers?|roma|disabled|blind|deaf|paralysed|paralyzed|"
+    r"autistic|wheelchair users?|females?|pensioners?|elderly)"
+)
+_PEJORATIVE = (
+    r"(?:disgusting|vile|filthy|horrible|nasty|rotten|repulsive|revolting|awful|terrible|evil|"
+    r"stupid|dumb|idiotic|moronic|worthless|shitty|fucking|f\*+ing|dirty|smelly|sick|twisted|"
+    r"inferior|subhuman|fucked)"
+)
+# Identity used as the insult itself, hatred declared, and calls to harm a group.
+IDENTITY_AS_INSULT = re.compile(
+    rf"(?<![a-z])(?:an?|you|such an?|typical|bloody|another) {_PEJORATIVE} {_IDENTITY}(?![a-z])"
+    rf"|(?<![a-z])being (?:an? )?{_IDENTITY} is (?:\w+ )?(?:{_PEJORATIVE}|wrong|a sin|unnatural|"
+    r"an abomination|a disease|a mental illness|gross|nasty)"
+    rf"|(?<![a-z])i (?:\w+ )?(?:hate|despise|can'?t stand|detest) (?:all )?(?:the )?{_IDENTITY}"
+    rf"|(?<![a-z])(?:{_IDENTITY}) (?:are|is) (?:all )?(?:{_PEJORATIVE}|scum|vermin|animals|"
+    r"parasites|a plague|a disease|a cancer)(?![a-z])"
+    rf"|(?<![a-z])(?:kill|gas|exterminate|shoot|burn|hang|murder|deport) (?:all )?(?:the |of the "
+    rf"|every )?{_IDENTITY}(?![a-z])"
+)
 RACIST_EMOJI = Lexicon(
     "racist emoji",
     [":monkey:", ":monkey_face:", ":gorilla:", ":banana:", ":orangutan:"],
@@ -532,6 +556,9 @@ class DiscriminationDetector:
             if m is not None:
                 identity = (0.75, f"abuse by {characteristic}", m)
                 break
+        insult = IDENTITY_AS_INSULT.search(folded)
+        if insult is not None and identity[2] is None:
+            identity = (0.8, "identity used as an insult", insult)
         emoji = RACIST_EMOJI.first(folded)
         group = GROUPS.first(folded)
         context = GROUP_CONTEXT.search(doc.comment.post_context.lower()) is not None

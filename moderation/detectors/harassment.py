@@ -254,7 +254,7 @@ _SECOND_PERSON_ONLY = re.compile(r"^(?:you|your|ur|u|you're|youre|yourself|ya|ye
 INCITEMENT = [
     re.compile(p)
     for p in (
-        r"(?<![a-z])(?:everyone|everybody|all of you|y'all|people|you should all|we should all|"
+        r"(?<![a-z])(?:everyone|everybody|all of you|y'all|you should all|we should all|"
         r"let'?s all|lets all|we all need to|we all should)\s+(?:\w+\s+){0,2}?(?:go on|go to|"
         r"go and|go down|go over|leave (?:\w+ )?reviews|leave (?:one|1|a)[- ]star|"
         r"go round|message|email|e-mail|ring|call|phone|dm|tag|flood|spam|report|complain about|"

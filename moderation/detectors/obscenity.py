@@ -46,7 +46,6 @@ EXPLICIT = Lexicon(
         "your tits",
         "nice tits",
         "nice rack",
-        "porn*",
         "nudes",
         "nude pics",
         "naked pics",
@@ -75,7 +74,6 @@ EXPLICIT = Lexicon(
         "creampie*",
         "dildo*",
         "vibrator*",
-        "orgasm*",
         "horny",
         "sex cam*",
         "sexy singles",
@@ -107,15 +105,11 @@ EXPLICIT = Lexicon(
         "threesome",
         "take turns on",
         "69",
-        "erection",
         "boner",
         "hard-on",
         "knickers off",
         "pants down",
-        "in the nude",
-        "naked",
         "sexting",
-        "sex tape",
         "motorboat*",
         "a lovely pair",
         "nice pair on",
@@ -140,11 +134,6 @@ EXPLICIT = Lexicon(
         "in his underwear",
         "in her knickers",
         "panties",
-        "sugar daddy",
-        "sugar baby",
-        "hookers",
-        "prostitut*",
-        "brothel",
         "happy ending",
     ],
 )
@@ -183,6 +172,25 @@ INNUENDO = Lexicon(
         "phwoar",
         "would ruin her",
         "i'd ruin",
+    ],
+)
+# Sexual topics: discussing them is not explicit, so they need a second sign.
+TOPICS = Lexicon(
+    "sexual topics",
+    [
+        "porn*",
+        "prostitut*",
+        "brothel*",
+        "hookers",
+        "orgasm*",
+        "sex tape",
+        "naked",
+        "in the nude",
+        "sugar daddy",
+        "sugar baby",
+        "erection",
+        "sex",
+        "sexual",
     ],
 )
 # Hints: never enough alone, but a second sign next to innuendo.
@@ -239,6 +247,9 @@ class ObscenityDetector:
                 explicit.append(Match("explicit", f.group(0), f.start(), f.end()))
         innuendo = INNUENDO.find(folded)
         signs = len({m.term for m in innuendo}) + len({m.term for m in HINTS.find(folded)})
+        topics = TOPICS.find(folded)
+        if topics and (innuendo or explicit):
+            explicit.append(topics[0])
         model = doc.model_scores.get("obscene", 0.0)
         if explicit:
             hit = explicit[0]
@@ -248,7 +259,7 @@ class ObscenityDetector:
             score = 0.65 if signs >= 2 else 0.55
         else:
             return NOTHING
-        if hit.term in ("naked", "cum", "69", "lube", "sit on my") and not signs:
+        if hit.term in ("cum", "69", "lube", "sit on my") and not signs:
             score = 0.45
         score = max(score, min(0.95, model)) if score >= 0.5 else score
         return Detection.of(

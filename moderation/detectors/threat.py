@@ -122,7 +122,8 @@ VEILED = [
         r"(?:home |out )?(?:in an "
         r"ambulance|in a body bag|in a box|in a wheelchair|six feet under|pushing up daisies|in "
         r"intensive care)",
-        r"(?<![a-z])(?:do|cause) (?:some |serious |real )?(?:damage|harm)(?: to)?",
+        r"(?<![a-z])(?:i'?ll|i will|we'?ll|we will|gonna|going to|i'm going to) (?:\w+ ){0,6}?"
+        r"(?:do|cause) (?:some |serious |real )?(?:damage|harm)(?: to)?",
         r"(?<![a-z])(?:a |get |getting |gets |put )?(?:brick|bricks|rock|rocks|stone|petrol bomb|"
         r"firework) (?:through|thru) (?:it|the|his|her|their|your)",
         r"(?<![a-z])(?:i'?ll|i will|we'?ll|we will) be waiting (?:for|outside|at)",
@@ -145,7 +146,8 @@ VEILED = [
 VEILED_WEAK = [
     re.compile(p)
     for p in (
-        r"(?<![a-z])one way or (?:another|the other)",
+        r"(?<![a-z])(?:he|she|they|you)(?:'ll| will) (?:\w+ ){0,3}?one way or (?:another|the "
+        r"other)",
         r"(?<![a-z])(?:teach|teaching|taught) (?:him|her|them|you|the \w+|\w+) a lesson",
         r"(?<![a-z])(?:need|needs|want|wants) teaching a lesson",
         r"(?<![a-z])(?:won'?t|will not|wont|not going to) (?:last|survive|be standing) "
