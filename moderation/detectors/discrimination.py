@@ -597,7 +597,9 @@ class DiscriminationDetector:
         )
         if score == 0.0 and about_group:
             model = doc.model_scores.get("identity_attack", 0.0)
-            if model >= 0.7 and group is not None:
+            # The model alone may speak only when it is very sure and the writer is not
+            # naming their own identity; identity words alone must never hide a comment.
+            if model >= 0.85 and group is not None and not frame.speaks_of_self:
                 return model, f"model identity_attack {model:.2f}", group.span, group.start
         if slur is None and POLICY_NOT_PEOPLE.first(folded) is not None and dehuman is None:
             score = min(score, 0.4)
