@@ -18,6 +18,7 @@ import re
 
 from moderation.detectors.base import NOTHING, Detection, Document
 from moderation.detectors.framing import Framing
+from moderation.detectors.threat_idioms import NOT_A_THREAT, PHRASAL
 from moderation.lexicon import Lexicon
 from moderation.verdict import Category, Evidence
 
@@ -243,98 +244,6 @@ HYPERBOLE = re.compile(
 MOURNING = re.compile(
     r"(?<![a-z])(?:rest in peace|condolences|passed away|sadly|fallen|we will remember|"
     r"lest we forget|gone but|miss (?:him|her|you))"
-)
-NOT_A_THREAT = Lexicon(
-    "idioms and safe talk",
-    [
-        "ballot box",
-        "at the polls",
-        "at the election",
-        "in may",
-        "at the next election",
-        "come election",
-        "vote",
-        "could murder a",
-        "murder a",
-        "kill for a",
-        "killing me",
-        "dying for",
-        "killed it",
-        "killing it",
-        "shot down",
-        "shoot down",
-        "shoot me down",
-        "destroyed",
-        "slaughtered",
-        "going to get hurt",
-        "get hurt",
-        "gets hurt",
-        "get killed",
-        "gets killed",
-        "will be killed",
-        "accident waiting",
-        "death trap",
-        "before someone gets",
-        "before somebody gets",
-        "kill two birds",
-        "shoot the messenger",
-        "bite the bullet",
-        "take a bullet",
-        "dodged a bullet",
-    ],
-)
-# Phrasal idioms: they excuse a match only where they overlap it.
-PHRASAL = Lexicon(
-    "phrasal idioms",
-    [
-        "smash it",
-        "smashed it",
-        "smashing it",
-        "hit the roof",
-        "hit the ground",
-        "hit the nail",
-        "hit the road",
-        "hit the shops",
-        "hit and miss",
-        "hit by",
-        "hit with",
-        "hit them where it hurts",
-        "burn the midnight",
-        "burn out",
-        "burnt out",
-        "burned out",
-        "burn a hole",
-        "burn money",
-        "hang on",
-        "hang about",
-        "hang around",
-        "hang out",
-        "hang up",
-        "hang the",
-        "hung parliament",
-        "bombed",
-        "break the bank",
-        "break even",
-        "break the news",
-        "do them a favour",
-        "do him a favour",
-        "do her a favour",
-        "run them through",
-        "kick off",
-        "kick up",
-        "kick out",
-        "kick them out",
-        "knock it",
-        "knock on",
-        "knock off",
-        "knock down",
-        "knocked down",
-        "beat the",
-        "beat them at",
-        "beat him at",
-        "beat her at",
-        "trash talk",
-    ],
 )
 
 
