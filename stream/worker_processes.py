@@ -53,7 +53,17 @@ class WorkerProcess:
         log.parent.mkdir(parents=True, exist_ok=True)
         self._out: IO[bytes] = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "faust", "-A", "stream.worker:app", "worker", "-l", loglevel],
+            [
+                sys.executable,
+                "-m",
+                "faust",
+                "-A",
+                "stream.worker:app",
+                "worker",
+                "-l",
+                loglevel,
+                "--without-web",
+            ],
             env=worker_environment(settings),
             stdout=self._out,
             stderr=subprocess.STDOUT,
