@@ -198,7 +198,11 @@ class DiscriminationDetector:
     def _hostility(self, doc: Document, frame: Framing) -> tuple[float, str, str, int]:
         folded = doc.folded
         slur = next(
-            (m for m in SLURS.find(folded) if not frame.mentioned_not_used(m.start, m.end)),
+            (
+                m
+                for m in SLURS.find(folded)
+                if not frame.mentioned_not_used(m.start, m.end) and not frame.quoted(m.start, m.end)
+            ),
             None,
         )
         identity: tuple[float, str, re.Match[str] | None] = (0.0, "", None)
@@ -217,13 +221,18 @@ class DiscriminationDetector:
         about_group = (
             group is not None or (context and they) or RACIALISED.search(folded) is not None
         )
-        dehuman = DEHUMANISING.first(folded) if about_group else None
+        dehuman = (
+            next((m for m in DEHUMANISING.find(folded) if not frame.quoted(m.start, m.end)), None)
+            if about_group
+            else None
+        )
         if dehuman is None and about_group:
             dehuman = next(
                 (
                     m
                     for m in DEHUMANISING_NEAR.find(folded)
                     if self._near_group(folded, frame, m, context)
+                    and not frame.quoted(m.start, m.end)
                 ),
                 None,
             )

@@ -47,6 +47,11 @@ _OBJECT = (
     rf"(?:the|that|this|those|these|their|his|her|your) (?:\w+ )?{_PROPERTY})(?![a-z])"
 )
 _NAME_AFTER = re.compile(r"^\s+(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Dr)\.? )?[A-Z][a-z]+")
+# "Someone's going to break their neck" warns of an accident; it is no one's intent.
+_NOT_THE_WRITER = re.compile(
+    r"(?:someone|somebody|anyone|anybody|a kid|kids|a child|children|people|pedestrians|"
+    r"drivers|cyclists|it|that|this|which|one day (?:someone|somebody))(?:'s| is| are|'re)?\s*$"
+)
 # The writer's own intent to harm; the object is checked next to the verb.
 INTENT = re.compile(rf"(?<![a-z]){_I}\s+(?:\w+\s+){{0,3}}?{_HARM}(?:s|ing|ed)?(?![a-z])")
 INTENT_CI = re.compile(rf"(?i:(?<![a-z]){_I}\s+(?:\w+\s+){{0,3}}?{_HARM}(?:s|ing|ed)?(?![a-z]))")
@@ -277,6 +282,8 @@ class ThreatDetector:
     ) -> tuple[float, str, str, int] | None:
         candidates: list[tuple[float, str, str, int]] = []
         for m in INTENT.finditer(folded):
+            if _NOT_THE_WRITER.search(folded[max(0, m.start() - 25) : m.start()]):
+                continue
             after = folded[m.end() : m.end() + 40]
             aimed = re.match(rf"\s+(?:\w+\s+){{0,2}}?{_OBJECT}", after) is not None
             verb = _UNAMBIGUOUS.search(m.group(0)) is not None

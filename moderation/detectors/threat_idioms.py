@@ -97,5 +97,10 @@ PHRASAL = Lexicon(
         "beat him at",
         "beat her at",
         "trash talk",
+        "break their neck",
+        "break their necks",
+        "break a leg",
+        "break someone's neck",
+        "break an ankle",
     ],
 )

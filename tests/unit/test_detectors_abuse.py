@@ -360,3 +360,26 @@ def test_every_abuse_finding_names_its_evidence(classifier: HouseRulesClassifier
         assert all(e.description for e in finding.evidence)
     defamation = next(f for f in v.findings if f.category is Category.DEFAMATION)
     assert defamation.evidence[0].register_entry == "Rupert Anstruther"
+
+
+def test_a_safety_warning_about_an_accident_is_not_a_threat(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(
+        classifier,
+        "The steps by the station have had no light for weeks. Someone's going to "
+        "break their neck.",
+    )
+    assert Category.THREAT not in v.categories
+    assert v.action is not Action.ESCALATE
+
+
+def test_counter_speech_quoting_the_slurs_it_answers_is_allowed(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(
+        classifier,
+        "To everyone piling in with 'perverts' and worse: trans people are your neighbours.",
+        "Council post: rainbow flag flying for Thornwick Pride.",
+    )
+    assert not hidden(v)
