@@ -537,7 +537,7 @@ def _sink(obj: Context, settings: Settings) -> tuple[Any, Callable[[], None]]:
     if settings.transport == "kafka":
         from ingest.kafka_producer import KafkaCommentProducer
 
-        producer = KafkaCommentProducer.from_settings(settings)
+        producer = KafkaCommentProducer(settings.kafka)
         return producer, producer.close
     app = build_app(settings)
     return app.pipeline(), app.close
