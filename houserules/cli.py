@@ -205,12 +205,17 @@ def import_(obj: Context, file: Path, registers: Path | None, as_json: bool) -> 
     result = read_comments(file)
     for bad in result.rejected:
         err.print(f"{file}:{bad.line}: skipped: {bad.reason}", highlight=False)
+    rejected = [{"line": r.line, "reason": r.reason} for r in result.rejected]
+    settings = obj.settings()
+    if settings.transport == "kafka":
+        _produce(settings, result.comments, file, rejected, as_json)
+        return
     app = obj.app(registers_dir=registers)
     summary = _run(app, result.comments, f"import {file.name}", quiet=as_json)
     data = {
         **_summary_json(app, summary),
         "read": len(result.rows) + len(result.rejected),
-        "rejected": [{"line": r.line, "reason": r.reason} for r in result.rejected],
+        "rejected": rejected,
     }
     if as_json:
         _emit_json(data)
@@ -220,6 +225,25 @@ def import_(obj: Context, file: Path, registers: Path | None, as_json: bool) -> 
             f"{summary.processed} processed, {summary.unchanged} unchanged."
         )
     app.close()
+
+
+def _produce(
+    settings: Settings, comments: list[Comment], file: Path, rejected: list[Any], as_json: bool
+) -> None:
+    """Scale-out mode: hand the comments to Kafka; the workers judge them."""
+    from ingest.kafka_producer import KafkaCommentProducer
+
+    with KafkaCommentProducer(settings.kafka) as producer:
+        for start in range(0, len(comments), 500):
+            producer.send(comments[start : start + 500])
+    data = {"produced": len(comments), "topic": producer.topic, "rejected": rejected}
+    if as_json:
+        _emit_json(data)
+    else:
+        out.print(
+            f"{file}: {len(comments)} comments sent to {producer.topic}, "
+            f"{len(rejected)} rows rejected."
+        )
 
 
 @main.command()
