@@ -121,12 +121,14 @@ def create_app(
     kafka = settings.kafka
     names = topic_names(kafka)
     app_id = f"{kafka.topic_prefix}-worker"
+    datadir = settings.data_dir / "faust"
+    datadir.mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = faust.App(
         app_id,
         broker=[f"kafka://{server.strip()}" for server in kafka.bootstrap_servers.split(",")],
         store="memory://",
         autodiscover=False,
-        datadir=str(settings.data_dir / "faust"),
+        datadir=str(datadir),
         topic_partitions=kafka.partitions,
         topic_replication_factor=kafka.replication_factor,
         consumer_auto_offset_reset="earliest",
