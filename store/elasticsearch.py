@@ -8,15 +8,15 @@ What it promises, and how without transactions or scripts:
 - Writes are bulk requests retried with backoff on 429, 5xx and connection failures; when
   the budget runs out they raise `ElasticsearchUnavailable` and nothing is half-reported as
   done. A batch cut short may have written some documents; saving it again completes it
-  (only its audit events may then appear twice: the audit log errs towards more, not less).
+  (its audit events have ids derived from their content, so they are not doubled either).
 - Writes wait for a refresh by default (`refresh="wait_for"`), so what was saved is
   searchable when `save` returns; a bulk loader can pass `refresh="false"` and call
   `refresh()` at the end.
 - `close_item` closes only an open item, using optimistic concurrency on the item's
   sequence number: of two reviewers closing the same item, one wins and the other gets
   LookupError.
-- The audit index is append-only through this class: events are created under fresh ids
-  and there is no method that updates or deletes them.
+- The audit index is append-only through this class: events are created (never indexed
+  over) and there is no method that updates or deletes them.
 - Retention deletes whole monthly comment indices (`drop_indices_older_than`).
 """
 
@@ -36,7 +36,7 @@ from store import es_aggregations as aggs
 from store import es_documents as docs
 from store.base import Counts, DeadLetter, ProcessedComment, StoredComment
 from store.es_bulk import Refresh, write_all
-from store.es_retry import Backoff, call_with_retry, without_credentials
+from store.es_retry import Backoff, ElasticsearchUnavailable, call_with_retry, without_credentials
 from store.es_templates import IndexNames, index_templates
 
 T = TypeVar("T")
@@ -194,8 +194,8 @@ class ElasticsearchStore:
                         ),
                     }
                 )
-            for event in item.audit:
-                actions.append(self._audit_action(event))
+            for n, event in enumerate(item.audit):
+                actions.append(self._audit_action(event, docs.audit_id_for(item.key, n, event)))
         results = self._write(actions)
         self._check_item_ids(actions, results)
         return sum(1 for key in latest if key not in existing)
@@ -225,12 +225,13 @@ class ElasticsearchStore:
                     f" in {theirs.get('queue')!r}; cannot queue {mine['comment_key']!r}"
                 )
 
-    def _audit_action(self, event: AuditEvent) -> dict[str, Any]:
-        # A fresh id per event, fixed before the first attempt: a retry cannot double it.
+    def _audit_action(self, event: AuditEvent, doc_id: str | None = None) -> dict[str, Any]:
+        # The id is fixed before the first attempt, so retrying the request cannot double
+        # the event, and created (never indexed), so no event can overwrite another.
         return {
             "_op_type": "create",
             "_index": self.names.audit,
-            "_id": uuid.uuid4().hex,
+            "_id": doc_id or uuid.uuid4().hex,
             "_source": docs.audit_document(event, self._positions.next()),
         }
 
@@ -301,8 +302,11 @@ class ElasticsearchStore:
         return items[0] if items else None
 
     def close_item(self, item_id: int, status: ReviewStatus, event: AuditEvent) -> None:
-        """Close the item if it is open, recording who closed it on the item itself, then
-        append the audit event. LookupError if there is no such item or it is not open."""
+        """Close the item if it is open, recording who closed it and why on the item itself,
+        then append the audit event. LookupError if there is no such item or it is not open.
+
+        Not one transaction: if the audit write fails after the item closed, this raises
+        ElasticsearchUnavailable saying so, and the item still records the decision."""
         closing = {
             "status": status.value,
             "closed_at": event.at.isoformat(),
@@ -339,7 +343,13 @@ class ElasticsearchStore:
                 ) from None
 
         self._retry("close a queue item", run)
-        self._write([self._audit_action(event)])
+        try:
+            self._write([self._audit_action(event, f"close-{closing['close_id']}")])
+        except ElasticsearchUnavailable as away:
+            raise ElasticsearchUnavailable(
+                f"queue item {item_id} is closed, and who closed it and why is kept on the"
+                f" item, but its audit event could not be written: {away}"
+            ) from away
 
     def set_platform_state(self, key: str, state: PlatformState, event: AuditEvent) -> None:
         """Record what was done on the platform, then audit it. A key that is not stored

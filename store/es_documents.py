@@ -33,6 +33,27 @@ def item_id_for(queue: Route, comment_key: str) -> int:
     return int.from_bytes(digest, "big") & _ITEM_ID_MASK or 1
 
 
+def audit_id_for(comment_key: str, position: int, event: AuditEvent) -> str:
+    """A fixed id for the `position`-th audit event saved with a comment, from its content.
+
+    A worker that retries a whole batch after an outage then cannot double the events the
+    first attempt already wrote; a new event (a new time, actor or detail) gets a new id.
+    """
+    content = "\n".join(
+        (
+            comment_key,
+            str(position),
+            event.at.isoformat(),
+            event.actor,
+            event.event,
+            event.comment_key,
+            event.detail,
+            str(event.item_id),
+        )
+    )
+    return hashlib.blake2b(content.encode(), digest_size=16, person=b"houserules-a").hexdigest()
+
+
 class Positions:
     """Increasing numbers for ordering appends: nanoseconds since the epoch, never repeated
     in this process, so the audit log and dead letters read back in the order written."""

@@ -45,7 +45,7 @@ class TransientFailure(Exception):
 class Backoff:
     """How long to keep trying: `attempts` calls, waiting first_wait_s, doubling, capped."""
 
-    attempts: int = 6
+    attempts: int = 8
     first_wait_s: float = 0.5
     max_wait_s: float = 8.0
 

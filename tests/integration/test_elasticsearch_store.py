@@ -180,6 +180,17 @@ def test_comments_go_to_the_index_of_their_month_and_are_read_through_one_alias(
         assert es_store.client.count(index=f"{prefix}-comments-{month}")["count"] == 1
 
 
+def test_a_worker_retrying_the_same_batch_doubles_no_record_and_no_audit_event(
+    es_store: ElasticsearchStore,
+) -> None:
+    batch = [harassing(1), complaint(2)]
+    es_store.save(batch)
+    es_store.save(batch)  # the same objects again, as after an outage cut the first short
+    assert es_store.count() == 2
+    assert [len(es_store.queue(q)) for q in (Route.REVIEW, Route.COMMS)] == [1, 1]
+    assert [e.event for e in es_store.audit()] == ["hidden"]
+
+
 def test_retention_drops_whole_months_and_keeps_the_audit_log(
     es_store: ElasticsearchStore,
 ) -> None:
@@ -261,7 +272,7 @@ def test_audit_events_written_by_several_workers_at_once_are_all_kept(
     workers = [ElasticsearchStore.connect(settings) for _ in range(3)]
 
     def append(n: int, store: ElasticsearchStore) -> None:
-        for i in range(10):
+        for i in range(5):
             store.append_audit(AuditEvent(MONDAY, f"worker{n}", "note", "facebook:c1", str(i)))
 
     threads = [threading.Thread(target=append, args=(n, s)) for n, s in enumerate(workers)]
@@ -272,9 +283,9 @@ def test_audit_events_written_by_several_workers_at_once_are_all_kept(
     for s in workers:
         s.close()
     events = es_store.audit("facebook:c1", limit=100)
-    assert len(events) == 30
+    assert len(events) == 15
     for n in range(3):
-        assert [e.detail for e in events if e.actor == f"worker{n}"] == [str(i) for i in range(10)]
+        assert [e.detail for e in events if e.actor == f"worker{n}"] == [str(i) for i in range(5)]
 
 
 def test_a_save_while_elasticsearch_is_unreachable_raises_after_retrying_and_loses_nothing(
