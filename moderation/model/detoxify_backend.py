@@ -186,7 +186,7 @@ class DetoxifyModel:
         network = model_class(config)
         _load_weights(network, loaded["state_dict"], checkpoint, arch.model_name)
         network.eval()
-        tokenizer = _read_tokenizer(transformers, folder)
+        tokenizer = _read_tokenizer(transformers, folder, int(config.vocab_size))
 
         limits = [MAX_TOKENS, int(getattr(config, "max_position_embeddings", MAX_TOKENS))]
         if isinstance(getattr(tokenizer, "model_max_length", None), int):
@@ -316,11 +316,25 @@ def _load_weights(network: Any, state_dict: object, checkpoint: Path, model_name
         )
 
 
-def _read_tokenizer(transformers: ModuleType, folder: Path) -> Any:
+def _read_tokenizer(transformers: ModuleType, folder: Path, vocab_size: int) -> Any:
+    """The folder's tokenizer, refused if it has no vocabulary (transformers quietly builds an
+    empty one from a folder holding only config.json, which would turn every word into
+    [UNK]) or more tokens than the network has embeddings."""
     try:
-        return transformers.AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     except (OSError, ValueError) as error:
         raise DetoxifyModelError(f"no usable tokenizer in {folder}: {error}") from error
+    size = len(tokenizer)
+    if size <= len(set(tokenizer.all_special_ids)):
+        raise DetoxifyModelError(
+            f"no tokenizer vocabulary in {folder}: save the base model's tokenizer there with "
+            f"save_pretrained"
+        )
+    if size > vocab_size:
+        raise DetoxifyModelError(
+            f"the tokenizer in {folder} has {size} tokens but the network only {vocab_size}"
+        )
+    return tokenizer
 
 
 def _mapping_at(config: Mapping[str, Any], keys: tuple[str, ...], where: Path) -> Mapping[str, Any]:
