@@ -46,8 +46,12 @@ LABEL_SOURCES: Mapping[str, tuple[str, ...]] = {
     "threat": ("threat",),
     "obscene": ("obscene", "sexual_explicit"),
 }
-# Buffers older transformers saved with the weights and newer ones rebuild themselves.
-REBUILT_BUFFERS = ("position_ids",)
+# Weights a checkpoint may carry that the network rightly does not use: buffers older
+# transformers saved and newer ones rebuild, and the pooler that RoBERTa-style classifiers
+# built before transformers 3.1 had but never read. transformers ignores them too.
+REBUILT_BUFFERS = ("position_ids", "token_type_ids")
+UNUSED_MODULES = (".pooler.",)
+ROBERTA_STYLE = ("roberta", "xlm-roberta", "camembert")
 
 
 class DetoxifyModelError(ModelFilesError):
@@ -188,7 +192,7 @@ class DetoxifyModel:
         network.eval()
         tokenizer = _read_tokenizer(transformers, folder, int(config.vocab_size))
 
-        limits = [MAX_TOKENS, int(getattr(config, "max_position_embeddings", MAX_TOKENS))]
+        limits = [MAX_TOKENS, _positions(config)]
         if isinstance(getattr(tokenizer, "model_max_length", None), int):
             limits.append(int(tokenizer.model_max_length))
         version = f"detoxify-{checkpoint.stem}-{file_sha256(checkpoint)[:8]}"
@@ -296,6 +300,15 @@ def _read_model_config(model_class: Any, folder: Path, arch: DetoxifyArchitectur
     )
 
 
+def _positions(config: Any) -> int:
+    """How many tokens the network can place: RoBERTa-style models number positions from
+    pad_token_id + 1, so the first two of max_position_embeddings are never used."""
+    positions = int(getattr(config, "max_position_embeddings", MAX_TOKENS))
+    if getattr(config, "model_type", "") in ROBERTA_STYLE:
+        positions -= int(getattr(config, "pad_token_id", 1) or 1) + 1
+    return positions
+
+
 def _load_weights(network: Any, state_dict: object, checkpoint: Path, model_name: str) -> None:
     if not isinstance(state_dict, Mapping):
         raise DetoxifyModelError(f"{checkpoint}: 'state_dict' is not a mapping of tensors")
@@ -308,7 +321,11 @@ def _load_weights(network: Any, state_dict: object, checkpoint: Path, model_name
             f"{str(error).splitlines()[-1].strip()}"
         ) from error
     missing = list(result.missing_keys)
-    unexpected = [k for k in result.unexpected_keys if not k.endswith(REBUILT_BUFFERS)]
+    unexpected = [
+        key
+        for key in result.unexpected_keys
+        if not key.endswith(REBUILT_BUFFERS) and not any(m in f".{key}" for m in UNUSED_MODULES)
+    ]
     if missing or unexpected:
         raise DetoxifyModelError(
             f"{checkpoint} does not fit {model_name}: missing weights {missing[:5]}, "

@@ -57,9 +57,10 @@ class TinyDetoxify:
     config_dir: Path
 
 
-def save_tiny_bert_folder(folder: Path) -> Any:
+def save_tiny_bert_folder(folder: Path, config_class: str = "BertConfig") -> Any:
     """A 'bert-base-uncased' folder in miniature: config.json and a WordPiece tokenizer, saved
-    with save_pretrained as a council would save the real one. Returns the config."""
+    with save_pretrained as a council would save the real one. Returns the config.
+    With `config_class="RobertaConfig"` it stands in for roberta-base (same tokenizer)."""
     models, normalizers, pre_tokenizers, processors = (
         tokenizers.models,
         tokenizers.normalizers,
@@ -84,13 +85,14 @@ def save_tiny_bert_folder(folder: Path) -> Any:
         sep_token="[SEP]",
         mask_token="[MASK]",
     )
-    config = transformers.BertConfig(
+    config = getattr(transformers, config_class)(
         vocab_size=len(vocab),
         hidden_size=32,
         num_hidden_layers=2,
         num_attention_heads=2,
         intermediate_size=64,
         max_position_embeddings=MAX_POSITIONS,
+        pad_token_id=vocab["[PAD]"],
     )
     folder.mkdir(parents=True, exist_ok=True)
     tokenizer.save_pretrained(str(folder))
@@ -106,7 +108,9 @@ def save_detoxify_checkpoint(
     num_outputs: int | None = None,
     seed: int = 7,
     head_biases: tuple[float, ...] | None = None,
-) -> None:
+    model_name: str = "BertForSequenceClassification",
+    model_type: str = "bert-base-uncased",
+) -> Any:
     """torch.save a dict shaped like Detoxify's published checkpoints (its convert_weights.py:
     the training config with arch.args and dataset.args.classes, and the bare state_dict).
 
@@ -116,27 +120,30 @@ def save_detoxify_checkpoint(
     num_outputs = num_outputs or len(classes)
     torch.manual_seed(seed)
     shape = {k: v for k, v in config.to_dict().items() if k not in ("id2label", "label2id")}
-    network = transformers.BertForSequenceClassification(
-        transformers.BertConfig(**shape, num_labels=num_outputs)
-    )
+    model_class = getattr(transformers, model_name)
+    network = model_class(type(config)(**shape, num_labels=num_outputs))
     if head_biases is not None:
+        # BERT's head is one Linear; RoBERTa's ends in out_proj.
+        head = getattr(network.classifier, "out_proj", network.classifier)
         with torch.no_grad():
-            network.classifier.weight.zero_()
-            network.classifier.bias.copy_(torch.tensor(head_biases))
+            head.weight.zero_()
+            head.bias.copy_(torch.tensor(head_biases))
     detoxify_config = {
         "name": "Jigsaw_BERT",
         "arch": {
             "type": "BERT",
             "args": {
                 "num_classes": num_outputs,
-                "model_type": "bert-base-uncased",
-                "model_name": "BertForSequenceClassification",
-                "tokenizer_name": "BertTokenizer",
+                "model_type": model_type,
+                "model_name": model_name,
+                "tokenizer_name": model_name.replace("ForSequenceClassification", "Tokenizer"),
             },
         },
         "dataset": {"type": "JigsawDataOriginal", "args": {"classes": list(classes)}},
     }
-    torch.save({"config": detoxify_config, "state_dict": network.state_dict()}, str(path))
+    state_dict = network.state_dict()
+    torch.save({"config": detoxify_config, "state_dict": state_dict}, str(path))
+    return state_dict
 
 
 @pytest.fixture(scope="session")

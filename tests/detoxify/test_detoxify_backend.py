@@ -24,6 +24,7 @@ from tests.detoxify.conftest import (
     NetworkAttempts,
     TinyDetoxify,
     save_detoxify_checkpoint,
+    save_tiny_bert_folder,
     torch,
     transformers,
 )
@@ -131,6 +132,36 @@ def test_the_unbiased_models_sexual_explicit_class_counts_as_obscene(
         },
         abs=1e-6,
     )
+
+
+def test_the_unbiased_roberta_layout_loads_with_its_unused_pooler_and_long_comments(
+    tmp_path: Path, no_network: NetworkAttempts
+) -> None:
+    folder = tmp_path / "roberta-base"
+    config = save_tiny_bert_folder(folder, "RobertaConfig")
+    biases = (0.2, -4.0, -2.0, 0.3, -0.5, -3.0, -1.5) + (5.0,) * UNBIASED_IDENTITY_OUTPUTS
+    checkpoint = tmp_path / "toxic_debiased-tiny.ckpt"
+    state_dict = save_detoxify_checkpoint(
+        checkpoint,
+        config,
+        UNBIASED_CLASSES,
+        num_outputs=len(biases),
+        head_biases=biases,
+        model_name="RobertaForSequenceClassification",
+        model_type="roberta-base",
+    )
+    # Classifiers trained before transformers 3.1 saved a pooler RoBERTa's head never reads.
+    state_dict["roberta.pooler.dense.weight"] = torch.zeros(32, 32)
+    state_dict["roberta.pooler.dense.bias"] = torch.zeros(32)
+    saved = torch.load(str(checkpoint), weights_only=True)
+    torch.save({"config": saved["config"], "state_dict": state_dict}, str(checkpoint))
+    long_comment = "the council bins were not collected again " * 40
+
+    _, (short, long) = DetoxifyModel.load(checkpoint, None).score(["you idiot", long_comment])
+
+    assert short == pytest.approx(long, abs=1e-6)
+    assert short["toxicity"] == pytest.approx(sigmoid(0.2), abs=1e-6)
+    assert short["obscene"] == pytest.approx(sigmoid(-1.5), abs=1e-6)
 
 
 def test_an_unconverted_lightning_checkpoint_scores_like_the_converted_one(
