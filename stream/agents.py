@@ -37,18 +37,21 @@ from stream.outages import keep_trying
 from stream.platform import PlatformModerator
 from stream.records import (
     DeadLetterRecord,
+    author_of,
     encode_action,
     encode_queue_entry,
     encode_service_complaint,
     service_complaints,
 )
-from stream.topics import COMMENTS_CLASSIFIED, COMMS_QUEUE, MODERATION_ACTIONS
+from stream.topics import (
+    COMMENTS_CLASSIFIED,
+    COMMS_QUEUE,
+    COMPLAINTS_BY_SERVICE,
+    HIDDEN_BY_AUTHOR,
+    MODERATION_ACTIONS,
+)
 
 log = logging.getLogger(__name__)
-
-# Internal topics (created by the Faust app): rekeyed copies for the windowed counts.
-COMPLAINTS_BY_SERVICE = "service-complaints"
-HIDDEN_BY_AUTHOR = "hidden-by-author"
 
 _DECISION_CLOSES_AS = {
     DecisionKind.CONFIRM: ReviewStatus.CONFIRMED,
@@ -257,8 +260,6 @@ class Steps:
             for s in service_complaints(p)
         )
         if p.classified.verdict.action.weight >= Action.HIDE.weight:
-            from stream.records import author_of
-
             out.append(Outgoing(HIDDEN_BY_AUTHOR, author_of(p).encode(), encode_action(p)))
         return out
 

@@ -39,8 +39,6 @@ import faust
 from houserules.settings import Settings
 from moderation.wire import WireError
 from stream.agents import (
-    COMPLAINTS_BY_SERVICE,
-    HIDDEN_BY_AUTHOR,
     Incoming,
     Outgoing,
     PipelineParts,
@@ -60,7 +58,9 @@ from stream.topics import (
     COMMENTS_CLASSIFIED,
     COMMENTS_RAW,
     COMMS_QUEUE,
+    COMPLAINTS_BY_SERVICE,
     DEADLETTER,
+    HIDDEN_BY_AUTHOR,
     MODERATION_DECISIONS,
     topic_names,
 )

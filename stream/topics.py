@@ -22,6 +22,13 @@ MODERATION_DECISIONS = "moderation.decisions"
 COMMS_QUEUE = "comms.queue"
 DEADLETTER = "deadletter"
 
+# The worker's own rekeyed copies (by service, by author) for the windowed counts. Created
+# here too, before any worker subscribes: a topic that appears after a consumer joined is
+# only noticed at its next metadata refresh, minutes later.
+COMPLAINTS_BY_SERVICE = "service-complaints"
+HIDDEN_BY_AUTHOR = "hidden-by-author"
+INTERNAL_NAMES = (COMPLAINTS_BY_SERVICE, HIDDEN_BY_AUTHOR)
+
 BASE_NAMES = (
     COMMENTS_RAW,
     COMMENTS_CLASSIFIED,
@@ -66,7 +73,7 @@ class TopicNames:
         return self.name(DEADLETTER)
 
     def all(self) -> tuple[str, ...]:
-        return tuple(self.name(base) for base in BASE_NAMES)
+        return tuple(self.name(base) for base in BASE_NAMES + INTERNAL_NAMES)
 
 
 def topic_names(settings: KafkaSettings) -> TopicNames:
@@ -74,7 +81,7 @@ def topic_names(settings: KafkaSettings) -> TopicNames:
 
 
 def ensure_topics(settings: KafkaSettings, timeout_s: float = 30.0) -> list[str]:
-    """Create any of the six topics that do not exist yet; returns the names created.
+    """Create any of the council's topics that do not exist yet; returns the names created.
 
     Partitions and replication come from the settings. An existing topic is never
     altered (a topic's partition count decides which partition a key lands in, so it
