@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 VENV := .venv
 UV_VERSION := 0.13.9
 
-.PHONY: demo check setup format lint types test clean
+.PHONY: demo check setup format lint types test test-detoxify clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -33,8 +33,20 @@ types: setup
 test: setup
 	$(VENV)/bin/pytest
 
-# The one check command: format, lint, types, then every test (unit, integration, e2e).
-check: lint types test
+# The Detoxify backend needs torch; its tests run in their own environment so torch never
+# enters the main one (see docs/detoxify.md).
+DETOXIFY_VENV := .venv-detoxify
+
+$(DETOXIFY_VENV)/.synced: $(UV) pyproject.toml uv.lock tests/detoxify_env.sh
+	tests/detoxify_env.sh
+	touch $@
+
+test-detoxify: $(DETOXIFY_VENV)/.synced
+	$(DETOXIFY_VENV)/bin/pytest tests/detoxify
+
+# The one check command: format, lint, types, then every test (unit, integration, e2e,
+# and the Detoxify backend's).
+check: lint types test test-detoxify
 
 clean:
 	rm -rf .houserules .mypy_cache .ruff_cache .pytest_cache

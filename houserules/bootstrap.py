@@ -35,7 +35,12 @@ def load_model(settings: Settings) -> TextModel | None:
 
         if settings.detoxify_checkpoint is None:
             raise ConfigError("model is 'detoxify' but detoxify_checkpoint is not set")
-        return DetoxifyModel.load(settings.detoxify_checkpoint, settings.detoxify_config_dir)
+        from moderation.model import ModelFilesError
+
+        try:
+            return DetoxifyModel.load(settings.detoxify_checkpoint, settings.detoxify_config_dir)
+        except (ImportError, OSError, ModelFilesError) as exc:
+            raise ConfigError(f"the Detoxify model could not be loaded: {exc}") from None
     from moderation.model import ModelFilesError, ToxicityModel
 
     try:
