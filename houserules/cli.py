@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from houserules.bench_pipeline import bench_pipeline
 from houserules.bootstrap import App, build_app
 from houserules.config import DEMO_REGISTERS_DIR, ConfigError, load_registers, load_rules
 from houserules.eval_command import bench, eval_command
@@ -33,6 +34,7 @@ from moderation.verdict import Route
 from stream.decisions import ReviewError
 from stream.embedded import RunSummary
 from stream.platform import PlatformError
+from stream.worker_command import worker
 
 DEMO_COMMENTS = DEMO_REGISTERS_DIR / "comments.jsonl"
 QUEUES = {"review": Route.REVIEW, "comms": Route.COMMS, "escalations": Route.ESCALATIONS}
@@ -567,6 +569,8 @@ def _sink(obj: Context, settings: Settings) -> tuple[Any, Callable[[], None]]:
     return app.pipeline(), app.close
 
 
+bench.add_command(bench_pipeline)
 main.add_command(eval_command)
 main.add_command(bench)
 main.add_command(services)
+main.add_command(worker)

@@ -21,6 +21,7 @@ from pydantic_settings import (
 
 from houserules.config import ConfigError, explain_validation_error, read_yaml
 from ingest.connector_settings import ConnectorsSettings
+from stream.spikes import PatternSettings
 
 
 class KafkaSettings(BaseModel):
@@ -59,6 +60,7 @@ class Settings(BaseSettings):
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
     connectors: ConnectorsSettings = Field(default_factory=ConnectorsSettings)
+    worker: PatternSettings = Field(default_factory=PatternSettings)
 
     @property
     def sqlite_path(self) -> Path:
