@@ -31,7 +31,12 @@ _CLOSES_AS = {
 
 
 class ReviewError(Exception):
-    """The decision cannot be applied; the message says why."""
+    """The decision cannot be applied; the message says why. `transient` is set when the
+    platform may accept the same call later (a rate limit or outage), so a worker can retry."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 def apply_decision(
@@ -65,7 +70,9 @@ def apply_decision(
         try:
             moderator.restore(comment)
         except PlatformError as exc:
-            raise ReviewError(f"{comment.platform.value} refused the restore: {exc}") from None
+            raise ReviewError(
+                f"{comment.platform.value} refused the restore: {exc}", transient=exc.transient
+            ) from None
         store.set_platform_state(
             comment.key,
             PlatformState.RESTORED,
