@@ -79,6 +79,7 @@ def _madlibs_flags(items: list[LabelledComment], actions: list[str]) -> dict[str
 @click.option("--limit", type=int, default=None, help="Evaluate only the first N items.")
 @click.option("--worst", type=int, default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--markdown", is_flag=True, help="Print the tables as Markdown (for docs).")
 @click.pass_obj
 def eval_command(
     obj: Any,
@@ -88,6 +89,7 @@ def eval_command(
     limit: int | None,
     worst: int,
     as_json: bool,
+    markdown: bool,
 ) -> None:
     """Measure the classifier against a labelled file (council JSONL or a public set)."""
     fmt = guess_format(file) if fmt == "auto" else fmt
@@ -116,8 +118,41 @@ def eval_command(
         report.update(_madlibs_flags(items, [v.action.value for v in verdicts]))
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
-        return
-    _print_report(report)
+    elif markdown:
+        click.echo(markdown_report(report))
+    else:
+        _print_report(report)
+
+
+def markdown_report(r: dict[str, Any]) -> str:
+    lines = [
+        f"`{r['file']}` ({r['format']}, {r['n']} items, classifier `{r['classifier']}`)",
+        "",
+        "| action macro-F1 | false-hide rate | hide recall | escalate recall |",
+        "|---|---|---|---|",
+        f"| {r['action_macro_f1']:.3f} | {r['false_hide_rate']:.3f} | {r['hide_recall']:.3f} "
+        f"| {r['escalate_recall']:.3f} |",
+        "",
+        "| gold \\ predicted | " + " | ".join(ACTIONS) + " |",
+        "|---" * (len(ACTIONS) + 1) + "|",
+    ]
+    lines += [
+        f"| {g} | " + " | ".join(str(r["confusion"][g][p]) for p in ACTIONS) + " |" for g in ACTIONS
+    ]
+    lines += ["", "| category | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {c} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |"
+        for c, m in r["per_category"].items()
+        if m["support"]
+    ]
+    if "worst_term" in r:
+        lines += [
+            "",
+            f"Identity terms: the worst non-toxic flag rate is "
+            f"{r['worst_term_flag_rate']:.3f} ('{r['worst_term']}') over "
+            f"{len(r['non_toxic_flag_rate_by_term'])} terms.",
+        ]
+    return "\n".join(lines)
 
 
 def _print_report(r: dict[str, Any]) -> None:
