@@ -6,6 +6,7 @@ services through the same function. Nothing here runs at import time.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from houserules.settings import Settings
 from ingest.runner import platform_moderators
 from moderation.classifier import HouseRulesClassifier
 from moderation.comment import Platform
+from moderation.detectors.council_model import CouncilHeads
 from moderation.model_interface import TextModel
 from moderation.registers import Registers
 from moderation.review import Decision, DecisionKind, QueueItem
@@ -24,6 +26,8 @@ from stream.clock import Clock, SystemClock
 from stream.decisions import apply_decision
 from stream.embedded import EmbeddedPipeline, ProgressCallback
 from stream.platform import PlatformModerator
+
+log = logging.getLogger(__name__)
 
 
 def load_model(settings: Settings) -> TextModel | None:
@@ -47,6 +51,25 @@ def load_model(settings: Settings) -> TextModel | None:
         return ToxicityModel.load()
     except (OSError, ValueError, ModelFilesError) as exc:
         raise ConfigError(f"the bundled model could not be loaded: {exc}") from None
+
+
+def build_classifier(
+    rules: HouseRules, registers: Registers, model: TextModel | None
+) -> HouseRulesClassifier:
+    """The classifier, with the council heads when the encoder they were trained on is loaded."""
+    heads = None
+    if model is not None:
+        candidate = CouncilHeads.load()
+        vectors = model.embed(candidate.reference_texts)
+        if vectors is not None and candidate.encoder_agrees(lambda _texts: vectors):
+            heads = candidate
+        else:
+            log.warning(
+                "council heads not used: they were trained on a different encoder "
+                "than %s (retrain with training/council_heads.py)",
+                model.version,
+            )
+    return HouseRulesClassifier(rules, registers, model, council_heads=heads)
 
 
 def open_store(settings: Settings) -> Store:
@@ -105,7 +128,7 @@ def build_app(
     registers = load_registers(registers_dir or settings.registers_dir)
     text_model = load_model(settings) if model == "settings" else model
     assert not isinstance(text_model, str)
-    classifier = HouseRulesClassifier(rules, registers, text_model)
+    classifier = build_classifier(rules, registers, text_model)
     return App(
         settings=settings,
         rules=rules,

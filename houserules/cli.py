@@ -268,11 +268,10 @@ def classify(
     """Judge one comment and show the verdict with its evidence (nothing is stored)."""
     from datetime import UTC, datetime
 
-    from houserules.bootstrap import load_model
-    from moderation.classifier import HouseRulesClassifier
+    from houserules.bootstrap import build_classifier, load_model
 
     settings = obj.settings()
-    classifier = HouseRulesClassifier(
+    classifier = build_classifier(
         load_rules(settings.rules_file),
         load_registers(registers or settings.registers_dir),
         load_model(settings),

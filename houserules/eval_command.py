@@ -15,11 +15,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from houserules.bootstrap import load_model
+from houserules.bootstrap import build_classifier, load_model
 from houserules.config import DEMO_REGISTERS_DIR, load_registers, load_rules
 from houserules.public_sets import ADAPTERS, guess_format, identity_term
 from ingest.files import read_comments
-from moderation.classifier import HouseRulesClassifier
 from moderation.evaluation import ACTIONS, LabelledComment, evaluate
 
 out = Console()
@@ -95,7 +94,7 @@ def eval_command(
     fmt = guess_format(file) if fmt == "auto" else fmt
     settings = obj.settings()
     items = read_labelled(file, fmt)[:limit]
-    classifier = HouseRulesClassifier(
+    classifier = build_classifier(
         load_rules(settings.rules_file),
         load_registers(registers or settings.registers_dir),
         load_model(settings),
@@ -225,7 +224,7 @@ def bench_classify(obj: Any, file: Path | None, batch: int, rounds: int, as_json
     registers = file.parent if (file.parent / "people.yaml").exists() else None
     comments = read_comments(file).comments
     model = load_model(settings)
-    classifier = HouseRulesClassifier(
+    classifier = build_classifier(
         load_rules(settings.rules_file), load_registers(registers or settings.registers_dir), model
     )
     texts = [c.text for c in comments]

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from moderation.comment import Comment
 from moderation.detectors.base import Detector, Document
+from moderation.detectors.council_model import CouncilHeads
 from moderation.model_interface import TextModel
 from moderation.policy import decide
 from moderation.registers import Registers
@@ -37,19 +38,23 @@ class HouseRulesClassifier:
         registers: Registers,
         model: TextModel | None = None,
         detectors: Sequence[Detector] | None = None,
+        council_heads: CouncilHeads | None = None,
     ) -> None:
         from moderation.detectors.all import default_detectors
 
         self.rules = rules
         self.registers = registers
         self.model = model
+        self.council_heads = council_heads
         self.detectors = (
             list(detectors) if detectors is not None else default_detectors(registers, model)
         )
 
     @property
     def version(self) -> str:
-        return self.model.version if self.model is not None else RULES_ONLY
+        if self.model is None:
+            return RULES_ONLY
+        return self.model.version + ("+council-heads" if self.council_heads else "")
 
     def documents(self, comments: Sequence[Comment]) -> list[Document]:
         if self.model is None or not comments:
@@ -69,5 +74,8 @@ class HouseRulesClassifier:
         verdicts = []
         for doc in self.documents(comments):
             detections = [d.detect(doc) for d in self.detectors]
+            if self.council_heads is not None:
+                # The learned layer reads the detectors' scores, so it runs after them.
+                detections.append(self.council_heads.refine(doc, detections))
             verdicts.append(decide(doc.comment, detections, self.rules, self.version))
         return verdicts
