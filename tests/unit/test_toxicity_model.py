@@ -1,0 +1,107 @@
+"""The bundled toxicity model: files verified, scores that order abuse above politeness."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moderation.model import ModelFilesError, ToxicityModel, bundled_folder
+from moderation.model.checksums import verify
+from moderation.model.onnx_model import REQUIRED_FILES
+from moderation.model_interface import LABELS
+
+POLITE = "Thank you for fixing the streetlight on Mill Lane so quickly, much appreciated."
+INSULT = "You are a pathetic, useless idiot and everyone here thinks you're a worthless moron."
+
+
+@pytest.fixture(scope="module")
+def model() -> ToxicityModel:
+    return ToxicityModel.load()
+
+
+def test_bundled_model_files_match_their_checksums() -> None:
+    digest = verify(bundled_folder(), REQUIRED_FILES)
+
+    assert len(digest) == 64
+
+
+def test_model_version_names_the_model_and_its_files(model: ToxicityModel) -> None:
+    assert model.version.startswith("minilm-heads-")
+    assert model.version == ToxicityModel.load().version
+
+
+def test_an_abusive_insult_scores_higher_than_a_polite_comment(model: ToxicityModel) -> None:
+    _, (polite, insult) = model.score([POLITE, INSULT])
+
+    assert set(polite) == set(LABELS)
+    assert insult["toxicity"] > polite["toxicity"] + 0.5
+    assert insult["insult"] > polite["insult"] + 0.3
+    assert insult["toxicity"] >= model.thresholds["toxicity"] > polite["toxicity"]
+
+
+def test_embeddings_are_unit_length_and_do_not_depend_on_the_batch(
+    model: ToxicityModel,
+) -> None:
+    texts = [POLITE, INSULT, "bins", "The tip on Station Road has been closed for three weeks now."]
+
+    together = model.embed(texts)
+    alone = model.embed([texts[2]])
+
+    assert together.shape == (4, 384)
+    assert together.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(alone[0], together[2], atol=1e-5)
+
+
+def test_scores_from_embeddings_match_a_full_score(model: ToxicityModel) -> None:
+    embeddings, scores = model.score([INSULT])
+
+    assert model.scores_from_embeddings(embeddings) == scores
+
+
+def test_no_texts_give_no_scores(model: ToxicityModel) -> None:
+    embeddings, scores = model.score([])
+
+    assert embeddings.shape == (0, 384)
+    assert scores == []
+
+
+def _copy_of_model(tmp_path: Path) -> Path:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for name in (*REQUIRED_FILES, "SHA256SUMS"):
+        shutil.copyfile(bundled_folder() / name, folder / name)
+    return folder
+
+
+def test_a_tampered_model_file_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    folder = _copy_of_model(tmp_path)
+    heads = folder / "heads.npz"
+    data = bytearray(heads.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    heads.write_bytes(bytes(data))
+
+    with pytest.raises(ModelFilesError, match=r"heads\.npz does not match SHA256SUMS"):
+        ToxicityModel.load(folder)
+
+
+def test_a_tampered_checksum_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    folder = _copy_of_model(tmp_path)
+    sums = folder / "SHA256SUMS"
+    lines = sums.read_text().splitlines()
+    lines = [("0" * 64 + line[64:]) if line.endswith("labels.json") else line for line in lines]
+    sums.write_text("\n".join(lines) + "\n")
+
+    with pytest.raises(ModelFilesError, match=r"labels\.json does not match SHA256SUMS"):
+        ToxicityModel.load(folder)
+
+
+def test_a_missing_model_file_is_refused(tmp_path: Path) -> None:
+    folder = _copy_of_model(tmp_path)
+    (folder / "encoder.onnx").unlink()
+
+    with pytest.raises(ModelFilesError, match=r"encoder\.onnx is missing"):
+        ToxicityModel.load(folder)
