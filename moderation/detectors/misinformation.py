@@ -179,7 +179,7 @@ class MisinformationDetector:
         self,
         registers: Registers,
         model: TextModel | None = None,
-        similarity: float = 0.62,
+        similarity: float = 0.68,
         words: float = 0.62,
     ) -> None:
         self.facts = registers.facts
