@@ -31,6 +31,10 @@ EMBEDDING_DIM = 384
 FloatArray = npt.NDArray[np.float32]
 
 
+# How sure the heads must be to add a category that no rule detector saw at all.
+UNCORROBORATED_CUTOFF = 0.9
+
+
 class CouncilHeadsError(RuntimeError):
     """The heads file is missing a part or its shapes do not fit together."""
 
@@ -153,10 +157,16 @@ class CouncilHeads:
         if doc.embedding is None:
             return NOTHING
         probabilities = self.probabilities(doc.embedding, detections)
+        # Categories some rule already saw, even below its threshold: the model may confirm
+        # them at its cutoff. Anything no rule saw needs the model to be nearly certain.
+        seen = {f.category for d in detections for f in d.findings}
         findings = []
         for j, category in enumerate(self.categories):
             p = probabilities[category]
-            if p >= float(self.cutoffs[j]):
+            cutoff = float(self.cutoffs[j])
+            if category not in seen:
+                cutoff = max(cutoff, UNCORROBORATED_CUTOFF)
+            if p >= cutoff:
                 evidence = Evidence(self.name, f"council model: p={p:.2f} for {category.value}")
                 findings.append(Finding(category, p, self.name, (evidence,)))
         return Detection(findings=tuple(findings)) if findings else NOTHING

@@ -119,7 +119,25 @@ VEILED = [
         r"keyed|bricked|vandalised|broken|put through|set on fire|go up|up in flames|in hospital)",
         r"(?<![a-z])hope (?:your|his|her|their) (?:house|car|van|home|office|windows?|family|"
         r"kids) (?:is|are) (?:insured|well insured|safe)",
-        r"(?<![a-z])(?:pay|paying|give) (?:him|her|you|them|\w+) a (?:little |proper |)visit",
+        r"(?<![a-z])(?:pay|paying|give) (?:him|her|you|them|cllr \w+|councillor \w+|(?:the|that) "
+        r"(?:\w+ )?(?:officer|councillor|leader|manager|warden|inspector|exec|bloke|woman|man|"
+        r"lot)|\w+) a (?:little |proper |)visit",
+        r"(?<![a-z])there(?:'ll| will| is going to|'s going to) be blood(?![a-z])",
+        r"(?<![a-z])(?:petrol|lighter fluid|a jerry can) and a (?:match|lighter)(?![a-z])",
+        r"(?<![a-z])a (?:match|lighter) and (?:some )?(?:petrol|lighter fluid)(?![a-z])",
+        r"(?<![a-z])(?:put|putting|puts) (?:\w+ ){1,3}?in (?:hospital|a wheelchair|intensive care|"
+        r"a coma)(?![a-z])",
+        r"(?<![a-z])(?:i'?ll|i will|we'?ll|we will|i'm going to|we're going to) find (?:you|him|"
+        r"her|them)(?![a-z])(?! (?:the|a|an|some|one|that|this|it|out|more|all)(?![a-z]))",
+        r"(?<![a-z])(?:we're|we are|i'm|im|i am) coming (?:for|to get|round for|after) ",
+        r"(?<![a-z])knowing (?:we're|we are|i'm|im|i am) coming(?=\s*(?:$|[.!,]| for))",
+        r"(?<![a-z])not afraid to use (?:it|them)(?![a-z])",
+        r"(?<![a-z])(?:don'?t|do not) be surprised if (?:[\w']+ ){0,4}?(?:your|his|her|their) "
+        r"(?:\w+ )?(?:windows?|tyres?|car|van|house|office|door) (?:go|goes|get|gets|come|"
+        r"comes) (?:in|done|put in|through)(?![a-z])",
+        r"(?<![a-z])(?:i|we) (?:\w+ )?know (?:where|which school|what school) (?:your|his|her|"
+        r"their) (?:kids|children|son|daughter|lad|girl|boy|little one)s? (?:go|goes|are|is|"
+        r"attend|attends)(?![a-z])",
         r"(?<![a-z])when (?:i|we) (?:catch up with|get hold of|get my hands on|get our hands on|"
         r"catch|find|get to) (?:him|her|you|them|the \w+)",
         r"(?<![a-z])(?:five minutes|ten minutes|a minute|an hour|five mins) (?:alone )?(?:with|in "
@@ -133,8 +151,10 @@ VEILED = [
         r"(?<![a-z])(?:a |get |getting |gets |put )?(?:brick|bricks|rock|rocks|stone|petrol bomb|"
         r"firework) (?:through|thru) (?:it|the|his|her|their|your)",
         r"(?<![a-z])(?:i'?ll|i will|we'?ll|we will) be waiting (?:for|outside|at)",
-        r"(?<![a-z])(?:string|strung|hang|hanging|hung) (?:\w+ ){0,3}?(?:up )?from (?:a|the) "
-        r"(?:lamppost|lampposts|lamp post|tree|bridge|balcony|rafters)",
+        r"(?<![a-z])(?:string|strung|hang|hanging|hung) (?:\w+ ){0,4}?(?:up )?from (?:a|the) "
+        r"(?:lamppost|lampposts|lamp post|lamp posts|tree|trees|bridge|balcony|rafters)",
+        r"(?<![a-z])(?:i'?d|you'?d better|you better|better) watch (?:yourself|himself|herself|"
+        r"themselves)(?![a-z])",
         r"(?<![a-z])(?:will|'ll|gonna|going to) (?:be sorry|regret it|regret the day|wish "
         r"(?:he|she|they|you) hadn'?t)(?![a-z])",
         r"(?<![a-z])(?:you|he|she|they)(?:'ll| will) (?:pay|suffer) for (?:this|that|it)",
@@ -216,6 +236,7 @@ SELF_HARM = re.compile(
     r"throw myself|hang myself|take (?:all )?(?:my|the) (?:pills|tablets)|overdose|do something "
     r"stupid to myself)"
     r"|(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) myself"
+    r"|(?:i'?m|im|i am) ending (?:it|things|my life)(?: all)?(?![a-z])"
     r"|(?:better off|be better) (?:without me|dead)"
     r"|(?:no|nothing (?:left )?to) (?:reason|point) (?:to|in) (?:live|living|going on)"
     r"|(?:want|wanting|wanted) to die"
