@@ -56,14 +56,17 @@ def load_model(settings: Settings) -> TextModel | None:
 def build_classifier(
     rules: HouseRules, registers: Registers, model: TextModel | None
 ) -> HouseRulesClassifier:
-    """The classifier, with the council heads when the encoder they were trained on is loaded."""
+    """The classifier, with the council heads when the encoder they were trained on is loaded.
+
+    A model without embeddings (Detoxify) simply runs without them; a different encoder is
+    worth a warning, because the heads would then read vectors they never learned from."""
     heads = None
     if model is not None:
         candidate = CouncilHeads.load()
         vectors = model.embed(candidate.reference_texts)
         if vectors is not None and candidate.encoder_agrees(lambda _texts: vectors):
             heads = candidate
-        else:
+        elif vectors is not None:
             log.warning(
                 "council heads not used: they were trained on a different encoder "
                 "than %s (retrain with training/council_heads.py)",
