@@ -33,6 +33,9 @@ from moderation.detectors.identity_terms import (
 from moderation.lexicon import Lexicon, Match
 from moderation.verdict import Category, Evidence
 
+# The bundled model's identity_attack flag threshold (moderation/model/labels.json).
+MODEL_ALONE = 0.97
+
 # What the post is about, so "they" can stand for the group.
 GROUP_CONTEXT = re.compile(
     r"(?<![a-z])(?:refugee|asylum|migrant|resettle|encampment|traveller|gypsy|roma|pride|rainbow|"
@@ -257,9 +260,10 @@ class DiscriminationDetector:
         )
         if score == 0.0 and about_group:
             model = doc.model_scores.get("identity_attack", 0.0)
-            # The model alone may speak only when it is very sure and the writer is not
-            # naming their own identity; identity words alone must never hide a comment.
-            if model >= 0.85 and group is not None and not frame.speaks_of_self:
+            # The model alone may speak only at its own flag threshold (labels.json: the
+            # lowest with validation precision >= 0.95) and when the writer is not naming
+            # their own identity; identity words alone must never hide a comment.
+            if model >= MODEL_ALONE and group is not None and not frame.speaks_of_self:
                 return model, f"model identity_attack {model:.2f}", group.span, group.start
         if slur is None and POLICY_NOT_PEOPLE.first(folded) is not None and dehuman is None:
             score = min(score, 0.4)
