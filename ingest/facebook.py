@@ -20,8 +20,9 @@ from typing import Any
 
 from ingest.connector_settings import FacebookSettings
 from ingest.cursor import CursorStore
-from ingest.failures import NotHideable, PlatformError
+from ingest.failures import PlatformError
 from ingest.graph import GraphClient
+from ingest.moderator import HiddenFlagModerator
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
 from ingest.watermark import Watermark, deliver
@@ -147,23 +148,17 @@ class FacebookConnector:
         return comments
 
 
-class FacebookModerator:
+class FacebookModerator(HiddenFlagModerator):
     """Hides and unhides comments on the Page (`PlatformModerator`)."""
+
+    platform = Platform.FACEBOOK
+    what = "a Facebook comment"
+    not_hideable_because = "is not on the council's Page"
 
     def __init__(self, client: GraphClient) -> None:
         self._client = client
 
-    def hide(self, comment: Comment) -> None:
-        self._set_hidden(comment, True)
-
-    def restore(self, comment: Comment) -> None:
-        self._set_hidden(comment, False)
-
     def _set_hidden(self, comment: Comment, hidden: bool) -> None:
-        if comment.platform is not Platform.FACEBOOK:
-            raise PlatformError(f"not a Facebook comment: {comment.key}", transient=False)
-        if not comment.hideable:
-            raise NotHideable(f"{comment.key} is not on the council's Page")
         result = self._client.post(comment.comment_id, is_hidden="true" if hidden else "false")
         if result.get("success") is False:
             raise PlatformError(

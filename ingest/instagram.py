@@ -20,8 +20,9 @@ from typing import Any
 from ingest.connector_settings import InstagramSettings
 from ingest.cursor import CursorStore
 from ingest.facebook import graph_time
-from ingest.failures import NotHideable, PlatformError
+from ingest.failures import PlatformError
 from ingest.graph import GraphClient
+from ingest.moderator import HiddenFlagModerator
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
 from ingest.watermark import Watermark, deliver
@@ -159,23 +160,17 @@ class InstagramConnector:
         return replies
 
 
-class InstagramModerator:
+class InstagramModerator(HiddenFlagModerator):
     """Hides and unhides comments on the account's media (`PlatformModerator`)."""
+
+    platform = Platform.INSTAGRAM
+    what = "an Instagram comment"
+    not_hideable_because = "is on someone else's media"
 
     def __init__(self, client: GraphClient) -> None:
         self._client = client
 
-    def hide(self, comment: Comment) -> None:
-        self._set_hidden(comment, True)
-
-    def restore(self, comment: Comment) -> None:
-        self._set_hidden(comment, False)
-
     def _set_hidden(self, comment: Comment, hidden: bool) -> None:
-        if comment.platform is not Platform.INSTAGRAM:
-            raise PlatformError(f"not an Instagram comment: {comment.key}", transient=False)
-        if not comment.hideable:
-            raise NotHideable(f"{comment.key} is on someone else's media")
         result = self._client.post(comment.comment_id, hide="true" if hidden else "false")
         if result.get("success") is False:
             raise PlatformError(f"instagram refused to change {comment.key}", transient=False)

@@ -41,6 +41,7 @@ from ingest.failures import (
     RateLimited,
     redact,
 )
+from ingest.moderator import HiddenFlagModerator
 from ingest.rebased_session import BearerAuth, RebasedSession
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
@@ -340,23 +341,17 @@ def _queries(conversation_ids: list[str]) -> list[str]:
     return queries
 
 
-class XModerator:
+class XModerator(HiddenFlagModerator):
     """Hides and unhides replies (`PlatformModerator`)."""
+
+    platform = Platform.X
+    what = "an X post"
+    not_hideable_because = "is not a reply in a conversation the council started"
 
     def __init__(self, client: XClient) -> None:
         self._client = client
 
-    def hide(self, comment: Comment) -> None:
-        self._set_hidden(comment, True)
-
-    def restore(self, comment: Comment) -> None:
-        self._set_hidden(comment, False)
-
     def _set_hidden(self, comment: Comment, hidden: bool) -> None:
-        if comment.platform is not Platform.X:
-            raise PlatformError(f"not an X post: {comment.key}", transient=False)
-        if not comment.hideable:
-            raise NotHideable(f"{comment.key} is not a reply in a conversation the council started")
         method = self._client.api.hide_reply if hidden else self._client.api.unhide_reply
         body = self._client.call(
             "hide reply" if hidden else "unhide reply",
