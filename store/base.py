@@ -3,7 +3,9 @@
 SQLite implements it for one machine; Elasticsearch for scale-out. Both promise:
 - `save` is idempotent by comment key: saving the same comment twice leaves one record;
 - a comment has at most one item per queue, so replays never double a queue;
-- the audit log is append-only.
+- the audit log is append-only, with one exception: `apply_retention` and `erase_author`
+  replace the `detail` of a removed comment's events with an erasure marker (see
+  `store.personal_data`); nothing else in an event can change and none can be deleted.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Protocol
 
 from moderation.review import AuditEvent, PlatformState, QueueItem, ReviewStatus
 from moderation.verdict import ClassifiedComment, Route
+from store.personal_data import ErasureRequest, Removed
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,5 +105,23 @@ class Store(Protocol):
     def dead_letter(self, source: str, reason: str, payload: str, at: datetime) -> None: ...
 
     def dead_letters(self, limit: int = 50) -> list[DeadLetter]: ...
+
+    def apply_retention(self, days: int, now: datetime, *, dry_run: bool = False) -> Removed:
+        """Remove the comments created more than `days` before `now`, with their full-text
+        rows and queue items, and the dead letters older than that; erase the details of
+        the removed comments' audit events; append one `retention` audit event.
+
+        SQLite removes exactly the comments past the limit; Elasticsearch drops a monthly
+        index only once the whole month is past it. A dry run changes nothing (and appends
+        no event) and reports what would be removed. Running it again removes nothing more.
+        """
+        ...
+
+    def erase_author(self, request: ErasureRequest) -> Removed:
+        """Remove every stored comment by the request's author on its platform, with their
+        full-text rows and queue items and the dead letters that carry them; erase the
+        details of their audit events; append one `erasure` event naming who and why but
+        not the author. Nothing happens on the platform. Safe to repeat."""
+        ...
 
     def close(self) -> None: ...

@@ -16,8 +16,10 @@ What it promises, and how without transactions or scripts:
   sequence number: of two reviewers closing the same item, one wins and the other gets
   LookupError.
 - The audit index is append-only through this class: events are created (never indexed
-  over) and there is no method that updates or deletes them.
-- Retention deletes whole monthly comment indices (`drop_indices_older_than`).
+  over) and none is ever deleted; the one update is retention or erasure replacing the
+  detail of a removed comment's event with an erasure marker (`es_personal_data`).
+- Retention deletes whole monthly comment indices: a month goes once all of it is past the
+  limit, so comments stay up to a month longer than on SQLite (`apply_retention`).
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ from moderation.review import AuditEvent, PlatformState, QueueItem, ReviewStatus
 from moderation.verdict import Route
 from store import es_aggregations as aggs
 from store import es_documents as docs
+from store import es_personal_data
 from store.base import Counts, DeadLetter, ProcessedComment, StoredComment
 from store.es_bulk import Refresh, write_all
 from store.es_retry import Backoff, ElasticsearchUnavailable, call_with_retry, without_credentials
 from store.es_templates import IndexNames, index_templates
+from store.personal_data import ErasureRequest, Removed
 
 T = TypeVar("T")
 
@@ -480,19 +484,19 @@ class ElasticsearchStore:
 
     def drop_indices_older_than(self, days: int, now: datetime | None = None) -> list[str]:
         """Delete every monthly comments index whose whole month ended more than `days`
-        days before `now`; returns the names deleted. Idempotent. Queue items of the
-        dropped comments stop showing in queues; the audit log is kept."""
+        days before `now`; returns the names deleted. Idempotent. Only the indices: their
+        queue items stop showing in queues but stay, as do their audit details;
+        `apply_retention` is the whole job."""
         cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
-        expired = []
-        for name in self.comment_indices():
-            month = self.names.month_of(name)
-            assert month is not None
-            ends = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
-            if ends <= cutoff:
-                expired.append(name)
-        if expired:
-            self._retry(
-                "delete expired comment indices",
-                lambda: self.client.options(ignore_status=404).indices.delete(index=expired),
-            )
+        expired = es_personal_data.expired_indices(self, cutoff)
+        es_personal_data.drop_indices(self, expired)
         return expired
+
+    def apply_retention(self, days: int, now: datetime, *, dry_run: bool = False) -> Removed:
+        """See `Store.apply_retention`: whole months only, and the queue items, audit details
+        and dead letters that go with them; safe to run again after an outage cut it short."""
+        return es_personal_data.apply_retention(self, days, now, dry_run=dry_run)
+
+    def erase_author(self, request: ErasureRequest) -> Removed:
+        """See `Store.erase_author`; safe to run again after an outage cut it short."""
+        return es_personal_data.erase_author(self, request)

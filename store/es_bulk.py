@@ -5,7 +5,7 @@ id), because a retry re-sends whatever has not been confirmed. Items the cluster
 for a transient reason (429, 5xx) and whole requests that failed to connect are retried
 with backoff; an item refused for any other reason (a mapping error, say) is a bug and
 raises `BulkRejected` at once. A `create` that finds its id taken (409) counts as done:
-the document is already there.
+the document is already there, and a `delete` that finds nothing (404) counts as done too.
 """
 
 from __future__ import annotations
@@ -61,7 +61,11 @@ def write_all(
                 handled += 1
                 op_type, info = next(iter(item.items()))
                 status = info.get("status")
-                if ok or (op_type == "create" and status == 409):
+                if (
+                    ok
+                    or (op_type == "create" and status == 409)
+                    or (op_type == "delete" and status == 404)
+                ):
                     results[position] = info
                 elif status in RETRYABLE_STATUS:
                     again.append(position)

@@ -2,7 +2,10 @@
 
 Writes for a batch happen in one transaction, so a crash leaves either all of a comment's
 records or none. Queue items are unique per (queue, comment), and the audit table refuses
-updates and deletes with triggers, so nothing in the app can rewrite history.
+deletes and updates with triggers, so nothing in the app can rewrite history. The one
+update the trigger lets through is the erasure of personal data: an event's `detail`,
+once, becomes an erasure marker, and only for a comment no longer stored; its time,
+actor, event name and comment key cannot change.
 """
 
 from __future__ import annotations
@@ -10,14 +13,17 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from moderation import wire
 from moderation.review import AuditEvent, PlatformState, QueueItem, ReviewStatus
 from moderation.verdict import Route
+from store import personal_data
 from store.base import Counts, DeadLetter, ProcessedComment, StoredComment
+from store.personal_data import ErasureRequest, Removed
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS comments (
@@ -55,8 +61,23 @@ CREATE TABLE IF NOT EXISTS audit (
     item_id INTEGER,
     detail TEXT NOT NULL
 );
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE INDEX IF NOT EXISTS audit_comment ON audit(comment_key);
+CREATE TRIGGER IF NOT EXISTS audit_update_only_erases_detail BEFORE UPDATE ON audit
+WHEN NOT (
+    NEW.id IS OLD.id AND NEW.at IS OLD.at AND NEW.actor IS OLD.actor
+    AND NEW.event IS OLD.event AND NEW.comment_key IS OLD.comment_key
+    AND NEW.item_id IS OLD.item_id
+    AND OLD.detail NOT GLOB '[[]erased *'
+    AND (NEW.detail GLOB '[[]erased at request: [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]]'
+         OR NEW.detail GLOB '[[]erased by retention: [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]]')
+    AND NOT EXISTS (SELECT 1 FROM comments WHERE key = OLD.comment_key)
+)
+BEGIN
+SELECT RAISE(ABORT, 'the audit log is append-only; only an erasure marker may replace details');
+END;
+-- Databases made before erasure existed refuse every update; the trigger above replaces
+-- that one (created first, so there is no moment without a guard).
+DROP TRIGGER IF EXISTS audit_no_update;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TABLE IF NOT EXISTS dead_letters (
@@ -73,6 +94,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 class SqliteStore:
     def __init__(self, path: Path | str) -> None:
         if str(path) != ":memory:":
@@ -83,6 +108,9 @@ class SqliteStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        # Deleted rows are overwritten, not just unlinked, so erased text does not linger
+        # in free pages of the file.
+        self._db.execute("PRAGMA secure_delete=ON")
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -345,3 +373,125 @@ class SqliteStore:
                     (limit,),
                 )
             ]
+
+    def apply_retention(self, days: int, now: datetime, *, dry_run: bool = False) -> Removed:
+        """See `Store.apply_retention`. One transaction: all of it happens or none. A dry
+        run does the same work and rolls it back, so its counts are exact."""
+        cutoff = personal_data.retention_cutoff(days, now)
+
+        def remove(db: sqlite3.Connection) -> Removed:
+            keys = [
+                key
+                for (key,) in db.execute(
+                    "SELECT key FROM comments WHERE created_at < ?", (cutoff.isoformat(),)
+                )
+            ]
+            removed = self._remove_comments(db, keys, personal_data.retention_marker(now))
+            dead = self._remove_dead_letters(db, lambda at, _payload: at < cutoff)
+            removed = replace(removed, dead_letters=dead)
+            if not dry_run:
+                event = personal_data.retention_event(days, now, removed)
+                db.execute(
+                    "INSERT INTO audit(at, actor, event, comment_key, item_id, detail)"
+                    " VALUES (?,?,?,?,?,?)",
+                    self._audit_row(event),
+                )
+            return removed
+
+        return self._in_transaction(remove, commit=not dry_run)
+
+    def erase_author(self, request: ErasureRequest) -> Removed:
+        """See `Store.erase_author`; one transaction."""
+
+        def remove(db: sqlite3.Connection) -> Removed:
+            keys = [
+                key
+                for (key,) in db.execute(
+                    "SELECT key FROM comments WHERE platform = ? AND ("
+                    " json_extract(document, '$.comment.author_id') = ?"
+                    " OR (ifnull(json_extract(document, '$.comment.author_id'), '') = ''"
+                    " AND author_handle = ?))",
+                    (request.platform.value, request.author, request.author),
+                )
+            ]
+            removed = self._remove_comments(db, keys, personal_data.request_marker(request.at))
+            dead = self._remove_dead_letters(
+                db, lambda _at, payload: personal_data.mentions_author(payload, request)
+            )
+            removed = replace(removed, dead_letters=dead)
+            db.execute(
+                "INSERT INTO audit(at, actor, event, comment_key, item_id, detail)"
+                " VALUES (?,?,?,?,?,?)",
+                self._audit_row(personal_data.erasure_event(request, removed)),
+            )
+            return removed
+
+        return self._in_transaction(remove, commit=True)
+
+    def _in_transaction(
+        self, work: Callable[[sqlite3.Connection], Removed], *, commit: bool
+    ) -> Removed:
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                done = work(db)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT" if commit else "ROLLBACK")
+            if commit and (done.comments or done.dead_letters):
+                self._purge_leftovers()
+            return done
+
+    def _purge_leftovers(self) -> None:
+        """Make removed text unrecoverable from the files, as far as SQLite allows: the
+        full-text index keeps a deleted row's words until its segments are merged, and the
+        write-ahead log keeps old pages until a checkpoint (which cannot truncate the log
+        while another process is reading; the next one will)."""
+        self._db.execute("INSERT INTO comments_text(comments_text) VALUES ('optimize')")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    @staticmethod
+    def _remove_comments(db: sqlite3.Connection, keys: list[str], marker: str) -> Removed:
+        """Delete the comments, their full-text rows and queue items, then mark their audit
+        details (the trigger allows that only once the comment is gone)."""
+        comments = queue_items = audit_details = 0
+        still_hidden: list[str] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            among = f"({','.join('?' * len(chunk))})"
+            still_hidden += [
+                key
+                for (key,) in db.execute(
+                    f"SELECT key FROM comments WHERE key IN {among} AND platform_state = ?",
+                    [*chunk, PlatformState.HIDDEN.value],
+                )
+            ]
+            queue_items += db.execute(
+                f"DELETE FROM queue_items WHERE comment_key IN {among}", chunk
+            ).rowcount
+            db.execute(f"DELETE FROM comments_text WHERE key IN {among}", chunk)
+            comments += db.execute(f"DELETE FROM comments WHERE key IN {among}", chunk).rowcount
+            audit_details += db.execute(
+                f"UPDATE audit SET detail = ? WHERE comment_key IN {among}"
+                " AND detail NOT GLOB '[[]erased *'",
+                [marker, *chunk],
+            ).rowcount
+        return Removed(comments, queue_items, 0, audit_details, tuple(sorted(still_hidden)))
+
+    @staticmethod
+    def _remove_dead_letters(
+        db: sqlite3.Connection, doomed: Callable[[datetime, str], bool]
+    ) -> int:
+        ids = [
+            row_id
+            for row_id, at, payload in db.execute("SELECT id, at, payload FROM dead_letters")
+            if doomed(_aware(datetime.fromisoformat(at)), payload)
+        ]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            db.execute(
+                f"DELETE FROM dead_letters WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+        return len(ids)

@@ -211,6 +211,25 @@ def test_retention_drops_whole_months_and_keeps_the_audit_log(
     assert [e.event for e in es_store.audit(old.key)] == ["hidden"]
 
 
+def test_retention_keeps_a_month_until_all_of_it_is_past_the_limit(
+    es_store: ElasticsearchStore,
+) -> None:
+    early = harassing(1, "early October", at=datetime(2026, 10, 2, tzinfo=UTC))
+    late = harassing(2, "late October", at=datetime(2026, 10, 30, tzinfo=UTC))
+    es_store.save([early, late])
+    # 30 days before 20 November is 21 October: the early comment is past the limit (SQLite
+    # would remove it), but October is not over at the limit, so its index stays whole.
+    kept = es_store.apply_retention(30, datetime(2026, 11, 20, tzinfo=UTC))
+    assert kept.nothing and kept.indices == ()
+    assert es_store.count() == 2
+
+    gone = es_store.apply_retention(30, datetime(2026, 12, 1, tzinfo=UTC))
+    assert gone.indices == (f"{es_store.names.prefix}-comments-2026.10",)
+    assert (gone.comments, gone.queue_items, gone.audit_details) == (2, 2, 2)
+    assert es_store.count() == 0
+    assert es_store.client.count(index=es_store.names.queue)["count"] == 0
+
+
 def test_counts_over_time_and_the_most_reported_services(es_store: ElasticsearchStore) -> None:
     es_store.save(
         [

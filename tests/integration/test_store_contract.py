@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from houserules.settings import ElasticsearchSettings
+from moderation import wire
 from moderation.comment import Comment, Platform, Surface
 from moderation.review import AuditEvent, PlatformState, ReviewStatus
 from moderation.verdict import (
@@ -29,6 +30,7 @@ from moderation.verdict import (
 )
 from store.base import ProcessedComment, QueueEntry, Store
 from store.elasticsearch import ElasticsearchStore
+from store.personal_data import ErasureRequest
 from store.sqlite import SqliteStore
 
 MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
@@ -342,3 +344,234 @@ def test_dead_letters_keep_their_source_reason_and_payload_in_order(store: Store
     ]
     assert letters[0].at == MONDAY
     assert store.dead_letters(limit=1) == letters[:1]
+
+
+LAST_YEAR = datetime(2025, 9, 10, 12, 0, tzinfo=UTC)
+DECEMBER = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 30 days on: September 2025 is long past
+NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+
+
+def request(author: str, at: datetime = NOW) -> ErasureRequest:
+    return ErasureRequest(Platform.FACEBOOK, author, "Ali Khan", "case DP-2026-0042", at)
+
+
+def by_author(
+    n: int,
+    author_id: str,
+    text: str,
+    *,
+    handle: str = "",
+    at: datetime = MONDAY,
+    platform: Platform = Platform.FACEBOOK,
+) -> ProcessedComment:
+    """A hidden comment in the review queue, by a given author, with its audit event."""
+    c = Comment(
+        platform,
+        Surface.OWN_PAGE,
+        f"c{n}",
+        text,
+        at + timedelta(hours=n),
+        author_handle=handle or f"name{n}",
+        author_id=author_id,
+    )
+    finding = Finding(Category.PERSONAL_DATA, 0.95, "pii", (Evidence("pii", f"quoted: {text}"),))
+    verdict = Verdict(c.key, Action.HIDE, (finding,), (Route.REVIEW,), True, False, "r1", "m1")
+    return ProcessedComment(
+        ClassifiedComment(c, verdict),
+        PlatformState.HIDDEN,
+        (QueueEntry(Route.REVIEW, "personal data"),),
+        (AuditEvent(MONDAY, "houserules", "hidden", c.key, verdict.explain(), None),),
+    )
+
+
+def test_retention_removes_comments_past_the_limit_and_what_goes_with_them(store: Store) -> None:
+    old = harassing(1, "an insult from last year", at=LAST_YEAR)
+    store.save([old, harassing(2), complaint(3)])
+    store.dead_letter("decode", "not valid JSON", "{old", LAST_YEAR)
+    store.dead_letter("decode", "not valid JSON", "{recent", MONDAY)
+    (old_item,) = [i for i in store.queue(Route.REVIEW) if i.comment_key == old.key]
+
+    removed = store.apply_retention(30, DECEMBER)
+
+    assert (removed.comments, removed.queue_items, removed.dead_letters) == (1, 1, 1)
+    assert removed.audit_details == 1
+    assert removed.still_hidden == (old.key,)
+    assert store.get(old.key) is None
+    assert store.seen([old.key]) == {}
+    assert store.search("insult") == []
+    assert store.item(old_item.item_id) is None
+    assert [i.comment_key for i in store.queue(Route.REVIEW)] == ["facebook:c2"]
+    assert store.count() == 2
+    assert [d.payload for d in store.dead_letters()] == ["{recent"]
+
+
+def test_retention_keeps_who_did_what_and_when_but_not_what_the_comment_said(store: Store) -> None:
+    old = harassing(1, "an insult from last year", at=LAST_YEAR)
+    store.save([old, harassing(2)])
+    before = store.audit(old.key)
+
+    store.apply_retention(30, DECEMBER)
+
+    after = store.audit(old.key)
+    assert [(e.at, e.actor, e.event, e.comment_key, e.item_id) for e in after] == [
+        (e.at, e.actor, e.event, e.comment_key, e.item_id) for e in before
+    ]
+    assert [e.detail for e in after] == ["[erased by retention: 2026-12-01]"]
+    assert store.audit("facebook:c2")[0].detail == harassing(2).audit[0].detail
+    run = store.audit()[-1]
+    assert (run.actor, run.event, run.comment_key, run.at) == (
+        "houserules",
+        "retention",
+        "",
+        DECEMBER,
+    )
+    assert "removed 1 comment(s)" in run.detail
+    assert "insult" not in run.detail and old.key not in run.detail
+
+
+def test_a_retention_dry_run_reports_what_a_run_removes_and_changes_nothing(store: Store) -> None:
+    store.save([harassing(1, "an insult from last year", at=LAST_YEAR), harassing(2)])
+    store.dead_letter("decode", "not valid JSON", "{old", LAST_YEAR)
+    audit_before = store.audit()
+
+    planned = store.apply_retention(30, DECEMBER, dry_run=True)
+
+    assert store.count() == 2
+    assert len(store.queue(Route.REVIEW)) == 2
+    assert len(store.dead_letters()) == 1
+    assert store.audit() == audit_before
+    assert store.apply_retention(30, DECEMBER) == planned
+
+
+def test_retention_run_again_removes_nothing_more_and_says_so(store: Store) -> None:
+    store.save([harassing(1, "an insult from last year", at=LAST_YEAR), harassing(2)])
+    store.apply_retention(30, DECEMBER)
+
+    again = store.apply_retention(30, DECEMBER + timedelta(days=1))
+
+    assert again.nothing and again.indices == () and again.still_hidden == ()
+    assert store.count() == 1
+    assert store.audit("facebook:c1")[0].detail == "[erased by retention: 2026-12-01]"
+    assert [e.event for e in store.audit() if e.comment_key == ""] == ["retention", "retention"]
+
+
+def test_retention_with_nothing_old_removes_nothing(store: Store) -> None:
+    store.save([harassing(1), complaint(2)])
+    removed = store.apply_retention(365, DECEMBER)
+    assert removed.nothing
+    assert store.count() == 2
+    assert len(store.queue(Route.REVIEW)) == 1
+
+
+def test_erasing_an_author_removes_their_comments_everywhere(store: Store) -> None:
+    mine = [
+        by_author(1, "1001", "call me on 07700 900123"),
+        by_author(2, "1001", "I live at 4 Mill Lane", at=LAST_YEAR),
+    ]
+    theirs = by_author(3, "2002", "my neighbour's number is 07700 900456")
+    elsewhere = by_author(4, "1001", "the same id on another platform", platform=Platform.X)
+    store.save([*mine, theirs, elsewhere])
+    store.dead_letter(
+        "classify",
+        "classification failed",
+        wire.encode_comment(mine[0].classified.comment).decode(),
+        MONDAY,
+    )
+    store.dead_letter(
+        "classify",
+        "classification failed",
+        wire.encode_comment(theirs.classified.comment).decode(),
+        MONDAY,
+    )
+    store.dead_letter("decode", "not valid JSON", "{1001", MONDAY)
+
+    removed = store.erase_author(request("1001"))
+
+    assert (removed.comments, removed.queue_items, removed.dead_letters) == (2, 2, 1)
+    assert removed.audit_details == 2
+    assert removed.still_hidden == ("facebook:c1", "facebook:c2")
+    assert store.seen([p.key for p in mine]) == {}
+    assert store.search("Mill Lane") == []
+    assert [i.comment_key for i in store.queue(Route.REVIEW)] == ["facebook:c3", "x:c4"]
+    assert store.get(theirs.key) is not None and store.get(elsewhere.key) is not None
+    assert [d.payload for d in store.dead_letters()][1:] == ["{1001"]
+    assert "07700 900456" in store.dead_letters()[0].payload
+
+
+def test_an_erasure_keeps_who_did_what_and_records_itself_without_the_author(store: Store) -> None:
+    mine = by_author(1, "1001", "call me on 07700 900123", handle="Jo Bloggs")
+    theirs = by_author(3, "2002", "call me on 07700 900456")
+    store.save([mine, theirs])
+    (item,) = [i for i in store.queue(Route.REVIEW) if i.comment_key == mine.key]
+    decision = AuditEvent(
+        MONDAY, "Sam", "confirm", mine.key, "her number, keep hidden", item.item_id
+    )
+    store.close_item(item.item_id, ReviewStatus.CONFIRMED, decision)
+
+    store.erase_author(request("1001"))
+
+    events = store.audit(mine.key)
+    assert [(e.at, e.actor, e.event, e.comment_key, e.item_id) for e in events] == [
+        (MONDAY, "houserules", "hidden", mine.key, None),
+        (MONDAY, "Sam", "confirm", mine.key, item.item_id),
+    ]
+    assert {e.detail for e in events} == {"[erased at request: 2026-11-20]"}
+    assert store.audit(theirs.key)[0].detail == theirs.audit[0].detail
+    record = store.audit()[-1]
+    assert (record.at, record.actor, record.event, record.comment_key) == (
+        NOW,
+        "Ali Khan",
+        "erasure",
+        "",
+    )
+    assert "1 comment(s)" in record.detail and "case DP-2026-0042" in record.detail
+    for personal in ("1001", "Jo Bloggs", "07700", mine.key):
+        assert personal not in record.detail
+
+
+def test_an_author_stored_without_a_platform_id_is_found_by_handle(store: Store) -> None:
+    imported = by_author(1, "", "from a spreadsheet", handle="Jo Bloggs")
+    namesake = by_author(2, "555", "a different Jo Bloggs with an id", handle="Jo Bloggs")
+    store.save([imported, namesake])
+
+    removed = store.erase_author(request("Jo Bloggs"))
+
+    assert removed.comments == 1
+    assert store.get(imported.key) is None
+    assert store.get(namesake.key) is not None
+
+
+def test_erasing_an_unknown_author_removes_nothing_and_records_the_request(store: Store) -> None:
+    store.save([by_author(1, "1001", "call me on 07700 900123")])
+
+    removed = store.erase_author(request("9999"))
+
+    assert removed.nothing and removed.still_hidden == ()
+    assert store.count() == 1
+    assert store.audit()[-1].event == "erasure"
+    assert "0 comment(s)" in store.audit()[-1].detail
+
+
+def test_erasing_again_later_changes_nothing_more(store: Store) -> None:
+    store.save([by_author(1, "1001", "call me on 07700 900123")])
+    store.erase_author(request("1001"))
+
+    again = store.erase_author(request("1001", at=NOW + timedelta(days=3)))
+
+    assert again.nothing
+    assert store.audit("facebook:c1")[0].detail == "[erased at request: 2026-11-20]"
+
+
+def test_retention_after_an_erasure_leaves_the_erasure_marker(store: Store) -> None:
+    store.save([by_author(1, "1001", "call me on 07700 900123", at=LAST_YEAR)])
+    store.erase_author(request("1001"))
+    removed = store.apply_retention(30, DECEMBER)
+    assert removed.nothing
+    assert store.audit("facebook:c1")[0].detail == "[erased at request: 2026-11-20]"
+
+
+def test_retention_and_erasure_on_an_empty_store_remove_nothing(store: Store) -> None:
+    assert store.apply_retention(30, DECEMBER, dry_run=True).nothing
+    assert store.apply_retention(30, DECEMBER).nothing
+    assert store.erase_author(request("1001")).nothing
+    assert [e.event for e in store.audit()] == ["retention", "erasure"]
