@@ -23,6 +23,7 @@ from houserules.bench_pipeline import bench_pipeline
 from houserules.bootstrap import App, build_app
 from houserules.config import DEMO_REGISTERS_DIR, ConfigError, load_registers, load_rules
 from houserules.eval_command import bench, eval_command
+from houserules.personal_data_commands import erase, retention
 from houserules.services.commands import services
 from houserules.settings import Settings, load_settings
 from ingest.files import ImportFileError, read_comments
@@ -573,3 +574,5 @@ main.add_command(eval_command)
 main.add_command(bench)
 main.add_command(services)
 main.add_command(worker)
+main.add_command(retention)
+main.add_command(erase)
