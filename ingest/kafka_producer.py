@@ -64,6 +64,9 @@ class KafkaCommentProducer:
             "acks": "all",
             "enable_idempotence": True,
             "max_block_ms": max_block_ms,
+            # kafka-python bootstraps inside the constructor, for 30 s by default; one
+            # attempt should last no longer than any other wait for the broker.
+            "bootstrap_timeout_ms": max_block_ms,
             "linger_ms": linger_ms,
             "request_timeout_ms": request_timeout_ms,
             "delivery_timeout_ms": max(120_000, request_timeout_ms + linger_ms + 1),
@@ -74,8 +77,22 @@ class KafkaCommentProducer:
 
     def _connect(self) -> Any:
         from kafka import KafkaProducer
+        from kafka.net.compat import KafkaNetClient
 
-        return KafkaProducer(**self._config)
+        made: list[Any] = []
+
+        def client(**config: Any) -> Any:
+            made.append(KafkaNetClient(**config))
+            return made[-1]
+
+        try:
+            return KafkaProducer(kafka_client=client, **self._config)
+        except Exception:
+            # kafka-python bootstraps inside the constructor and, when that fails,
+            # leaves its connections open; close them so retries do not pile up sockets.
+            for c in made:
+                c.close()
+            raise
 
     def _with_retries(self, what: str, attempt_once: Callable[[], Any]) -> Any:
         """Run `attempt_once` until it succeeds, backing off while Kafka is unreachable."""
@@ -88,27 +105,27 @@ class KafkaCommentProducer:
             try:
                 return attempt_once()
             except KafkaError as exc:
-                self._drop_producer()
-                waited = self._monotonic() - started
-                servers = self.settings.bootstrap_servers
-                if self.max_wait_s is not None and waited + backoff > self.max_wait_s:
-                    raise BrokerUnavailable(
-                        f"Kafka at {servers} did not accept {what} within "
-                        f"{self.max_wait_s:.0f} s ({attempt} attempts): "
-                        f"{exc.__class__.__name__}. Is the broker running "
-                        "(`houserules services status`)?"
-                    ) from None
-                log.warning(
-                    "Kafka at %s: %s failed (%s); attempt %d, retrying in %.1f s",
-                    servers,
-                    what,
-                    exc.__class__.__name__,
-                    attempt,
-                    backoff,
+                failure = exc.__class__.__name__
+            self._drop_producer()
+            waited = self._monotonic() - started
+            servers = self.settings.bootstrap_servers
+            if self.max_wait_s is not None and waited + backoff > self.max_wait_s:
+                raise BrokerUnavailable(
+                    f"Kafka at {servers} did not accept {what} within "
+                    f"{self.max_wait_s:.0f} s ({attempt} attempts): {failure}. "
+                    "Is the broker running (`houserules services status`)?"
                 )
-                self._sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_S)
-                attempt += 1
+            log.warning(
+                "Kafka at %s: %s failed (%s); attempt %d, retrying in %.1f s",
+                servers,
+                what,
+                failure,
+                attempt,
+                backoff,
+            )
+            self._sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF_S)
+            attempt += 1
 
     def _drop_producer(self) -> None:
         if self._producer is not None:

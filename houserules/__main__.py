@@ -1,0 +1,5 @@
+"""`python -m houserules`: the same command line as `houserules`."""
+
+from houserules.cli import main
+
+main()
