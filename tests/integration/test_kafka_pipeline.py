@@ -30,7 +30,8 @@ from ingest.files import read_comments
 from ingest.kafka_producer import KafkaCommentProducer
 from moderation import wire
 from moderation.comment import Comment
-from moderation.verdict import Verdict
+from moderation.review import Decision, DecisionKind, ReviewStatus
+from moderation.verdict import Route, Verdict
 from store.base import Store
 from stream.records import decode_alert, decode_dead_letter, message_type
 from stream.topics import ensure_topics, topic_names
@@ -94,6 +95,45 @@ def _read_topic(kafka: KafkaBroker, topic: str, at_least: int, timeout_s: float 
     finally:
         consumer.close()
     return found
+
+
+def _whereabouts(kafka: KafkaBroker, settings: Settings, missing: set[str]) -> str:
+    """Where the comments that never reached the store are: which topics hold them (at
+    which partition and offset), and the worker group's committed offsets."""
+    from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+
+    names = topic_names(settings.kafka)
+    lines = []
+    admin = KafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    try:
+        committed = admin.list_consumer_group_offsets(f"{settings.kafka.topic_prefix}-worker")
+    finally:
+        admin.close()
+    for topic in (names.comments_raw, names.comments_classified):
+        consumer = KafkaConsumer(
+            bootstrap_servers=kafka.bootstrap_servers,
+            enable_auto_commit=False,
+            consumer_timeout_ms=2000,
+        )
+        try:
+            parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+            consumer.assign(parts)
+            consumer.seek_to_beginning()
+            ends = consumer.end_offsets(parts)
+            found = [
+                (m.key.decode(), m.partition, m.offset)
+                for m in consumer
+                if m.key is not None and m.key.decode() in missing
+            ]
+        finally:
+            consumer.close()
+        for tp in sorted(parts, key=lambda tp: tp.partition):
+            at = committed.get(tp)
+            lines.append(
+                f"{topic}[{tp.partition}]: end {ends[tp]}, committed {at.offset if at else None}"
+            )
+        lines.extend(f"  missing {key} at {topic}[{p}]@{o}" for key, p, o in sorted(found))
+    return "\n".join(lines)
 
 
 def _sqlite_rows(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
@@ -161,7 +201,9 @@ def test_after_a_worker_is_killed_mid_stream_every_comment_is_indexed_exactly_on
     settings = _settings(kafka, tmp_path)
     assert settings.kafka.partitions == 4
     ensure_topics(settings.kafka)
-    workers.extend(WorkerProcess(settings, tmp_path / f"worker-{i}.log") for i in range(2))
+    workers.extend(
+        WorkerProcess(settings, tmp_path / f"worker-{i}.log", loglevel="info") for i in range(2)
+    )
     app = build_app(settings, model=None)
     warm = bench_comments(8, "warm-up")
     with KafkaCommentProducer(settings.kafka, max_wait_s=30) as producer:
@@ -173,7 +215,12 @@ def test_after_a_worker_is_killed_mid_stream_every_comment_is_indexed_exactly_on
     _wait_until("a quarter indexed", lambda: app.store.count() >= 500, workers, 120)
     workers[0].kill()
     indexed_when_killed = app.store.count()
-    _wait_until("all indexed after the rebalance", _all_indexed(app.store, keys), workers, 300)
+    try:
+        _wait_until("all indexed after the rebalance", _all_indexed(app.store, keys), workers, 300)
+    except pytest.fail.Exception:
+        missing = set(keys) - set(app.store.seen(keys))
+        print(_whereabouts(kafka, settings, missing))
+        raise
 
     assert indexed_when_killed < 2008, "the kill came too late to test anything"
     assert app.store.count() == 2008
@@ -329,6 +376,62 @@ def test_complaint_spikes_and_repeated_abuse_raise_alerts_on_the_comms_queue(
     assert set(spike.comment_keys) == {c.key for c in complaints}
     assert kinds["repeated_abuse"].subject.endswith(":same-author")
     assert len(alerts) == 2, "each window raises its alert once"
+    app.close()
+
+
+def test_reviewers_decisions_from_the_decisions_topic_are_applied_once_and_bad_ones_dead_lettered(
+    kafka: KafkaBroker, tmp_path: Path, workers: list[WorkerProcess]
+) -> None:
+    from kafka import KafkaProducer
+
+    settings = _settings(kafka, tmp_path)
+    ensure_topics(settings.kafka)
+    comments = read_comments(DEMO_REGISTERS_DIR / "comments.jsonl").comments
+    with KafkaCommentProducer(settings.kafka, max_wait_s=30) as producer:
+        producer.send(comments)
+    workers.append(WorkerProcess(settings, tmp_path / "worker.log"))
+    app = build_app(settings, model=None)
+    _wait_until("demo indexed", _all_indexed(app.store, [c.key for c in comments]), workers, 180)
+    hidden = app.store.queue(Route.REVIEW)[0]
+    complaint = app.store.queue(Route.COMMS)[0]
+    now = datetime.now(UTC)
+    officer = "Priya Shah (comms)"
+    confirm = Decision(hidden.item_id, DecisionKind.CONFIRM, officer, "abusive: stays hidden", now)
+    decisions = [
+        confirm,
+        Decision(
+            complaint.item_id, DecisionKind.DONE, officer, "replied with the official line", now
+        ),
+        confirm,  # delivered twice, as Kafka may
+        Decision(999_999, DecisionKind.RESTORE, officer, "hidden by mistake", now),
+    ]
+    names = topic_names(settings.kafka)
+    raw = KafkaProducer(bootstrap_servers=kafka.bootstrap_servers, acks="all")
+    for decision in decisions:
+        raw.send(
+            names.moderation_decisions,
+            key=str(decision.item_id).encode(),
+            value=wire.encode_decision(decision),
+        )
+    raw.flush()
+    raw.close()
+
+    def closed() -> bool:
+        items = [app.store.item(hidden.item_id), app.store.item(complaint.item_id)]
+        return all(i is not None and i.status is not ReviewStatus.OPEN for i in items)
+
+    _wait_until("both items closed", closed, workers, 120)
+    _wait_until(
+        "the bad decision dead-lettered", lambda: bool(app.store.dead_letters()), workers, 60
+    )
+
+    assert app.store.item(hidden.item_id).status is ReviewStatus.CONFIRMED  # type: ignore[union-attr]
+    assert app.store.item(complaint.item_id).status is ReviewStatus.DONE  # type: ignore[union-attr]
+    confirms = [e for e in app.store.audit(hidden.comment_key) if e.event == "confirm"]
+    assert [(e.actor, e.detail) for e in confirms] == [(officer, "abusive: stays hidden")]
+    (dead,) = app.store.dead_letters()
+    assert dead.source == "decision"
+    assert "there is no queue item 999999" in dead.reason
     app.close()
 
 
