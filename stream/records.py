@@ -170,15 +170,18 @@ class Alert:
     raised_at: datetime
 
     def describe(self) -> str:
-        if self.kind == "service_spike":
-            return (
-                f"spike: {self.count} complaints about {self.subject} between "
-                f"{self.window_start:%H:%M} and {self.window_end:%H:%M} UTC"
-            )
-        return (
-            f"repeated abuse: {self.count} hidden comments from {self.subject} between "
-            f"{self.window_start:%Y-%m-%d %H:%M} and {self.window_end:%H:%M} UTC"
+        what = (
+            f"spike: {self.count} complaints about {self.subject}"
+            if self.kind == "service_spike"
+            else f"repeated abuse: {self.count} hidden comments from {self.subject}"
         )
+        return f"{what} between {_span(self.window_start, self.window_end)}"
+
+
+def _span(start: datetime, end: datetime) -> str:
+    """'2026-11-20 09:00 and 09:15 UTC'; the end's date is given when it differs."""
+    end_format = "%H:%M" if end.date() == start.date() else "%Y-%m-%d %H:%M"
+    return f"{start:%Y-%m-%d %H:%M} and {end.strftime(end_format)} UTC"
 
 
 def encode_alert(alert: Alert) -> bytes:
