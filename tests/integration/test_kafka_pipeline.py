@@ -8,6 +8,7 @@ for the broker and the workers.
 from __future__ import annotations
 
 import dataclasses
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -433,6 +434,39 @@ def test_reviewers_decisions_from_the_decisions_topic_are_applied_once_and_bad_o
     assert dead.source == "decision"
     assert "there is no queue item 999999" in dead.reason
     app.close()
+
+
+def test_the_houserules_worker_command_processes_comments_and_stops_cleanly_on_sigterm(
+    kafka: KafkaBroker, tmp_path: Path
+) -> None:
+    settings = _settings(kafka, tmp_path)
+    ensure_topics(settings.kafka)
+    comments = bench_comments(20, "command")
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "houserules", "worker", "--no-model", "--loglevel", "warn"],
+            env=worker_environment(settings),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            with KafkaCommentProducer(settings.kafka, max_wait_s=60) as producer:
+                producer.send(comments)
+            app = build_app(settings, model=None)
+            deadline = time.monotonic() + 180
+            keys = [c.key for c in comments]
+            while len(app.store.seen(keys)) < len(keys):
+                assert worker.poll() is None, log.read_text(errors="replace")[-3000:]
+                assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+                time.sleep(0.3)
+            app.close()
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            code = worker.wait(60)
+    assert code == 0, log.read_text(errors="replace")[-3000:]
+    assert "Traceback" not in log.read_text(errors="replace")
 
 
 def test_demo_data_gives_identical_verdicts_and_queues_in_kafka_and_embedded_modes(
