@@ -10,15 +10,17 @@
     hide-worthy by author ──windows──▶ repeated-abuse alerts on comms.queue
     anything that cannot be handled ──▶ deadletter (with its reason and payload)
 
-Delivery: Faust acknowledges a batch's messages when the agent's iteration over it ends,
-and commits only acknowledged offsets. Each iteration therefore finishes its effects
-before it ends: the store write and platform hide have returned (run in a thread, store
-outages retried inside the iteration, which pauses consumption), and the messages it
-publishes have been acknowledged by the broker. A crash before that replays the batch,
-which the steps make harmless (`stream.agents`). An error the steps do not expect (a
-bug, or the broker refusing what we publish) stops the process at once without
-acknowledging, rather than letting Faust acknowledge a batch whose effects did not
-happen; a restarted worker reads the batch again.
+Delivery: each iteration finishes its effects before it ends: the store write and
+platform hide have returned (run in a thread, store outages retried inside the
+iteration, which pauses consumption), and the messages it publishes have been
+acknowledged by the broker. Only then are the batch's offsets recorded in the worker's
+`OffsetLedger`, and the consumer commits no further than the ledger's first unfinished
+offset (`stream.kafka_consumer`), so a commit never passes a comment that was not
+processed, whatever Faust's own acknowledgements say; a partition where an offset was
+skipped while later ones were processed is read again from there. A crash before the
+commit replays the batch, which the steps make harmless (`stream.agents`). An error the
+steps do not expect (a bug, or the broker refusing what we publish) stops the process
+at once, so nothing of that batch is recorded; a restarted worker reads it again.
 
 `create_app` builds everything from its arguments; nothing is read at import time.
 """
@@ -45,6 +47,8 @@ from stream.agents import (
     StepResult,
     Steps,
 )
+from stream.kafka_consumer import LedgerConsumer, install
+from stream.offset_ledger import OffsetLedger
 from stream.records import (
     DeadLetterRecord,
     decode_action,
@@ -82,6 +86,7 @@ class WorkerOptions:
     heartbeat_interval_s: float = 3.0
     commit_interval_s: float = 1.0
     web_port: int | None = None
+    reread_check_s: float = 10.0
 
 
 def _incoming(event: Any) -> Incoming:
@@ -94,6 +99,14 @@ def _incoming(event: Any) -> Incoming:
         partition=int(message.partition),
         offset=int(message.offset),
     )
+
+
+def _finished(ledger: OffsetLedger, events: Sequence[Any]) -> None:
+    by_partition: dict[Any, list[int]] = {}
+    for e in events:
+        by_partition.setdefault(e.message.tp, []).append(int(e.message.offset))
+    for tp, offsets in by_partition.items():
+        ledger.finished(tp, offsets)
 
 
 def _die(what: str) -> None:
@@ -152,6 +165,8 @@ def create_app(
             **raw,
         )
     steps = Steps(parts)
+    ledger = OffsetLedger()
+    install(app, ledger)
 
     async def publish(messages: Sequence[Outgoing]) -> None:
         """Send and wait until the broker has acknowledged every message."""
@@ -183,6 +198,7 @@ def create_app(
             await publish(result.outgoing)
         except Exception:
             _die(f"{what}: unexpected failure")
+        _finished(ledger, events)
 
     @app.agent(topics[COMMENTS_RAW], name="classify")
     async def classify(stream: Any) -> None:
@@ -201,7 +217,17 @@ def create_app(
         async for events in stream.take_events(16, within=0.1):
             await run_step(steps.apply_decisions, events, "decisions")
 
-    _watch_patterns(app, topics, steps, patterns, publish, dead_letter)
+    holes: dict[Any, int] = {}
+
+    @app.timer(interval=options.reread_check_s)  # type: ignore[untyped-decorator]
+    async def reread_skipped_offsets() -> None:
+        consumer = app.consumer
+        if isinstance(consumer, LedgerConsumer):
+            found = await consumer.reread_holes(holes)
+            holes.clear()
+            holes.update(found)
+
+    _watch_patterns(app, topics, steps, patterns, publish, dead_letter, ledger)
     return app
 
 
@@ -212,6 +238,7 @@ def _watch_patterns(
     patterns: PatternSettings,
     publish: Callable[[Sequence[Outgoing]], Awaitable[None]],
     dead_letter: Callable[[Sequence[DeadLetterRecord]], Awaitable[None]],
+    ledger: OffsetLedger,
 ) -> None:
     """The two windowed counts: service-complaint spikes and repeated abuse."""
     from moderation.review import AuditEvent
@@ -271,6 +298,7 @@ def _watch_patterns(
                 complaint = decode_service_complaint(event.message.value)
             except WireError as exc:
                 await bad(event, exc, "service-spikes")
+                _finished(ledger, [event])
                 continue
             try:
                 window = complaints[complaint.service]
@@ -282,6 +310,7 @@ def _watch_patterns(
                     )
             except Exception:
                 _die("service-spikes: unexpected failure")
+            _finished(ledger, [event])
 
     @app.agent(topics[HIDDEN_BY_AUTHOR], name="repeated-abuse")
     async def repeated_abuse(stream: Any) -> None:
@@ -290,6 +319,7 @@ def _watch_patterns(
                 action = decode_action(event.message.value)
             except WireError as exc:
                 await bad(event, exc, "repeated-abuse")
+                _finished(ledger, [event])
                 continue
             try:
                 window = hidden[action.author]
@@ -301,3 +331,4 @@ def _watch_patterns(
                     )
             except Exception:
                 _die("repeated-abuse: unexpected failure")
+            _finished(ledger, [event])

@@ -289,6 +289,80 @@ class _FaultyWorker(WorkerProcess):
         )
 
 
+def run_worker_that_loses_records_in_transit() -> None:
+    """A worker whose consumer drops offsets 20-29 of one comments.raw partition the first
+    time it reads them, as faust-streaming can across a rebalance (issues #216, #221)."""
+    import faust
+
+    from houserules.settings import load_settings
+    from stream.faust_app import WorkerOptions, create_app
+
+    settings = load_settings()
+    app = build_app(settings, model=None)
+    faust_app = create_app(settings, app, options=WorkerOptions(reread_check_s=2.0))
+    ledger_consumer = faust_app.transport.Consumer
+    dropped: set[tuple[Any, int]] = set()
+
+    class LosingConsumer(ledger_consumer):  # type: ignore[misc, valid-type]
+        async def getmany(self, timeout: float) -> Any:
+            async for tp, message in super().getmany(timeout):
+                lose = tp.topic.endswith("comments.raw") and 20 <= message.offset < 30
+                first_partition = not dropped or tp == next(iter(dropped))[0]
+                if lose and first_partition and (tp, message.offset) not in dropped:
+                    dropped.add((tp, message.offset))
+                    continue
+                yield tp, message
+
+    faust_app.transport.Consumer = LosingConsumer
+    faust.Worker(faust_app, loglevel="warn").execute_from_commandline()
+
+
+class _LosingWorker(WorkerProcess):
+    def __init__(self, settings: Settings, log: Path) -> None:
+        self.log = log
+        self._out = log.open("ab")
+        code = (
+            "from tests.integration.test_kafka_pipeline import "
+            "run_worker_that_loses_records_in_transit;"
+            "run_worker_that_loses_records_in_transit()"
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=worker_environment(settings),
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+
+
+def test_offsets_lost_in_transit_are_read_again_and_every_comment_is_indexed_once(
+    kafka: KafkaBroker, tmp_path: Path, workers: list[WorkerProcess]
+) -> None:
+    settings = _settings(kafka, tmp_path)
+    ensure_topics(settings.kafka)
+    comments = bench_comments(300, "in-transit")
+    with KafkaCommentProducer(settings.kafka, max_wait_s=30) as producer:
+        producer.send(comments)
+    workers.append(_LosingWorker(settings, tmp_path / "worker.log"))
+    app = build_app(settings, model=None)
+    keys = [c.key for c in comments]
+    _wait_until(
+        "all indexed, the lost ones read again", _all_indexed(app.store, keys), workers, 180
+    )
+
+    log = (tmp_path / "worker.log").read_text(errors="replace")
+    assert "offset 20 was skipped while later ones were processed" in log
+    classified = Counter(
+        key
+        for (key,) in _sqlite_rows(
+            settings, "SELECT comment_key FROM audit WHERE event = 'classified'"
+        )
+    )
+    assert set(classified) == set(keys)
+    assert max(classified.values()) == 1, "a comment was processed twice"
+    app.close()
+
+
 def test_poison_messages_go_to_deadletter_with_reasons_and_the_stream_moves_on(
     kafka: KafkaBroker, tmp_path: Path, workers: list[WorkerProcess]
 ) -> None:

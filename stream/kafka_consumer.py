@@ -1,0 +1,63 @@
+"""Faust's aiokafka consumer, committing by the worker's own `OffsetLedger`.
+
+For the partitions the ledger tracks (the topics our agents consume), the offset to
+commit is the first one the agents have not finished, whatever Faust's acknowledgements
+and gap bookkeeping say; partitions of other topics keep Faust's own rule. `reread_holes`
+seeks a partition back to an offset that was skipped while later ones were finished.
+
+`install(app, ledger)` makes the app create this consumer; call it before the worker
+starts (the consumer is created lazily, when the worker first needs it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable
+from typing import Any
+
+import faust
+from faust.transport.drivers.aiokafka import Consumer as AIOKafkaConsumer
+
+from stream.offset_ledger import OffsetLedger
+
+log = logging.getLogger(__name__)
+
+
+class LedgerConsumer(AIOKafkaConsumer):
+    """Commits only offsets the ledger says are finished (see module doc)."""
+
+    ledger: OffsetLedger  # set on the subclass `install` makes
+
+    def _new_offset(self, tp: Any) -> int | None:
+        faust_offset = super()._new_offset(tp)  # keeps Faust's own lists short
+        if not self.ledger.tracks(tp):
+            return faust_offset
+        return self.ledger.committable(tp, self._committed_offset[tp])
+
+    async def on_partitions_revoked(self, revoked: set[Any]) -> None:
+        self.ledger.forget(revoked)
+        await super().on_partitions_revoked(revoked)
+
+    async def reread_holes(self, seen_before: dict[Hashable, int]) -> dict[Hashable, int]:
+        """Seek back to holes that were already there at the previous call (a hole can be
+        a batch still in flight); returns the holes found now, for the next call."""
+        assigned = self.assignment()
+        committed = {tp: self._committed_offset[tp] for tp in assigned}
+        holes = {tp: o for tp, o in self.ledger.holes(dict(committed)).items() if tp in assigned}
+        for tp, offset in holes.items():
+            if seen_before.get(tp) == offset:
+                log.warning(
+                    "%s[%d]: offset %d was skipped while later ones were processed; "
+                    "reading the partition again from there",
+                    tp.topic,
+                    tp.partition,
+                    offset,
+                )
+                await self.seek(tp, offset)
+        return dict(holes)
+
+
+def install(app: faust.App, ledger: OffsetLedger) -> None:
+    """Make `app` consume through a `LedgerConsumer` bound to `ledger`."""
+    consumer_class = type("HouseRulesConsumer", (LedgerConsumer,), {"ledger": ledger})
+    app.transport.Consumer = consumer_class  # type: ignore[misc]
