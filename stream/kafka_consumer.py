@@ -35,8 +35,9 @@ class LedgerConsumer(AIOKafkaConsumer):
         return self.ledger.committable(tp, self._committed_offset[tp])
 
     async def on_partitions_revoked(self, revoked: set[Any]) -> None:
-        self.ledger.forget(revoked)
+        # Faust may commit while it hands partitions back: by the ledger, so forget after.
         await super().on_partitions_revoked(revoked)
+        self.ledger.forget(revoked)
 
     async def reread_holes(self, seen_before: dict[Hashable, int]) -> dict[Hashable, int]:
         """Seek back to holes that were already there at the previous call (a hole can be

@@ -190,12 +190,6 @@ def test_two_thousand_comments_are_each_classified_and_indexed_exactly_once(
     app.close()
 
 
-@pytest.mark.xfail(
-    reason="known bug, reported in the session note: after one of two workers is SIGKILLed, "
-    "some comments are not indexed (1,997 of 2,008 in two runs on 2026-11-22); it passed in "
-    "earlier runs. Nothing is doubled, but at-least-once does not hold yet.",
-    strict=False,
-)
 def test_after_a_worker_is_killed_mid_stream_every_comment_is_indexed_exactly_once(
     kafka: KafkaBroker, tmp_path: Path, workers: list[WorkerProcess]
 ) -> None:
