@@ -22,11 +22,17 @@ from stream.offset_ledger import OffsetLedger
 
 log = logging.getLogger(__name__)
 
+MAX_REREADS = 3
+
 
 class LedgerConsumer(AIOKafkaConsumer):
     """Commits only offsets the ledger says are finished (see module doc)."""
 
     ledger: OffsetLedger  # set on the subclass `install` makes
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._rereads: dict[tuple[Any, int], int] = {}
 
     def _new_offset(self, tp: Any) -> int | None:
         faust_offset = super()._new_offset(tp)  # keeps Faust's own lists short
@@ -41,20 +47,38 @@ class LedgerConsumer(AIOKafkaConsumer):
 
     async def reread_holes(self, seen_before: dict[Hashable, int]) -> dict[Hashable, int]:
         """Seek back to holes that were already there at the previous call (a hole can be
-        a batch still in flight); returns the holes found now, for the next call."""
+        a batch still in flight); returns the holes found now, for the next call. A hole
+        still there after `MAX_REREADS` re-reads cannot be read (the broker deleted those
+        messages, say after an outage longer than the topic's retention): it is logged
+        as an error and skipped, rather than re-read for ever."""
         assigned = self.assignment()
         committed = {tp: self._committed_offset[tp] for tp in assigned}
         holes = {tp: o for tp, o in self.ledger.holes(dict(committed)).items() if tp in assigned}
         for tp, offset in holes.items():
-            if seen_before.get(tp) == offset:
-                log.warning(
-                    "%s[%d]: offset %d was skipped while later ones were processed; "
-                    "reading the partition again from there",
+            if seen_before.get(tp) != offset:
+                continue
+            tries = self._rereads.get((tp, offset), 0) + 1
+            self._rereads[(tp, offset)] = tries
+            if tries > MAX_REREADS:
+                skipped = self.ledger.give_up(tp, offset)
+                log.error(
+                    "%s[%d]: offsets %d to %d could not be read after %d attempts "
+                    "(deleted by the broker?); going on without them",
                     tp.topic,
                     tp.partition,
                     offset,
+                    offset + skipped - 1,
+                    MAX_REREADS,
                 )
-                await self.seek(tp, offset)
+                continue
+            log.warning(
+                "%s[%d]: offset %d was skipped while later ones were processed; "
+                "reading the partition again from there",
+                tp.topic,
+                tp.partition,
+                offset,
+            )
+            await self.seek(tp, offset)
         return dict(holes)
 
 

@@ -82,6 +82,20 @@ class OffsetLedger:
                     found[partition] = watermark
         return found
 
+    def give_up(self, partition: Hashable, offset: int) -> int:
+        """Count the missing offsets from `offset` up to the next finished one as done
+        (they cannot be read: the broker deleted them); returns how many."""
+        with self._lock:
+            p = self._partitions.get(partition)
+            if p is None:
+                return 0
+            later = [o for o in p.finished if o > offset]
+            if not later:
+                return 0
+            missing = range(offset, min(later))
+            p.finished.update(missing)
+            return len(missing)
+
     def forget(self, partitions: Iterable[Hashable]) -> None:
         """Partitions taken away by a rebalance: another worker reads them from their
         committed offsets, and if they come back they are read from there again."""

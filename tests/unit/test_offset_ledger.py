@@ -48,3 +48,11 @@ def test_a_partition_taken_away_by_a_rebalance_is_forgotten() -> None:
     ledger.forget([RAW0])
     assert not ledger.tracks(RAW0)
     assert ledger.holes({RAW0: 10}) == {}
+
+
+def test_giving_up_on_offsets_the_broker_deleted_lets_the_commit_move_on() -> None:
+    ledger = OffsetLedger()
+    ledger.finished(RAW0, [15, 16])
+    assert ledger.committable(RAW0, committed=10) is None
+    assert ledger.give_up(RAW0, 10) == 5
+    assert ledger.committable(RAW0, committed=10) == 17
