@@ -107,7 +107,8 @@ def _whereabouts(kafka: KafkaBroker, settings: Settings, missing: set[str]) -> s
     lines = []
     admin = KafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
     try:
-        committed = admin.list_consumer_group_offsets(f"{settings.kafka.topic_prefix}-worker")
+        group = f"{settings.kafka.topic_prefix}-worker"
+        committed = admin.list_group_offsets(group).get(group, {})
     finally:
         admin.close()
     for topic in (names.comments_raw, names.comments_classified):
