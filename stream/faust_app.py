@@ -291,44 +291,51 @@ def _watch_patterns(
             ]
         )
 
-    @app.agent(topics[COMPLAINTS_BY_SERVICE], name="service-spikes")
-    async def service_spikes(stream: Any) -> None:
-        async for event in stream.events():
-            try:
-                complaint = decode_service_complaint(event.message.value)
-            except WireError as exc:
-                await bad(event, exc, "service-spikes")
-                _finished(ledger, [event])
-                continue
-            try:
-                window = complaints[complaint.service]
-                tally = count(window.value(), complaint.comment_key, patterns.spike_threshold)
-                complaints[complaint.service] = tally.keys
-                if tally.crossed:
-                    await raise_alert(
-                        "service_spike", complaint.service, tally.keys, complaint.created_at
-                    )
-            except Exception:
-                _die("service-spikes: unexpected failure")
-            _finished(ledger, [event])
+    def count_in_windows(
+        base: str,
+        name: str,
+        decode: Callable[[bytes], Any],
+        subject_of: Callable[[Any], str],
+        table: Any,
+        threshold: int,
+        kind: str,
+    ) -> None:
+        """An agent that counts the distinct comments per subject in `table`'s windows and
+        raises a `kind` alert when a window reaches `threshold`."""
 
-    @app.agent(topics[HIDDEN_BY_AUTHOR], name="repeated-abuse")
-    async def repeated_abuse(stream: Any) -> None:
-        async for event in stream.events():
-            try:
-                action = decode_action(event.message.value)
-            except WireError as exc:
-                await bad(event, exc, "repeated-abuse")
+        @app.agent(topics[base], name=name)
+        async def counting(stream: Any) -> None:
+            async for event in stream.events():
+                try:
+                    record = decode(event.message.value)
+                except WireError as exc:
+                    await bad(event, exc, name)
+                else:
+                    try:
+                        subject = subject_of(record)
+                        tally = count(table[subject].value(), record.comment_key, threshold)
+                        table[subject] = tally.keys
+                        if tally.crossed:
+                            await raise_alert(kind, subject, tally.keys, record.created_at)
+                    except Exception:
+                        _die(f"{name}: unexpected failure")
                 _finished(ledger, [event])
-                continue
-            try:
-                window = hidden[action.author]
-                tally = count(window.value(), action.comment_key, patterns.abuse_threshold)
-                hidden[action.author] = tally.keys
-                if tally.crossed:
-                    await raise_alert(
-                        "repeated_abuse", action.author, tally.keys, action.created_at
-                    )
-            except Exception:
-                _die("repeated-abuse: unexpected failure")
-            _finished(ledger, [event])
+
+    count_in_windows(
+        COMPLAINTS_BY_SERVICE,
+        "service-spikes",
+        decode_service_complaint,
+        lambda complaint: complaint.service,
+        complaints,
+        patterns.spike_threshold,
+        "service_spike",
+    )
+    count_in_windows(
+        HIDDEN_BY_AUTHOR,
+        "repeated-abuse",
+        decode_action,
+        lambda action: action.author,
+        hidden,
+        patterns.abuse_threshold,
+        "repeated_abuse",
+    )

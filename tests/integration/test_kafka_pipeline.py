@@ -267,14 +267,13 @@ def run_worker_with_faults() -> None:
     faust.Worker(faust_app, loglevel="warn").execute_from_commandline()
 
 
-class _FaultyWorker(WorkerProcess):
-    def __init__(self, settings: Settings, log: Path) -> None:
+class _TestWorker(WorkerProcess):
+    """A worker process started from one of this module's `run_worker_*` functions."""
+
+    def __init__(self, settings: Settings, log: Path, entry: Callable[[], None]) -> None:
         self.log = log
         self._out = log.open("ab")
-        code = (
-            "from tests.integration.test_kafka_pipeline import run_worker_with_faults;"
-            "run_worker_with_faults()"
-        )
+        code = f"from {__name__} import {entry.__name__}; {entry.__name__}()"
         self.process = subprocess.Popen(
             [sys.executable, "-c", code],
             env=worker_environment(settings),
@@ -312,24 +311,6 @@ def run_worker_that_loses_records_in_transit() -> None:
     faust.Worker(faust_app, loglevel="warn").execute_from_commandline()
 
 
-class _LosingWorker(WorkerProcess):
-    def __init__(self, settings: Settings, log: Path) -> None:
-        self.log = log
-        self._out = log.open("ab")
-        code = (
-            "from tests.integration.test_kafka_pipeline import "
-            "run_worker_that_loses_records_in_transit;"
-            "run_worker_that_loses_records_in_transit()"
-        )
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", code],
-            env=worker_environment(settings),
-            stdout=self._out,
-            stderr=subprocess.STDOUT,
-            cwd=Path(__file__).resolve().parents[2],
-        )
-
-
 def test_offsets_lost_in_transit_are_read_again_and_every_comment_is_indexed_once(
     kafka: KafkaBroker, tmp_path: Path, workers: list[WorkerProcess]
 ) -> None:
@@ -338,7 +319,9 @@ def test_offsets_lost_in_transit_are_read_again_and_every_comment_is_indexed_onc
     comments = bench_comments(300, "in-transit")
     with KafkaCommentProducer(settings.kafka, max_wait_s=30) as producer:
         producer.send(comments)
-    workers.append(_LosingWorker(settings, tmp_path / "worker.log"))
+    workers.append(
+        _TestWorker(settings, tmp_path / "worker.log", run_worker_that_loses_records_in_transit)
+    )
     app = build_app(settings, model=None)
     keys = [c.key for c in comments]
     _wait_until(
@@ -379,7 +362,7 @@ def test_poison_messages_go_to_deadletter_with_reasons_and_the_stream_moves_on(
         producer.send(before)
         producer.send([failing])
         producer.send(after)
-    workers.append(_FaultyWorker(settings, tmp_path / "worker.log"))
+    workers.append(_TestWorker(settings, tmp_path / "worker.log", run_worker_with_faults))
     app = build_app(settings, model=None)
     keys = [c.key for c in before + after]
     _wait_until("the good comments indexed", _all_indexed(app.store, keys), workers, 180)
@@ -427,7 +410,7 @@ def test_complaint_spikes_and_repeated_abuse_raise_alerts_on_the_comms_queue(
     ]
     with KafkaCommentProducer(settings.kafka, max_wait_s=30) as producer:
         producer.send(complaints + abuse)
-    workers.append(_FaultyWorker(settings, tmp_path / "worker.log"))
+    workers.append(_TestWorker(settings, tmp_path / "worker.log", run_worker_with_faults))
     keys = [c.key for c in complaints + abuse]
     _wait_until("indexed", _all_indexed(app.store, keys), workers, 180)
 
