@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from ingest.connector_settings import FacebookSettings
@@ -25,7 +25,7 @@ from ingest.graph import GraphClient
 from ingest.moderator import HiddenFlagModerator
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
-from ingest.watermark import Watermark, deliver
+from ingest.watermark import Watermark, poll_round
 from moderation.comment import Comment, Platform, Surface
 
 log = logging.getLogger(__name__)
@@ -100,23 +100,20 @@ class FacebookConnector:
     def poll_once(self) -> int:
         """Read what is new since the saved watermark and hand it to the sink, oldest
         first. Returns how many comments the sink accepted."""
-        mark = Watermark.from_json(self._cursors.load(self.name))
-        polling = self._settings.polling
-        now = self._clock()
-        if mark.at is None:
-            horizon = now - timedelta(days=polling.backfill_days)
-        else:
-            horizon = min(mark.at, now) - timedelta(days=polling.lookback_days)
+        return poll_round(
+            self.name,
+            self._cursors,
+            self._settings.polling,
+            self._clock(),
+            self._read,
+            self._sink,
+        )
+
+    def _read(self, horizon: datetime, mark: Watermark) -> list[Comment]:
         found: list[Comment] = []
         for post in self._recent_posts(horizon):
             found.extend(self._comments_on(post, mark))
-        return deliver(
-            found,
-            self._sink,
-            mark,
-            lambda m: self._cursors.save(self.name, m.to_json()),
-            polling.batch_size,
-        )
+        return found
 
     def _recent_posts(self, horizon: datetime) -> list[dict[str, Any]]:
         posts: list[dict[str, Any]] = []

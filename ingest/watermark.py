@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from ingest.connector_settings import PollingSettings
+from ingest.cursor import CursorStore
 from ingest.sink import CommentSink
 from moderation.comment import Comment
 
@@ -84,3 +86,29 @@ def deliver(
         mark = mark.past(batch)
         save(mark)
     return len(ordered)
+
+
+def poll_round(
+    name: str,
+    cursors: CursorStore,
+    polling: PollingSettings,
+    now: datetime,
+    read: Callable[[datetime, Watermark], Iterable[Comment]],
+    sink: CommentSink,
+) -> int:
+    """One poll of connector `name`: `read(horizon, mark)` lists the comments on posts
+    published since `horizon` (the backfill on the first run, then a few days before the
+    watermark, for late comments and replies), and `deliver` sends the new ones, saving
+    the watermark after each batch. Returns how many comments the sink accepted."""
+    mark = Watermark.from_json(cursors.load(name))
+    if mark.at is None:
+        horizon = now - timedelta(days=polling.backfill_days)
+    else:
+        horizon = min(mark.at, now) - timedelta(days=polling.lookback_days)
+    return deliver(
+        read(horizon, mark),
+        sink,
+        mark,
+        lambda m: cursors.save(name, m.to_json()),
+        polling.batch_size,
+    )

@@ -46,7 +46,7 @@ from ingest.failures import (
 )
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
-from ingest.watermark import Watermark, deliver
+from ingest.watermark import Watermark, poll_round
 from moderation.comment import Comment, Platform, Surface
 
 log = logging.getLogger(__name__)
@@ -209,26 +209,21 @@ class YouTubeConnector:
         self._client.close()
 
     def poll_once(self) -> int:
-        mark = Watermark.from_json(self._cursors.load(self.name))
-        polling = self._settings.polling
-        now = self._clock()
-        if mark.at is None:
-            horizon = now - timedelta(days=polling.backfill_days)
-        else:
-            horizon = min(mark.at, now) - timedelta(days=polling.lookback_days)
+        return poll_round(
+            self.name,
+            self._cursors,
+            self._settings.polling,
+            self._clock(),
+            self._read,
+            self._sink,
+        )
+
+    def _read(self, horizon: datetime, mark: Watermark) -> list[Comment]:
         found: list[Comment] = []
         for thread in self._recent_threads(horizon):
-            top = thread["snippet"]["topLevelComment"]
-            found.append(comment_from_youtube(top))
+            found.append(comment_from_youtube(thread["snippet"]["topLevelComment"]))
             found.extend(self._replies(thread))
-        found = [c for c in found if c.author_id != self._settings.channel_id]
-        return deliver(
-            found,
-            self._sink,
-            mark,
-            lambda m: self._cursors.save(self.name, m.to_json()),
-            polling.batch_size,
-        )
+        return [c for c in found if c.author_id != self._settings.channel_id]
 
     def _recent_threads(self, horizon: datetime) -> Iterator[dict[str, Any]]:
         threads = self._client.api.commentThreads()
