@@ -25,7 +25,7 @@ from ingest.graph import GraphClient
 from ingest.moderator import HiddenFlagModerator
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
-from ingest.watermark import Watermark, poll_round
+from ingest.watermark import Watermark, WatermarkConnector
 from moderation.comment import Comment, Platform, Surface
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def comment_from_graph(raw: dict[str, Any], post: dict[str, Any]) -> Comment:
     )
 
 
-class FacebookConnector:
+class FacebookConnector(WatermarkConnector):
     """Polls one Page. `poll_once` is safe to repeat and to kill at any point."""
 
     def __init__(
@@ -90,24 +90,9 @@ class FacebookConnector:
         client: GraphClient | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.name = f"facebook:{settings.page_id}"
+        super().__init__(f"facebook:{settings.page_id}", settings.polling, sink, cursors, clock)
         self._settings = settings
-        self._sink = sink
-        self._cursors = cursors
         self._client = client or graph_client(settings)
-        self._clock = clock
-
-    def poll_once(self) -> int:
-        """Read what is new since the saved watermark and hand it to the sink, oldest
-        first. Returns how many comments the sink accepted."""
-        return poll_round(
-            self.name,
-            self._cursors,
-            self._settings.polling,
-            self._clock(),
-            self._read,
-            self._sink,
-        )
 
     def _read(self, horizon: datetime, mark: Watermark) -> list[Comment]:
         found: list[Comment] = []

@@ -25,7 +25,7 @@ from ingest.graph import GraphClient
 from ingest.moderator import HiddenFlagModerator
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
-from ingest.watermark import Watermark, poll_round
+from ingest.watermark import Watermark, WatermarkConnector
 from moderation.comment import Comment, Platform, Surface
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def mentioned_comment(client: GraphClient, ig_user_id: str, comment_id: str) -> 
     return comment_from_instagram(raw, raw.get("media") or {}, surface=Surface.MENTION)
 
 
-class InstagramConnector:
+class InstagramConnector(WatermarkConnector):
     """Polls one Instagram account. `poll_once` is safe to repeat and to kill at any point."""
 
     def __init__(
@@ -96,22 +96,9 @@ class InstagramConnector:
         client: GraphClient | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.name = f"instagram:{settings.ig_user_id}"
+        super().__init__(f"instagram:{settings.ig_user_id}", settings.polling, sink, cursors, clock)
         self._settings = settings
-        self._sink = sink
-        self._cursors = cursors
         self._client = client or graph_client(settings)
-        self._clock = clock
-
-    def poll_once(self) -> int:
-        return poll_round(
-            self.name,
-            self._cursors,
-            self._settings.polling,
-            self._clock(),
-            self._read,
-            self._sink,
-        )
 
     def _read(self, horizon: datetime, mark: Watermark) -> list[Comment]:
         found: list[Comment] = []

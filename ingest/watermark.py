@@ -112,3 +112,34 @@ def poll_round(
         lambda m: cursors.save(name, m.to_json()),
         polling.batch_size,
     )
+
+
+class WatermarkConnector:
+    """What the polling connectors share: a name for the cursor, the sink, the cursor
+    store and a clock; `poll_once` runs a `poll_round` over the subclass's `_read`. Safe to
+    repeat and to kill at any point."""
+
+    def __init__(
+        self,
+        name: str,
+        polling: PollingSettings,
+        sink: CommentSink,
+        cursors: CursorStore,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.name = name
+        self._polling = polling
+        self._sink = sink
+        self._cursors = cursors
+        self._clock = clock
+
+    def poll_once(self) -> int:
+        """Read what is new since the saved watermark and hand it to the sink, oldest
+        first. Returns how many comments the sink accepted."""
+        return poll_round(
+            self.name, self._cursors, self._polling, self._clock(), self._read, self._sink
+        )
+
+    def _read(self, horizon: datetime, mark: Watermark) -> Iterable[Comment]:
+        """The comments on posts published since `horizon` (newer than `mark` or not)."""
+        raise NotImplementedError

@@ -46,7 +46,7 @@ from ingest.failures import (
 )
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
-from ingest.watermark import Watermark, poll_round
+from ingest.watermark import Watermark, WatermarkConnector
 from moderation.comment import Comment, Platform, Surface
 
 log = logging.getLogger(__name__)
@@ -186,7 +186,7 @@ def comment_from_youtube(raw: dict[str, Any]) -> Comment:
     )
 
 
-class YouTubeConnector:
+class YouTubeConnector(WatermarkConnector):
     """Polls the channel's comment threads. Safe to repeat and to kill at any point."""
 
     def __init__(
@@ -198,25 +198,12 @@ class YouTubeConnector:
         client: YouTubeClient | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.name = f"youtube:{settings.channel_id}"
+        super().__init__(f"youtube:{settings.channel_id}", settings.polling, sink, cursors, clock)
         self._settings = settings
-        self._sink = sink
-        self._cursors = cursors
         self._client = client or YouTubeClient(settings, clock=clock)
-        self._clock = clock
 
     def close(self) -> None:
         self._client.close()
-
-    def poll_once(self) -> int:
-        return poll_round(
-            self.name,
-            self._cursors,
-            self._settings.polling,
-            self._clock(),
-            self._read,
-            self._sink,
-        )
 
     def _read(self, horizon: datetime, mark: Watermark) -> list[Comment]:
         found: list[Comment] = []
