@@ -27,3 +27,9 @@ def test_the_image_is_built_from_a_dockerfile_that_exists() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     build = compose["services"]["worker"]["build"]
     assert (ROOT / build["context"] / build["dockerfile"]).is_file()
+
+
+def test_retention_runs_every_day() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    command = " ".join(compose["services"]["retention"]["command"])
+    assert "houserules retention" in command and "sleep 86400" in command
