@@ -72,6 +72,7 @@ from stream.topics import (
 log = logging.getLogger(__name__)
 
 CRASH_EXIT_CODE = 70
+INTERNAL = (COMPLAINTS_BY_SERVICE, HIDDEN_BY_AUTHOR)  # rekeyed for the windowed counts
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def create_app(
     )
     raw: dict[str, Any] = {"key_serializer": "raw", "value_serializer": "raw"}
     topics = {base: app.topic(names.name(base), **raw) for base in BASE_NAMES}
-    for base in (COMPLAINTS_BY_SERVICE, HIDDEN_BY_AUTHOR):
+    for base in INTERNAL:
         topics[base] = app.topic(
             names.name(base),
             internal=True,
@@ -166,7 +167,8 @@ def create_app(
         )
     steps = Steps(parts)
     ledger = OffsetLedger()
-    install(app, ledger)
+    consumed = (COMMENTS_RAW, COMMENTS_CLASSIFIED, MODERATION_DECISIONS)
+    install(app, ledger, [topics[b].get_topic_name() for b in consumed + INTERNAL])
 
     async def publish(messages: Sequence[Outgoing]) -> None:
         """Send and wait until the broker has acknowledged every message."""

@@ -5,14 +5,22 @@ commit is the first one the agents have not finished, whatever Faust's acknowled
 and gap bookkeeping say; partitions of other topics keep Faust's own rule. `reread_holes`
 seeks a partition back to an offset that was skipped while later ones were finished.
 
-`install(app, ledger)` makes the app create this consumer; call it before the worker
-starts (the consumer is created lazily, when the worker first needs it).
+Faust's fetch loop also remembers the last offset it read per partition, and drops a
+record below it ("already read") or counts a jump above it as a gap. Records fetched
+before a seek (a rebalance, or our own re-read) can move that memory ahead of the
+records fetched after it, so those are dropped: the comments a rebalance loses. For our
+own topics the loop is shown no memory (`_ReadOffsets`), so every record fetched reaches
+the agents; a record read twice is harmless, because the steps skip what is already
+stored and the ledger counts an offset once.
+
+`install(app, ledger, topics)` makes the app create this consumer for those topics; call
+it before the worker starts (the consumer is created lazily, when first needed).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 import faust
@@ -25,13 +33,29 @@ log = logging.getLogger(__name__)
 MAX_REREADS = 3
 
 
+class _ReadOffsets(dict[Any, int | None]):
+    """Faust's last-read offset per partition, which its fetch loop sees as unknown (None)
+    for `hidden` topics (see module doc); seeks and rebalances still write it."""
+
+    def __init__(self, hidden: frozenset[str]) -> None:
+        super().__init__()
+        self._hidden = hidden
+
+    def __getitem__(self, tp: Any) -> int | None:
+        if tp.topic in self._hidden:
+            return None
+        return self.get(tp)
+
+
 class LedgerConsumer(AIOKafkaConsumer):
     """Commits only offsets the ledger says are finished (see module doc)."""
 
     ledger: OffsetLedger  # set on the subclass `install` makes
+    topics: frozenset[str]  # likewise: the topics the ledger covers
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._read_offset = _ReadOffsets(self.topics)
         self._rereads: dict[tuple[Any, int], int] = {}
 
     def _new_offset(self, tp: Any) -> int | None:
@@ -82,7 +106,9 @@ class LedgerConsumer(AIOKafkaConsumer):
         return dict(holes)
 
 
-def install(app: faust.App, ledger: OffsetLedger) -> None:
-    """Make `app` consume through a `LedgerConsumer` bound to `ledger`."""
-    consumer_class = type("HouseRulesConsumer", (LedgerConsumer,), {"ledger": ledger})
+def install(app: faust.App, ledger: OffsetLedger, topics: Iterable[str]) -> None:
+    """Make `app` consume through a `LedgerConsumer` bound to `ledger`, for `topics`."""
+    consumer_class = type(
+        "HouseRulesConsumer", (LedgerConsumer,), {"ledger": ledger, "topics": frozenset(topics)}
+    )
     app.transport.Consumer = consumer_class  # type: ignore[misc]
