@@ -19,6 +19,7 @@ import re
 from moderation.detectors.base import NOTHING, Detection, Document
 from moderation.detectors.framing import Framing
 from moderation.detectors.threat_idioms import NOT_A_THREAT, PHRASAL
+from moderation.detectors.threat_self_harm import DESPAIR, FAREWELL, SELF_HARM
 from moderation.lexicon import Lexicon
 from moderation.verdict import Category, Evidence
 
@@ -226,42 +227,6 @@ SERIOUS = re.compile(
     r"sayin|just letting you know|think about that|think on|mark my words|you have been warned|"
     r"you've been warned|trust me|i swear|fair warning|told you now|tell your staff|spread the "
     r"word)(?![a-z])|:winking_face:|:smiling_face_with_horns:"
-)
-SELF_HARM = re.compile(
-    r"(?<![a-z])(?:(?:i'?m|im|i am|i'll|i will|i might|might|i want to|i wanna|i'm going to|"
-    r"im going to|gonna|going to|i could|i should|i feel like)\s+(?:just\s+|gonna\s+|going to\s+|"
-    r"as well\s+)?(?:end it(?! with)(?: all)?|end my life|kill myself|top myself|take my (?:own )?"
-    r"life|walk into (?:the|that|a) (?:river|sea|canal|lake|water|traffic)|jump (?:off|from|"
-    r"in front of)|"
-    r"throw myself|hang myself|take (?:all )?(?:my|the) (?:pills|tablets)|overdose|do something "
-    r"stupid to myself)"
-    r"|(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) myself"
-    r"|(?:i'?m|im|i am) ending (?:it|things|my life)(?: all)?(?![a-z])"
-    r"|(?:better off|be better) (?:without me|dead)"
-    r"|(?:no|nothing (?:left )?to) (?:reason|point) (?:to|in) (?:live|living|going on)"
-    r"|(?:want|wanting|wanted) to die"
-    r"|save (?:everyone|everybody|you all|you lot) the (?:bother|trouble|hassle)"
-    r"|nobody (?:would|will) (?:miss|notice) (?:me|if i)"
-    r"|thinking (?:about|of) (?:ending (?:it|things|my life)|killing myself|suicide|taking my)"
-    r"|(?:i|i'll|i will|i'm going to|gonna) end (?:it|things|everything)(?: tonight| now| for good|"
-    r" soon| all)?(?=[.!,]|$| sorry| i )"
-    r"|(?:pills|tablets) (?:lined up|ready|saved up|stockpiled)"
-    r"|(?:written|writing|wrote|left) (?:a |my )?(?:letters?|notes?) (?:to|for) (?:my|the) "
-    r"(?:kids|children|family|mum|wife|husband|partner)"
-    r"|(?:won'?t|will not|not going to) be (?:around|here) (?:much longer|for long|to see|"
-    r"tomorrow|by (?:the )?(?:morning|weekend))"
-    r")"
-)
-FAREWELL = re.compile(
-    r"(?<![a-z])(?:this is (?:my )?goodbye|goodbye everyone|bye everyone|tonight'?s the night|"
-    r"sorry everyone|look after (?:my|the) (?:kids|dog|cat|family)|tell my (?:kids|family|mum))"
-)
-DESPAIR = re.compile(
-    r"(?<![a-z])(?:what'?s the point(?: anymore| any more| of (?:anything|living|going on))|"
-    r"(?:can'?t|don'?t) see the point (?:in|of) (?:carrying on|going on|living|anything)|"
-    r"i'?m done with (?:all of )?(?:this|it|everything|life)|"
-    r"can'?t (?:go on|do (?:this|it) (?:any ?more|again)|cope any ?more|take (?:any ?more|it any "
-    r"?more))|i give up|had enough of (?:life|everything)|no way out|nothing left)"
 )
 HYPERBOLE = re.compile(
     r":(?:face_with_tears_of_joy|rolling_on_the_floor_laughing|skull):|(?<![a-z])(?:lol|lmao|"
