@@ -7,9 +7,15 @@ violence ("someone should put a bullet in..."), a veiled threat (knowing someone
 home or child's school), and organising a crowd for violence ("meet at the gates, bring
 petrol"). Statements of self-harm are escalated for safeguarding.
 
-Not threats: idioms with no target ("could murder a bacon cob"), electoral talk ("get what's
-coming at the ballot box"), safety warnings ("somebody's going to get hurt"), debate
-metaphors ("destroyed him", "killed it", "shot down"), and reports of threats received.
+Not threats: idioms with no target ("could murder a bacon cob"), electoral and legal talk
+("get what's coming at the ballot box", "see you in court"), safety warnings ("somebody's
+going to get hurt"), debate metaphors ("destroyed him", "killed it", "shot down"), and
+reports of threats received.
+
+This module reads the writer's own intent (also in text-speak: "ima", "gunna", "ur") and the
+older veiled patterns; the other shapes of threat, each a `Form` with its own score, are in
+`threat_harm` (harm promised to a person, calls and wishes for violence), `threat_veiled`
+and `threat_property` (arson and wrecking); self-harm is in `threat_self_harm`.
 """
 
 from __future__ import annotations
@@ -18,15 +24,20 @@ import re
 
 from moderation.detectors.base import NOTHING, Detection, Document
 from moderation.detectors.framing import Framing
+from moderation.detectors.threat_forms import ADDRESSED, PRONOUNS, SAFETY_CONTEXT, names_in
+from moderation.detectors.threat_harm import HARM_FORMS
 from moderation.detectors.threat_idioms import NOT_A_THREAT, PHRASAL
+from moderation.detectors.threat_property import ARSON, ARSON_TARGET, NEGATED, PROPERTY_FORMS
 from moderation.detectors.threat_self_harm import DESPAIR, FAREWELL, SELF_HARM
+from moderation.detectors.threat_veiled import VEILED_FORMS
 from moderation.lexicon import Lexicon
 from moderation.verdict import Category, Evidence
 
 _I = (
     r"(?:i'?ll|i will|i'm going to|im going to|i am going to|i'm gonna|im gonna|i'd|i would|"
     r"i swear i'll|we'?ll|we will|we're going to|were going to|we're gonna|gonna|going to|"
-    r"genuinely going to|i want to|i wanna|might)"
+    r"genuinely going to|i want to|i wanna|might|gona|gunna|ganna|gna|ima|imma|i'ma|i'mma|"
+    r"goin to|going 2|i wil|we wil|il|i shall|we shall)"
 )
 _HARM = (
     r"(?:kill|murder|stab|shoot|smack|punch|batter|slap|hit|thump|lamp|deck|chin|glass|"
@@ -37,15 +48,27 @@ _PROPERTY = (
     r"(?:house|houses|home|homes|car|cars|van|vans|office|offices|window|windows|door|doors|"
     r"camera|cameras|caravan|caravans|civic centre|town hall|council offices|building|hotel|"
     r"mosque|church|synagogue|temple|hostel|hub|centre|shop|site|surgery|library|gates?|"
-    r"reception|place)"
+    r"reception|place|depot|chamber|cctv|windscreen|tyres)"
 )
 _OBJECT = (
-    r"(?:him|her|them|you|ya|em|'em|his|their|your|the (?:lot|whole lot) of (?:them|you)|"
-    r"every (?:one|last one) of|cllr \w+|councillor \w+|mr \w+|mrs \w+|ms \w+|[a-z\-]+'s|"
+    r"(?:him|her|them|you|ya|em|'em|his|their|your|u|ur|yer|yous|youse|the (?:lot|whole lot) of "
+    r"(?:them|you)|"
+    r"every (?:one|last one) of|cllr \w+|councillor \w+|mr \w+|mrs \w+|ms \w+|"
+    r"(?!(?:what|that|it|there|here|he|she|who|where|how|this|one|let|everyone|everything)'s)"
+    r"[a-z\-]+'s|"
     r"(?:the|that|this|those|these) (?:\w+ ){0,2}?(?:officer|officers|councillor|councillors|"
     r"warden|wardens|manager|leader|mayor|man|woman|bloke|lady|guy|clown|idiot|cabinet|"
-    r"committee|lot|family|families|people|scum|lads?|crew|boss|chief|exec|inspector)(?![a-z])|"
-    rf"(?:the|that|this|those|these|their|his|her|your) (?:\w+ )?{_PROPERTY})(?![a-z])"
+    r"committee|lot|family|families|people|scum|lads?|crew|boss|chief|exec|inspector|bailiffs?|"
+    r"planners?|staff|binmen|bin men|clerk|receptionist|driver)(?![a-z])|"
+    rf"(?:the|that|this|those|these|their|his|her|your|ur|every|all the|all (?:your|their|his|"
+    rf"her)) (?:\w+ )?{_PROPERTY})(?![a-z])"
+)
+# Verbs too common in other senses ("drag myself", "bash out a letter") to count without
+# someone or something named right after them.
+_HARM_AIMED = (
+    r"(?:hunt|wring|cave|bash|leather|belt|boot|headbutt|nut|kneecap|shank|chib|maim|cripple|"
+    r"wallop|whack|twat|choke|pummel|set fire to|set light to|blow up|bomb|firebomb|"
+    r"petrol bomb|run over|mow down|knock out|kick in|smash in|glass|bottle|chin|lamp)"
 )
 _NAME_AFTER = re.compile(r"^\s+(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Dr)\.? )?[A-Z][a-z]+")
 # "Someone's going to break their neck" warns of an accident; it is no one's intent.
@@ -53,8 +76,36 @@ _NOT_THE_WRITER = re.compile(
     r"(?:someone|somebody|anyone|anybody|a kid|kids|a child|children|people|pedestrians|"
     r"drivers|cyclists|it|that|this|which|one day (?:someone|somebody))(?:'s| is| are|'re)?\s*$"
 )
+# "I'm going to kill this planning application": the object is a plan, not a person.
+_ABSTRACT = re.compile(
+    r"\s+(?:off |this |that |the |their |his |her |your )?(?:\w+ )?(?:application|plans?|"
+    r"proposals?|scheme|idea|bill|motion|policy|consultation|project|deal|budget|vote|"
+    r"campaign|rumou?r|story|argument|debate|myth|lie)(?![a-z])"
+)
+# "Whoever designed this wants shooting": hyperbole with no one to aim at.
+_VAGUE = re.compile(r"(?<![a-z])whoever|the (?:idiot|person|genius) who")
+# "No" that does not negate what follows it: "make no mistake, we will hurt you".
+_NOT_NEGATION = re.compile(
+    r"(?<![a-z])no (?:mistake|doubt|joke|lie|word of a lie|kidding|question|messing|bull)\W*$"
+)
 # The writer's own intent to harm; the object is checked next to the verb.
 INTENT = re.compile(rf"(?<![a-z]){_I}\s+(?:\w+\s+){{0,3}}?{_HARM}(?:s|ing|ed)?(?![a-z])")
+INTENT_AIMED = re.compile(
+    rf"(?<![a-z]){_I}\s+(?:\w+\s+){{0,3}}?{_HARM_AIMED}(?:s|es|ing|ed)?(?![a-z])"
+)
+# "I'll come down there and batter him": only the writer in the first person, a verb that
+# means violence, and a person or their property straight after it.
+INTENT_AND = re.compile(
+    r"(?<![a-z])(?:i'?ll|i will|i wil|i'?m going to|im going to|i am going to|i'?m gonna|"
+    r"im gonna|i'?m gunna|im gunna|we'?ll|we will|we'?re going to|we'?re gonna|i swear i'?ll)"
+    r"\s+(?:[\w']+\s+){1,8}?and\s+(?:\w+\s+)?(?:kill|murder|stab|shoot|batter|glass|bottle|"
+    r"torch|firebomb|strangle|throttle|punch|smack|slap|deck|lamp|chin|hurt|leather|twat|"
+    r"kneecap|shank|headbutt|smash|knock out|kick in|cave in)(?![a-z])"
+    r"(?=\s+(?:\w+\s+)?(?:him|her|them|you|u|ya|'em|em|cllr \w+|councillor \w+|(?:your|ur|"
+    r"his|her|their) (?:\w+ )?(?:face|head|teeth|legs|jaw|nose|car|van|house|windows?|door|"
+    r"office|offices)|(?:the|that) (?:\w+ ){0,2}?(?:officer|warden|bailiff|councillor|planner|"
+    r"inspector|leader|manager|bloke|man|woman))(?![a-z]))"
+)
 INTENT_CI = re.compile(rf"(?i:(?<![a-z]){_I}\s+(?:\w+\s+){{0,3}}?{_HARM}(?:s|ing|ed)?(?![a-z]))")
 _UNAMBIGUOUS = re.compile(
     r"(?:kill|murder|stab|shoot|batter|glass|torch|firebomb|petrol bomb|strangle|throttle)"
@@ -62,8 +113,8 @@ _UNAMBIGUOUS = re.compile(
 RAM = re.compile(
     r"(?<![a-z])(?:drive|driving|drove|ram|ramming|crash|crashing|smash|smashing|plough|"
     r"ploughing) (?:it|my car|the car|a car|a van|my van|a lorry|a truck|the lot) (?:straight |"
-    r"right )?(?:through|into) (?:your|the|his|her|their) (?:front |glass )?(?:doors?|windows?|"
-    r"office|house|building|gates?|reception|shop|home)"
+    r"right )?(?:through|into) (?:your|the|his|her|their) (?:\w+ )?(?:doors?|windows?|"
+    r"offices?|house|building|gates?|reception|shop|home|town hall|civic centre)"
 )
 # Calling for violence, or wishing it, on a person, group or building.
 CALL = re.compile(
@@ -94,7 +145,8 @@ VEILED = [
         r"drop|drops|work|works|walk|walks|are|is|sleep|sleeps|leave|leaves|drive|drives|"
         r"stay|stays|on|off))(?! coming from)",
         r"(?<![a-z])(?:know|found|seen|clocked|got) (?:your|his|her|their) (?:address|house|home|"
-        r"car|route|train|kids'? school|children's school)",
+        r"car|route|train|kids'? school|children's school|reg|registration|number plate|reg plate|"
+        r"car reg|routine|movements)",
         r"(?<![a-z])(?:what|which) school (?:she|he|your|his|her|their|the kids?|the children)",
         r"(?<![a-z])(?:shame|pity) if (?:something|anything|owt|summat) (?:was to |were to )?"
         r"(?:happened|happen|happens|went wrong|caught fire)",
@@ -151,12 +203,14 @@ VEILED = [
         r"(?:do|cause) (?:some |serious |real )?(?:damage|harm)(?: to)?",
         r"(?<![a-z])(?:a |get |getting |gets |put )?(?:brick|bricks|rock|rocks|stone|petrol bomb|"
         r"firework) (?:through|thru) (?:it|the|his|her|their|your)",
-        r"(?<![a-z])(?:i'?ll|i will|we'?ll|we will) be waiting (?:for|outside|at)",
+        r"(?<![a-z])(?:i'?ll|i will|we'?ll|we will) be waiting (?:for (?:you|u|him|her|them)"
+        r"(?![a-z])|outside (?:your|his|her|their) |at (?:your|his|her|their) |(?:outside|at) "
+        r"(?:the )?(?:house|home|office|door|car|work)(?![a-z]))",
         r"(?<![a-z])(?:string|strung|hang|hanging|hung) (?:\w+ ){0,4}?(?:up )?from (?:a|the) "
         r"(?:lamppost|lampposts|lamp post|lamp posts|tree|trees|bridge|balcony|rafters)",
-        r"(?<![a-z])(?:i'?d|you'?d better|you better|better) watch (?:yourself|himself|herself|"
-        r"themselves)(?![a-z])",
-        r"(?<![a-z])(?:will|'ll|gonna|going to) (?:be sorry|regret it|regret the day|wish "
+        r"(?<![a-z])(?:i'?d|you'?d better|you better|u better|you'd best|better) watch (?:yourself|"
+        r"urself|yaself|himself|herself|themselves|your back|ur back)(?![a-z])",
+        r"(?:(?<![a-z])(?:will|gonna|going to)|'ll) (?:be sorry|regret it|regret the day|wish "
         r"(?:he|she|they|you) hadn'?t)(?![a-z])",
         r"(?<![a-z])(?:you|he|she|they)(?:'ll| will) (?:pay|suffer) for (?:this|that|it)",
         r"(?<![a-z])(?:is|are|gets?|getting) (?:getting )?(?:petrol|a brick|bricks|a slap|a "
@@ -209,10 +263,15 @@ HOSTILE_ACT = re.compile(
     r"lighter fluid)|with petrol|see how fast they (?:move|run|leave))"
 )
 WEAPON = re.compile(
-    r"(?<![a-z])(?:have|bring|with|got|carry|carrying|take|grab|waiting with|get|getting|buy|"
-    r"buying|sharpen|sharpening|load|loading|and) (?:a |my |the |"
-    r"some |me )?(?:\w+ )?(?:knife|knives|blade|machete|baseball bat|cricket bat|crowbar|gun|"
-    r"shotgun|acid|petrol|molotov|bricks)(?![a-z])"
+    r"(?<![a-z])(?:have|bring|bringing|with|got|carry|carrying|take|taking|grab|waiting with|"
+    r"get|getting|buy|buying|sharpen|sharpening|load|loading|packing|and) (?:a |my |the |"
+    r"some |me )?(?:\w+ ){0,2}?(?:knife|knives|blade|machete|baseball bat|cricket bat|crowbar|gun|"
+    r"shotgun|acid|petrol|molotov|bricks|hammer|axe|sword|knuckle ?dusters?)(?![a-z])"
+)
+# "I'm bringing a hammer": the writer arming themselves without "I'll".
+_ARMING = re.compile(
+    r"(?<![a-z])(?:i'?m|im|i am|we'?re|we are) (?:\w+ )?(?:bringing|carrying|taking|packing|"
+    r"sharpening|tooled up)(?![a-z])"
 )
 THREAT_EMOJI = Lexicon(
     "threat emoji",
@@ -226,7 +285,9 @@ SERIOUS = re.compile(
     r"(?<![a-z])(?:not joking|i mean it|i'm serious|deadly serious|no joke|just saying|just "
     r"sayin|just letting you know|think about that|think on|mark my words|you have been warned|"
     r"you've been warned|trust me|i swear|fair warning|told you now|tell your staff|spread the "
-    r"word)(?![a-z])|:winking_face:|:smiling_face_with_horns:"
+    r"word|last warning|final warning|wouldn'?t it|would it not|know what i mean|if you know "
+    r"what i mean|nudge nudge|asking for a friend|one of these (?:days|nights))(?![a-z])|"
+    r":winking_face:|:smiling_face_with_horns:"
 )
 HYPERBOLE = re.compile(
     r":(?:face_with_tears_of_joy|rolling_on_the_floor_laughing|skull):|(?<![a-z])(?:lol|lmao|"
@@ -236,6 +297,13 @@ MOURNING = re.compile(
     r"(?<![a-z])(?:rest in peace|condolences|passed away|sadly|fallen|we will remember|"
     r"lest we forget|gone but|miss (?:him|her|you))"
 )
+
+
+def _someone_in(clause: str, names: frozenset[str]) -> bool:
+    """A person or property in the sentence: a pronoun, a role, a building, or a name."""
+    if _SOMEONE.search(clause) is not None:
+        return True
+    return any(re.search(rf"(?<![a-z]){re.escape(n)}(?![a-z])", clause) for n in names)
 
 
 class ThreatDetector:
@@ -271,10 +339,26 @@ class ThreatDetector:
             if _NOT_THE_WRITER.search(folded[max(0, m.start() - 25) : m.start()]):
                 continue
             after = folded[m.end() : m.end() + 40]
+            if _ABSTRACT.match(after):
+                continue
             aimed = re.match(rf"\s+(?:\w+\s+){{0,2}}?{_OBJECT}", after) is not None
             verb = _UNAMBIGUOUS.search(m.group(0)) is not None
             score = 0.85 if aimed else 0.55 if verb and _SOMEONE.search(after) else 0.3
             candidates.append((score, "threatens harm", m.group(0), m.start()))
+        for m in INTENT_AIMED.finditer(folded):
+            if _NOT_THE_WRITER.search(folded[max(0, m.start() - 25) : m.start()]):
+                continue
+            after = folded[m.end() : m.end() + 40]
+            if re.match(rf"\s+(?:\w+\s+){{0,2}}?{_OBJECT}", after) is not None:
+                candidates.append((0.85, "threatens harm", m.group(0), m.start()))
+        for m in INTENT_AND.finditer(folded):
+            left, right = frame.clause(m.start(), m.end())
+            if right < m.end() or _NOT_THE_WRITER.search(
+                folded[max(0, m.start() - 25) : m.start()]
+            ):
+                continue
+            candidates.append((0.8, "threatens harm", m.group(0), m.start()))
+        candidates += self._forms(folded, original, frame)
         for m in INTENT_CI.finditer(original):
             if _NAME_AFTER.match(original[m.end() : m.end() + 40]):
                 at = max(folded.find(m.group(0).lower()), 0)
@@ -283,10 +367,7 @@ class ThreatDetector:
             candidates.append((0.85, "threatens to drive into a building", m.group(0), m.start()))
         for m in CALL.finditer(folded):
             left, right = frame.clause(m.start(), m.end())
-            vague = re.search(
-                r"(?<![a-z])whoever|the (?:idiot|person|genius) who", folded[left:right]
-            )
-            score = 0.4 if vague else 0.85
+            score = 0.4 if _VAGUE.search(folded[left:right]) else 0.85
             candidates.append((score, "calls for violence", m.group(0), m.start()))
         for pattern in VEILED:
             for m in pattern.finditer(folded):
@@ -303,7 +384,9 @@ class ThreatDetector:
             score = 0.8 if MUSTER.search(folded) is not None else 0.45
             candidates.append((score, "organises a group for harm", act.group(0), act.start()))
         weapon = WEAPON.search(folded)
-        if weapon is not None and re.search(rf"(?<![a-z]){_I}\s", folded):
+        if weapon is not None and (
+            re.search(rf"(?<![a-z]){_I}\s", folded) or _ARMING.search(folded)
+        ):
             candidates.append((0.8, "arms themselves", weapon.group(0), weapon.start()))
         candidates = [c for c in candidates if not self._excused(folded, frame, c)]
         emoji = THREAT_EMOJI.first(folded)
@@ -324,6 +407,40 @@ class ThreatDetector:
         return score, best[1], best[2], best[3]
 
     @staticmethod
+    def _forms(folded: str, original: str, frame: Framing) -> list[tuple[float, str, str, int]]:
+        """The shapes in `threat_harm`, `threat_veiled` and `threat_property`, each judged in
+        its own sentence."""
+        found: list[tuple[float, str, str, int]] = []
+        addressed = ADDRESSED.search(original) is not None
+        names = names_in(original)
+        for form in (*HARM_FORMS, *VEILED_FORMS, *PROPERTY_FORMS):
+            for m in form.pattern.finditer(folded):
+                name = m.groupdict().get("name")
+                if name is not None and name not in names and name not in PRONOUNS:
+                    continue
+                left, right = frame.clause(m.start(), m.end())
+                clause = folded[left:right]
+                if form.unless_safety and SAFETY_CONTEXT.first(clause) is not None:
+                    continue
+                score = form.score
+                if form.needs_someone and not _someone_in(clause, names):
+                    score = 0.35
+                if form.addressed and addressed:
+                    score = 0.75
+                if _VAGUE.search(clause) and _SOMEONE.search(m.group(0)) is None:
+                    score = min(score, 0.4)
+                found.append((score, form.description, m.group(0).strip(" .,!?;:"), m.start()))
+        for m in ARSON.finditer(folded):
+            left, right = frame.clause(m.start(), m.end())
+            if (
+                NEGATED.search(m.group("between"))
+                or ARSON_TARGET.search(folded[left:right]) is None
+            ):
+                continue
+            found.append((0.8, "wishes or plans arson or wrecking", m.group(0), m.start()))
+        return found
+
+    @staticmethod
     def _excused(folded: str, frame: Framing, candidate: tuple[float, str, str, int]) -> bool:
         """Idioms, electoral talk, safety warnings and reported threats are not threats."""
         _, _, span, at = candidate
@@ -336,6 +453,8 @@ class ThreatDetector:
             return True
         if frame.quoted(at, at + len(span)) or (frame.reports and frame.condemns):
             return True
+        if _NOT_NEGATION.search(folded[max(0, at - 20) : at]):
+            return False
         return frame.negated_before(at, 12) and not span.startswith(("won", "wont"))
 
     def _found(self, score: float, description: str, span: str, at: int) -> Detection:
