@@ -127,7 +127,8 @@ CALL = re.compile(
     r"(?:in|into|through)(?![a-z])"
     r"|(?<![a-z])(?:should|wants?|needs?|ought to|deserves? to|deserve)\s+(?:be\s+)?(?:shot|"
     r"hanged|hung from|strung up|lynched|stabbed|burn(?:ed|t) (?:down|out|alive)|"
-    r"torched|put down|kneecapped|put up against a wall|put against a wall|hanging|shooting|"
+    r"torched|put down|kneecapped|put up against a wall|put against a wall|lined up and shot|"
+    r"lined up against a wall|hanging|shooting|"
     r"stringing up|a bullet|a beating|a kicking|a good kicking)(?![a-z])(?! of)"
     rf"|(?:{_PROPERTY}) (?:\w+ ){{0,3}}?(?:should|want|wants|need|needs) (?:to be )?"
     r"(?:torch(?:ed|ing)|burn(?:ed|t|ing)(?: down| out)?|petrol bomb(?:ed)?|smash(?:ed|ing) up)"
@@ -194,7 +195,7 @@ VEILED = [
         r"(?<![a-z])when (?:i|we) (?:catch up with|get hold of|get my hands on|get our hands on|"
         r"catch|find|get to) (?:him|her|you|them|the \w+)",
         r"(?<![a-z])(?:five minutes|ten minutes|a minute|an hour|five mins) (?:alone )?(?:with|in "
-        r"a room with)",
+        r"a room with)(?![^.!?]{0,40}(?:to|and) (?:explain|discuss|talk|go through|show|ask))",
         r"(?<![a-z])(?:leave|leaving|leaves|go|goes|going|end up|ends up|be|come|comes) "
         r"(?:home |out )?(?:in an "
         r"ambulance|in a body bag|in a box|in a wheelchair|six feet under|pushing up daisies|in "
@@ -266,7 +267,8 @@ WEAPON = re.compile(
     r"(?<![a-z])(?:have|bring|bringing|with|got|carry|carrying|take|taking|grab|waiting with|"
     r"get|getting|buy|buying|sharpen|sharpening|load|loading|packing|and) (?:a |my |the |"
     r"some |me )?(?:\w+ ){0,2}?(?:knife|knives|blade|machete|baseball bat|cricket bat|crowbar|gun|"
-    r"shotgun|acid|petrol|molotov|bricks|hammer|axe|sword|knuckle ?dusters?)(?![a-z])"
+    r"shotgun|acid|petrol|molotov|bricks|axe|sword|knuckle ?dusters?|hammer(?! to (?:my|our|"
+    r"fix|put|hang|the shed|the fence)))(?![a-z])"
 )
 # "I'm bringing a hammer": the writer arming themselves without "I'll".
 _ARMING = re.compile(

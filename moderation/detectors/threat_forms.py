@@ -102,7 +102,7 @@ SAFETY_CONTEXT = Lexicon(
 # "..., Cllr Hale" or "Ms Ellwood": an identifiable person is addressed or named.
 ADDRESSED = re.compile(
     r"(?<![A-Za-z])(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.? [A-Z][a-z]+|"
-    r", [A-Z][a-z]+(?:-[A-Z][a-z]+)?[.!?]*\s*$"
+    r", [A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:[.!?]*\s*$|,)"
 )
 
 PERSON = (

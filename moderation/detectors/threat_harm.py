@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from moderation.detectors.threat_forms import (
     BEATING,
+    BUILDING,
     GETTING,
     INJURY,
     NAME,
@@ -30,6 +31,13 @@ _CALLER = (
 )
 
 HARM_FORMS: tuple[Form, ...] = (
+    form(
+        r"(?<![a-z])(?:taking|take|takes|took to) (?:a|my|the) (?:sledge ?hammer|hammer|axe|"
+        r"crowbar|baseball bat|bat|chainsaw) to (?:the|your|ur|his|her|their|that) (?:\w+ )?"
+        rf"(?:{BUILDING}|face|head|skull)(?![a-z])",
+        0.8,
+        "threatens with a weapon",
+    ),
     form(
         r"(?<![a-z])(?:the )?next (?:\w+ ){0,2}?(?:who|that|to) [^.!?]{0,60}?(?:is getting|'s "
         r"getting|gets|will get|'ll get|is going to get|will be|'ll be|is going|goes|leaves|"
@@ -248,7 +256,8 @@ HARM_FORMS: tuple[Form, ...] = (
         "threatens with a weapon",
     ),
     form(
-        r"(?<![a-z])(?:bat|bullet|knife|brick|hammer|blade|cartridge|shell|machete) (?:\w+ ){0,2}?"
+        r"(?<![a-z])(?:bat|bullet|knife|brick|hammer|blade|cartridge|shell|machete|petrol) (?:\w+ "
+        r"){0,4}?"
         r"with (?:your|ur|his|her|their|[a-z\-]+'s|the \w+ \w+'s|the \w+'s) names? on (?:it|them)"
         r"(?![a-z])",
         0.8,

@@ -30,7 +30,7 @@ _ARSON = (
 _WANTED = (
     r"(?:should|needs? to|needs|need|ought to|wants? to|wants|hope|hoping|wish|let'?s|let us|"
     r"can'?t wait|cannot wait|would love|i'?d love|love to see|i'll|we'll|will|gonna|gunna|"
-    r"going to|time to|about time|deserves? to|make sure)"
+    r"going to|time to|about time|deserves? to|make sure|fancy|fancies|up for|who'?s up for)"
 )
 ARSON = re.compile(
     rf"(?<![a-z]){_WANTED}(?![a-z])(?P<between>[^.!?]{{0,60}}?)(?<![a-z]){_ARSON}(?![a-z])"
@@ -44,6 +44,17 @@ NEGATED = re.compile(
 
 
 PROPERTY_FORMS: tuple[Form, ...] = (
+    form(
+        r"(?<![a-z])would look (?:better|nicer|lovely|great|good|best) (?:on fire|in flames|burnt "
+        r"out|burned out|burnt down|smashed up|with (?:a brick|bricks) through)(?![a-z])",
+        0.75,
+        "threatens their property",
+    ),
+    form(
+        rf"(?<![a-z]){BUILDING}(?:'s| is| are) getting it (?=tonight|tomorrow|soon|this week|next)",
+        0.6,
+        "threatens their property",
+    ),
     form(
         rf"(?<![a-z]){BUILDING}(?:'s| is| are|'re) (?:getting|gonna get|going to get|gunna get) "
         r"(?:bricked|torched|firebombed|petrol bombed|smashed up|smashed in|burnt down|burned "

@@ -12,6 +12,44 @@ from moderation.detectors.threat_forms import BUILDING, ONE_PERSON, PERSON, YOU,
 
 VEILED_FORMS: tuple[Form, ...] = (
     form(
+        r"(?<![a-z])(?:likes?|enjoys?|enjoy|fancies|fancy|better get used to) hospital food"
+        r"(?![a-z])",
+        0.75,
+        "veiled threat",
+    ),
+    form(
+        r"(?<![a-z])(?:be|'ll be|will be|'s|is) the last (?:\w+ ){0,2}?(?:you|u|he|she|they) "
+        r"(?:ever )?(?:knock on|knocks on|do|does|write|writes|sign|signs|make|makes|issue|"
+        r"issues|send|sends)(?![a-z])",
+        0.75,
+        "veiled threat",
+    ),
+    form(
+        r"(?<![a-z])(?:got|have|'ve got|has|'s got) (?:people|someone|somebody|eyes|lads|friends|"
+        r"mates) (?:watching|outside|on|following|sat outside) (?:your|ur|his|her|their) "
+        r"(?:house|home|kids|family|car|office|place|every move)(?![a-z])",
+        0.75,
+        "veiled threat",
+    ),
+    form(
+        r"(?<![a-z])(?:he'?s|she'?s|they'?re|you'?re|ur|he is|she is|they are|you are) getting "
+        r"it (?=tonight|tomorrow|soon|this week|next|when i)",
+        0.6,
+        "veiled threat",
+        needs_someone=True,
+    ),
+    form(
+        r"(?<![a-z])(?:do|doing|end up doing) something (?:i'?ll|i will|i'?d|i might|we'?ll) "
+        r"regret(?![a-z])",
+        0.45,
+        "veiled threat",
+    ),
+    form(
+        rf"(?<![a-z])(?:do|doing|end up doing) something (?:bad |nasty |stupid )?to {PERSON}",
+        0.6,
+        "veiled threat",
+    ),
+    form(
         r"(?<![a-z])hope (?:your|ur|his|her|their) (?:\w+ )?(?:kids|children|family|wife|husband|"
         r"missus|son|daughter|little ones?) (?:are|r|is|stay|stays|keep|keeps|'re|'s) (?:safe|ok|"
         r"okay|alright|careful)(?![a-z])",
@@ -187,10 +225,11 @@ VEILED_FORMS: tuple[Form, ...] = (
     ),
     form(
         r"(?<![a-z])(?:shame|pity) if (?:it|your \w+|ur \w+|his \w+|her \w+|their \w+|you|u|he|"
-        r"she|they|something|anything|owt|summat)(?: [\w']+){0,4}? (?:got |was |were |ended up |"
-        r"went |had |accidentally |somehow )?(?:scratched|keyed|damaged|burn(?:ed|t)(?: down)?|"
-        r"broken into|vandalised|vandalized|torched|smashed|set on fire|set alight|went up|"
-        r"caught fire|hurt|injured|an accident|a nasty accident|attacked|slashed|happened to)"
+        r"she|they|something|anything|owt|summat|(?:the )?[a-z\-]+'s \w+)(?: [\w']+){0,4}? (?:got "
+        r"|was |were |ended up |went |had |accidentally |somehow )?(?:scratched|keyed|damaged|"
+        r"burn(?:ed|t)(?: down)?|broken into|vandalised|vandalized|torched|smashed|set on fire|"
+        r"set alight|went up|caught fire|hurt|injured|an accident|a nasty accident|attacked|"
+        r"slashed|happened to|went down|went flat|let down)"
         r"(?![a-z])",
         0.75,
         "veiled threat",
@@ -281,11 +320,12 @@ VEILED_FORMS: tuple[Form, ...] = (
         "veiled threat",
     ),
     form(
-        r"(?<![a-z])(?:again|one more time|once more|try it|try that|dare|come near|come round|"
-        r"set foot|touch)[^.!?]{0,60}?(?<![a-z])(?:and|or) (?:see|watch|find out) what happens"
-        r"(?= *(?:$|[.!,?]))",
+        r"(?<![a-z])(?:again|one more time|once more|one more word|try it|try that|dare|come "
+        r"near|come round|set foot|touch)[^.!?]{0,60}?(?<![a-z])(?:and|or) (?:see|watch|find out) "
+        r"what happens(?= *(?:$|[.!,?]))",
         0.45,
         "veiled threat",
+        addressed=True,
     ),
     form(
         r"(?<![a-z])(?:wait|just wait|wait till|wait til|wait until|when|once|till|til|until)"

@@ -90,6 +90,8 @@ CONDITIONAL = [
     "Touch my allotment and I'll break your fingers.",
     "Anyone from the council knocks on my door gets a hammer in the face.",
     "If my benefits are stopped there'll be a few councillors in A&E.",
+    "If the council demolish our garages I'll be taking a sledgehammer to the civic centre.",
+    "You'll be leaving that meeting on a stretcher if you vote for the mast.",
 ]
 
 VEILED = [
@@ -137,6 +139,13 @@ VEILED = [
     "i hope ur kids r safe",
     "Best tell the leader to get a bodyguard.",
     "The civic centre's lucky it's still standing.",
+    "Be a pity if the leader's tyres went down overnight.",
+    "I'm gonna end up doing something to that bailiff I'll regret.",
+    "Hope the new warden likes hospital food.",
+    "Say one more word, Ellwood, and see what happens.",
+    "We've got people watching your house.",
+    "The leader better hope I never catch him on his own.",
+    "I'd love five minutes alone with whoever runs this page.",
 ]
 
 BUILDINGS = [
@@ -161,6 +170,11 @@ BUILDINGS = [
     "That depot will burn, mark my words.",
     "Council offices are getting bricked tonight.",
     "Gonna smash up the council's cameras one by one.",
+    "There's a can of petrol in my shed with the depot's name on it.",
+    "Councillor Threlfall's car would look better on fire.",
+    "Anyone else fancy burning the tip down?",
+    "Someone should lock the councillors in the chamber and set it alight.",
+    "Right, that's it, the town hall is getting it tonight.",
 ]
 
 INCITEMENT = [
@@ -187,6 +201,8 @@ INCITEMENT = [
     "Let's all go down the town hall and drag them out.",
     "You lot need a good hiding, the whole cabinet.",
     "There are people round here who'd happily sort Ellwood out for a fiver.",
+    "The cabinet deserve to be lined up and shot.",
+    "Let's pay the chief exec a little visit tonight, lads.",
 ]
 
 VIOLENCE = [
@@ -242,6 +258,8 @@ TEXT_SPEAK = [
     "Ill knock ur block off",
     "we r comin for u",
     "ur gonna get ur head kicked in",
+    "i will find u and i will hurt u",
+    "i swear down im gonna kill the next bailiff that comes here",
 ]
 
 
@@ -374,6 +392,25 @@ IDIOMS = [
     "Anyone from the council knocks on my door gets a cup of tea and an earful.",
     "Gonna smash my step count walking to the new leisure centre.",
     "I'll break the news to my neighbours about the bin changes.",
+    "Cllr Okonkwo-Hale should watch what he says about the bus station.",
+    "Someone needs to put that planning officer right on the facts.",
+    "Be a pity if the leisure centre lost its funding.",
+    "I will find the form and I will fill it in.",
+    "The cabinet deserve a pay cut, not a rise.",
+    "Knock on my door one more time with a leaflet and I'll recycle it.",
+    "There's a can of paint in my shed for the community mural.",
+    "The Christmas tree outside the town hall looks on fire this year!",
+    "Let's pay the library a visit on Saturday, lads, it's reopened.",
+    "Hope the new warden enjoys the job, they'll need patience.",
+    "One day someone's going to snap on that bus, the heating is unbearable.",
+    "Anyone else fancy a litter pick at the tip on Sunday?",
+    "Say one more word about the bins and I'll scream.",
+    "We've got people watching the planning portal for updates.",
+    "Someone should lock the council chamber doors when it's empty, anyone can walk in.",
+    "Right, that's it, I'm writing to my MP tonight.",
+    "I'd love five minutes with the planning officer to explain my extension.",
+    "The new manager is a killer negotiator apparently.",
+    "I'll be taking a hammer to my shed this weekend, finally demolishing it.",
 ]
 
 REPORTED = [
@@ -403,6 +440,8 @@ REPORTED = [
     "Staff at the civic centre were scared after the break-in last week.",
     "The council offices are getting a new roof.",
     "Cameras on the high street got smashed again last night, who pays for that?",
+    "Councillors are getting death threats now, this has gone too far.",
+    "The gang who smashed the bus shelter should be caught and punished.",
 ]
 
 COMPLAINTS = [
@@ -453,6 +492,9 @@ COMPLAINTS = [
     "If the benefits office closes there'll be queues out of the door.",
     "Best tell the leader to get a better press officer.",
     "Wait till I find out which officer signed this off, I'm putting in a complaint.",
+    "If the council demolish our garages I'll be taking them to the ombudsman.",
+    "We're going to make an example of this council at the election.",
+    "The leader better hope the voters forget this by May.",
 ]
 
 WARNINGS = [
@@ -474,6 +516,7 @@ WARNINGS = [
     "Ban the bonfire at the rec before somebody burns the houses down.",
     "Someone is going to get seriously hurt on the ice outside the library.",
     "The old pavilion is lucky it's still standing after that storm.",
+    "Our street got absolutely battered by the storm last night.",
 ]
 
 
@@ -517,6 +560,12 @@ KNOWN_MISSES = [
     "I've had enough, someone at that council is getting hurt this week.",
     "Your staff should be scared to come to work after this.",
     "Wait till I find out which officer signed this off.",
+    "Cllr Okonkwo-Hale should watch where he parks from now on.",
+    "Someone needs to put that planning officer in his place, permanently.",
+    "We're going to make an example of the next warden who tickets us.",
+    "Knock on my door one more time and it'll be the last door you knock on.",
+    "One day someone's going to snap and go after Ellwood, and I won't blame them.",
+    "ur gettin smashed wen i find u",
 ]
 
 
