@@ -203,8 +203,9 @@ VEILED = [
         r"(?<![a-z])(?:i'?ll|i will|we'?ll|we will|gonna|going to|i'm going to) (?:\w+ ){0,6}?"
         r"(?:do|cause) (?:some |serious |real )?(?:damage|harm)(?: to)?",
         r"(?<![a-z])(?:a |get |getting |gets |put )?(?:brick|bricks|rock|rocks|stone|petrol bomb|"
-        r"firework) (?:through|thru) (?:it|the|his|her|their|your)",
-        r"(?<![a-z])(?:i'?ll|i will|we'?ll|we will) be waiting (?:for (?:you|u|him|her|them)"
+        r"firework) (?:through|thru) (?:it|the|his|her|their|your|[a-z\-]+'s)",
+        r"(?<![a-z])(?:i'?ll|i will|we'?ll|we will) (?:be|b) (?:waiting|waitin) (?:for (?:you|u|"
+        r"him|her|them)"
         r"(?![a-z])|outside (?:your|his|her|their) |at (?:your|his|her|their) |(?:outside|at) "
         r"(?:the )?(?:house|home|office|door|car|work)(?![a-z]))",
         r"(?<![a-z])(?:string|strung|hang|hanging|hung) (?:\w+ ){0,4}?(?:up )?from (?:a|the) "
@@ -219,8 +220,9 @@ VEILED = [
         r"done|its tyres done|his tyres done|her tyres done)(?![a-z])",
         r"(?<![a-z])(?:will|'ll) be wearing (?:it|them|that|those)(?![a-z])",
         r"(?<![a-z])make (?:\w+ ){0,2}?regret (?:she|he|they|ever|the day|it|this)",
-        r"(?<![a-z])(?:we|i) know (?:who|what cars?|which cars?|where) (?:\w+ ){0,4}?(?:works?|"
-        r"drives?|lives?|parks?|sleeps?|live|drive|park|walks?)",
+        r"(?<![a-z])(?:we|i) (?:all )?know (?:who|what cars?|which cars?|where) (?:\w+ ){0,4}?"
+        r"(?:works?|drives?|lives?|parks?|sleeps?|live|drive|park|walks?|drinks|eats|shops|jogs|"
+        r"runs|takes (?:his|her|the) (?:dog|kids))(?![a-z])",
         r"(?<![a-z])see how (?:brave|tough|hard|big|clever|smug) (?:he|she|they|you) (?:is|are)",
     )
 ]
@@ -255,13 +257,14 @@ MUSTER = re.compile(
     r"(?<![a-z])(?:meet (?:at|outside|by|up)|bring (?:hammers|bats|bricks|petrol)|"
     r"who'?s (?:coming|with me|in)|anyone who wants to help|with the lads|bring (?:the lads|"
     r"your mates)|round up|get a group|tonight|"
-    r"saturday night|this weekend|we will|we'll)"
+    r"saturday night|this weekend|we will|we'll|welcome party|welcoming committee|reception "
+    r"committee)"
 )
 HOSTILE_ACT = re.compile(
     r"(?<![a-z])(?:clear (?:them|em|'em) out|run (?:them|em) out|burn (?:\w+ )?(?:them|em|"
     r"the \w+)(?: out| down)|torch (?:them|it|the \w+|their)|smoke (?:them|em) out|drive "
-    r"(?:them|em) out|bring (?:petrol|something|bats|a bat|weapons|knives|bricks|matches|"
-    r"lighter fluid)|with petrol|see how fast they (?:move|run|leave))"
+    r"(?:them|em) out|bring (?:your |ya |some |the )?(?:petrol|something|bats|a bat|weapons|"
+    r"knives|bricks|matches|lighter fluid)|with petrol|see how fast they (?:move|run|leave))"
 )
 WEAPON = re.compile(
     r"(?<![a-z])(?:have|bring|bringing|with|got|carry|carrying|take|taking|grab|waiting with|"
@@ -288,7 +291,8 @@ SERIOUS = re.compile(
     r"sayin|just letting you know|think about that|think on|mark my words|you have been warned|"
     r"you've been warned|trust me|i swear|fair warning|told you now|tell your staff|spread the "
     r"word|last warning|final warning|wouldn'?t it|would it not|know what i mean|if you know "
-    r"what i mean|nudge nudge|asking for a friend|one of these (?:days|nights))(?![a-z])|"
+    r"what i mean|nudge nudge|asking for a friend|"
+    r"keep it that way|one of these (?:days|nights))(?![a-z])|"
     r":winking_face:|:smiling_face_with_horns:"
 )
 HYPERBOLE = re.compile(
@@ -360,7 +364,8 @@ class ThreatDetector:
             ):
                 continue
             candidates.append((0.8, "threatens harm", m.group(0), m.start()))
-        candidates += self._forms(folded, original, frame)
+        found, hints = self._forms(folded, original, frame)
+        candidates += found
         for m in INTENT_CI.finditer(original):
             if _NAME_AFTER.match(original[m.end() : m.end() + 40]):
                 at = max(folded.find(m.group(0).lower()), 0)
@@ -391,6 +396,16 @@ class ThreatDetector:
         ):
             candidates.append((0.8, "arms themselves", weapon.group(0), weapon.start()))
         candidates = [c for c in candidates if not self._excused(folded, frame, c)]
+        hints = [h for h in hints if not self._excused(folded, frame, h)]
+        # A hint ("nice house you've got") counts only beside another sign of a threat; alone
+        # it is not even a finding, so nothing downstream can build on it.
+        if hints and (
+            any(c[0] >= 0.35 for c in candidates)
+            or len(hints) > 1
+            or SERIOUS.search(folded)
+            or FORCE_EMOJI.first(folded) is not None
+        ):
+            candidates += hints
         emoji = THREAT_EMOJI.first(folded)
         if emoji is not None and MOURNING.search(folded) is None:
             at_someone = _SOMEONE.search(folded) is not None
@@ -409,10 +424,13 @@ class ThreatDetector:
         return score, best[1], best[2], best[3]
 
     @staticmethod
-    def _forms(folded: str, original: str, frame: Framing) -> list[tuple[float, str, str, int]]:
+    def _forms(
+        folded: str, original: str, frame: Framing
+    ) -> tuple[list[tuple[float, str, str, int]], list[tuple[float, str, str, int]]]:
         """The shapes in `threat_harm`, `threat_veiled` and `threat_property`, each judged in
-        its own sentence."""
+        its own sentence: those that count on their own, and the hints that need support."""
         found: list[tuple[float, str, str, int]] = []
+        hints: list[tuple[float, str, str, int]] = []
         addressed = ADDRESSED.search(original) is not None
         names = names_in(original)
         for form in (*HARM_FORMS, *VEILED_FORMS, *PROPERTY_FORMS):
@@ -426,12 +444,13 @@ class ThreatDetector:
                     continue
                 score = form.score
                 if form.needs_someone and not _someone_in(clause, names):
-                    score = 0.35
+                    continue
                 if form.addressed and addressed:
                     score = 0.75
                 if _VAGUE.search(clause) and _SOMEONE.search(m.group(0)) is None:
                     score = min(score, 0.4)
-                found.append((score, form.description, m.group(0).strip(" .,!?;:"), m.start()))
+                candidate = (score, form.description, m.group(0).strip(" .,!?;:"), m.start())
+                (found if score >= 0.5 else hints).append(candidate)
         for m in ARSON.finditer(folded):
             left, right = frame.clause(m.start(), m.end())
             if (
@@ -440,7 +459,7 @@ class ThreatDetector:
             ):
                 continue
             found.append((0.8, "wishes or plans arson or wrecking", m.group(0), m.start()))
-        return found
+        return found, hints
 
     @staticmethod
     def _excused(folded: str, frame: Framing, candidate: tuple[float, str, str, int]) -> bool:

@@ -4,9 +4,9 @@ A `Form` is one way a threat is put, with the score it earns on its own. A `need
 form is only a threat when a person or property is in the same sentence; an `unless_safety`
 form is dropped when the sentence is about roads, ice, lighting or crime worries ("you'll get
 run over on that crossing" warns, it does not threaten). Forms scored below the threshold
-(0.45) are hints: they escalate only with support (a second form, "mark my words", a fire
-emoji, or the council heads agreeing); an `addressed` hint becomes a threat when the comment
-names someone by title or ends by addressing them ("..., Cllr Hale"). The forms themselves
+(0.45) are hints: they count only with support (a second form, "mark my words", a fire
+emoji) and are otherwise not reported at all; an `addressed` hint becomes a threat when the
+comment names someone by title or addresses them by name ("..., Cllr Hale"). The forms themselves
 are in `threat_harm`, `threat_veiled` and `threat_property`; they were written from how
 threats are usually put online, not from any labelled set.
 """

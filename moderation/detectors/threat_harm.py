@@ -32,6 +32,43 @@ _CALLER = (
 
 HARM_FORMS: tuple[Form, ...] = (
     form(
+        r"(?<![a-z])(?:put|putting|throw|throwing|chuck|chucking) "
+        r"(?:him|her|them|you|u) (?:through|"
+        r"thru) (?:the|a|his|her|their|your|ur) (?:\w+ ){0,4}?(?:window|windscreen|wall|door|"
+        r"table|floor)(?![a-z])",
+        0.8,
+        "threatens harm",
+    ),
+    form(
+        r"(?<![a-z])(?:one|a|any|give me one) (?:good )?reason "
+        r"(?:not|why i shouldn'?t|why i should "
+        r"not|why we shouldn'?t) (?:to )?(?:\w+ ){0,2}?(?:smash|kill|punch|batter|hit|stab|deck|"
+        r"lamp|thump|slap|knock|glass|torch|burn)(?![a-z])",
+        0.75,
+        "threatens harm",
+    ),
+    form(
+        r"(?<![a-z])(?:next|anyone|anybody|whoever|any) (?:\w+ ){0,6}?"
+        r"(?:gets?|getting|will get|'ll "
+        r"get|meets?|will meet) (?:the|my|a|me) (?:\w+ and (?:the|my) )?(?:shotgun|gun|baseball "
+        r"bat|bat|knife|machete|crowbar|blade|axe)(?![a-z])",
+        0.75,
+        "threatens with a weapon",
+    ),
+    form(
+        r"(?<![a-z])(?:next time|when|if|once) (?:i|we) see (?:\w+ ){0,3}?(?:he'?s|she'?s|you'?re|"
+        r"they'?re|ur|he is|she is|you are|they are) getting (?:one|it|what'?s coming|a slap|a "
+        r"smack|done|sorted)(?![a-z])",
+        0.75,
+        "says harm is coming",
+    ),
+    form(
+        r"(?<![a-z])(?:i'?m|we'?re|i am|we are) (?:coming|going|heading) (?:down|round|over|to) "
+        r"[^.!?]{0,40}?and (?:someone|somebody|people)(?:'s| is|'re| are) getting hurt(?![a-z])",
+        0.75,
+        "threatens harm",
+    ),
+    form(
         r"(?<![a-z])(?:taking|take|takes|took to) (?:a|my|the) (?:sledge ?hammer|hammer|axe|"
         r"crowbar|baseball bat|bat|chainsaw) to (?:the|your|ur|his|her|their|that) (?:\w+ )?"
         rf"(?:{BUILDING}|face|head|skull)(?![a-z])",

@@ -57,6 +57,7 @@ NOT_A_THREAT = Lexicon(
         "bite the bullet",
         "take a bullet",
         "dodged a bullet",
+        "in the foot",
         "election*",
         "polls",
         "polling",

@@ -45,6 +45,27 @@ NEGATED = re.compile(
 
 PROPERTY_FORMS: tuple[Form, ...] = (
     form(
+        r"(?<![a-z])watch (?:your|ur|his|her|their|the) (?:\w+ )?(?:office|offices|house|home|car|"
+        r"van|town hall|civic centre|depot|building|shop|place) (?:burn|go up|get torched|get "
+        r"smashed|get bricked)(?![a-z])",
+        0.75,
+        "threatens their property",
+    ),
+    form(
+        r"(?<![a-z])(?:picking|pick|scraping|sweeping) (?:up )?(?:bits|pieces) of (?:\w+ ){0,4}?"
+        r"(?:off|up off|out of) the (?:road|pavement|floor|street)(?![a-z])",
+        0.6,
+        "threatens their property",
+        needs_someone=True,
+    ),
+    form(
+        r"(?<![a-z])(?:got|have|'ve got|bought|buying) (?:plenty of |some |a box of |loads of |a "
+        r"few )?(?:matches|lighters|lighter fluid|jerry cans|cans of petrol)(?![a-z])",
+        0.6,
+        "threatens arson",
+        needs_someone=True,
+    ),
+    form(
         r"(?<![a-z])would look (?:better|nicer|lovely|great|good|best) (?:on fire|in flames|burnt "
         r"out|burned out|burnt down|smashed up|with (?:a brick|bricks) through)(?![a-z])",
         0.75,

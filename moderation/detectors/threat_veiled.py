@@ -12,6 +12,44 @@ from moderation.detectors.threat_forms import BUILDING, ONE_PERSON, PERSON, YOU,
 
 VEILED_FORMS: tuple[Form, ...] = (
     form(
+        rf"(?<![a-z])(?:he|she|they|you|u|{ONE_PERSON}) (?:won'?t|wont|will not|is not going "
+        r"to|isn'?t going to) (?:make it|last|see) (?:to|till|until|past)? ?(?:christmas|the "
+        r"weekend|next week|friday|monday|the end of (?:the )?(?:week|month|year)|new year|"
+        r"summer|his next birthday|her next birthday)(?![a-z])",
+        0.75,
+        "veiled threat",
+    ),
+    form(
+        r"(?<![a-z])(?:think|thinks|think very|think long and hard|think twice) (?:\w+ )?"
+        r"(?:carefully "
+        r")?before (?:he|she|they|you|u) (?:comes?|shows?|sets? foot|turns? up|knocks?|walks?) "
+        r"(?:round|here|near|back|on|in)(?![a-z])",
+        0.6,
+        "veiled threat",
+        needs_someone=True,
+    ),
+    form(
+        r"(?<![a-z])(?:find out|see|learn|know) what (?:i'?m|i am|we'?re|we are) "
+        r"(?:really |truly )?"
+        r"capable of(?![a-z])",
+        0.6,
+        "veiled threat",
+        needs_someone=True,
+    ),
+    form(
+        r"(?<![a-z])(?:you'?ve got|you'?ve|you have|u have|you got|he'?s got|she'?s got) (?:a )?"
+        r"(?:nice|lovely|"
+        r"beautiful) (?:\w+ )?(?:family|house|home|car|kids|wife|husband)(?![a-z])",
+        0.45,
+        "veiled threat",
+    ),
+    form(
+        r"(?<![a-z])(?:hope|wish) (?:someone|somebody) (?:puts|throws|chucks|lobs|sticks) a "
+        r"(?:brick|rock|stone|petrol bomb|firework|bottle) (?:through|thru|at|into)(?![a-z])",
+        0.75,
+        "wishes violence",
+    ),
+    form(
         r"(?<![a-z])(?:likes?|enjoys?|enjoy|fancies|fancy|better get used to) hospital food"
         r"(?![a-z])",
         0.75,

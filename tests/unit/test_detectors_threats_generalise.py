@@ -92,6 +92,9 @@ CONDITIONAL = [
     "If my benefits are stopped there'll be a few councillors in A&E.",
     "If the council demolish our garages I'll be taking a sledgehammer to the civic centre.",
     "You'll be leaving that meeting on a stretcher if you vote for the mast.",
+    "If Threlfall closes the youth club I'll put her through the window of her own office.",
+    "Next bailiff at my door gets the dog and the bat.",
+    "Cut my bins again and watch your office burn.",
 ]
 
 VEILED = [
@@ -146,6 +149,13 @@ VEILED = [
     "We've got people watching your house.",
     "The leader better hope I never catch him on his own.",
     "I'd love five minutes alone with whoever runs this page.",
+    "Mark my words, that warden won't make it to Christmas.",
+    "We all know where the leader drinks on a Friday, just saying.",
+    "Ellwood wants to think very carefully before she comes round here again.",
+    "Keep pushing me and you'll find out what I'm capable of, councillor.",
+    "It'd be easy enough to find out where she lives.",
+    "Barnaby, you've got a nice family. Keep it that way.",
+    "Trust me, the next time I see that inspector he's getting one.",
 ]
 
 BUILDINGS = [
@@ -175,6 +185,8 @@ BUILDINGS = [
     "Anyone else fancy burning the tip down?",
     "Someone should lock the councillors in the chamber and set it alight.",
     "Right, that's it, the town hall is getting it tonight.",
+    "One spark and that depot goes up, and I've got plenty of matches.",
+    "They'll be picking bits of that CCTV camera off the road.",
 ]
 
 INCITEMENT = [
@@ -203,6 +215,10 @@ INCITEMENT = [
     "There are people round here who'd happily sort Ellwood out for a fiver.",
     "The cabinet deserve to be lined up and shot.",
     "Let's pay the chief exec a little visit tonight, lads.",
+    "Somebody should set the planning office on fire with Ellwood in it.",
+    "The lot of them should be hung from the town hall balcony.",
+    "Hope someone puts a brick through Threlfall's windscreen.",
+    "We're organising a welcome party for the bailiffs, bring your bats.",
 ]
 
 VIOLENCE = [
@@ -240,6 +256,8 @@ VIOLENCE = [
     "When the enforcement team come round I'll have the shotgun ready.",
     "Honestly if I saw Threlfall in the street I'd knock her spark out.",
     "We'll string the lot of them up outside the town hall.",
+    "I'm coming down the civic centre tomorrow and someone's getting hurt.",
+    "Give me one good reason not to smash his face in.",
 ]
 
 TEXT_SPEAK = [
@@ -260,6 +278,8 @@ TEXT_SPEAK = [
     "ur gonna get ur head kicked in",
     "i will find u and i will hurt u",
     "i swear down im gonna kill the next bailiff that comes here",
+    "i'll b waitin for u after the meeting",
+    "ill kick ur head in u little rat",
 ]
 
 
@@ -411,6 +431,17 @@ IDIOMS = [
     "I'd love five minutes with the planning officer to explain my extension.",
     "The new manager is a killer negotiator apparently.",
     "I'll be taking a hammer to my shed this weekend, finally demolishing it.",
+    "We all know where the leader stands on the bypass, just saying.",
+    "One spark of common sense from the planning office would be nice.",
+    "I'll be waiting for the minutes after the meeting.",
+    "I'm coming down the civic centre tomorrow to pay my council tax.",
+    "Somebody should set the planning office straight on what residents want.",
+    "ill be there at 8 for the litter pick",
+    "It'd be easy enough to find out where the fly-tippers come from.",
+    "Barnaby, you've got a nice family, hope you all enjoyed the fete.",
+    "They'll be picking litter off the road all week after the festival.",
+    "Hope someone puts a bench by the bus stop on the high street.",
+    "We're organising a welcome party for the new refugees, bring cakes.",
 ]
 
 REPORTED = [
@@ -495,6 +526,15 @@ COMPLAINTS = [
     "If the council demolish our garages I'll be taking them to the ombudsman.",
     "We're going to make an example of this council at the election.",
     "The leader better hope the voters forget this by May.",
+    "Mark my words, this council won't make it to the next election.",
+    "If Threlfall closes the youth club I'll put her name on every leaflet in the ward.",
+    "Ellwood wants to think very carefully before approving that extension.",
+    "Next bailiff at my door gets shown the court order.",
+    "Keep pushing the parking charges and you'll find out what residents think in May.",
+    "The lot of them should be sacked from the town hall.",
+    "Give me one good reason to vote for this budget.",
+    "Cut my bins again and watch my complaint land on your desk.",
+    "Trust me, the next time I see that inspector I'm asking for a refund.",
 ]
 
 WARNINGS = [
@@ -573,3 +613,12 @@ KNOWN_MISSES = [
 @pytest.mark.xfail(strict=True, reason="needs context the rules do not read")
 def test_threats_the_rules_alone_still_miss(classifier: HouseRulesClassifier, text: str) -> None:
     assert escalated_as_threat(judge(classifier, text))
+
+
+def test_a_hint_alone_is_not_even_a_finding_but_counts_beside_a_sign_of_intent(
+    classifier: HouseRulesClassifier,
+) -> None:
+    alone = judge(classifier, "Lovely house you've got on Orchard Close.")
+    assert not any(f.category is Category.THREAT for f in alone.findings)
+    warned = judge(classifier, "Lovely house you've got on Orchard Close. Mark my words.")
+    assert escalated_as_threat(warned)
