@@ -27,94 +27,31 @@ from moderation.detectors.framing import Framing
 from moderation.detectors.threat_forms import ADDRESSED, PRONOUNS, SAFETY_CONTEXT, names_in
 from moderation.detectors.threat_harm import HARM_FORMS
 from moderation.detectors.threat_idioms import NOT_A_THREAT, PHRASAL
+from moderation.detectors.threat_intent import (
+    ABSTRACT,
+    INTENT,
+    INTENT_AIMED,
+    INTENT_AND,
+    INTENT_CI,
+    NAME_AFTER,
+    NOT_THE_WRITER,
+    OBJECT,
+    PROPERTY,
+    RAM,
+    UNAMBIGUOUS,
+    WRITER,
+)
 from moderation.detectors.threat_property import ARSON, ARSON_TARGET, NEGATED, PROPERTY_FORMS
 from moderation.detectors.threat_self_harm import DESPAIR, FAREWELL, SELF_HARM
 from moderation.detectors.threat_veiled import VEILED_FORMS
 from moderation.lexicon import Lexicon
 from moderation.verdict import Category, Evidence
 
-_I = (
-    r"(?:i'?ll|i will|i'm going to|im going to|i am going to|i'm gonna|im gonna|i'd|i would|"
-    r"i swear i'll|we'?ll|we will|we're going to|were going to|we're gonna|gonna|going to|"
-    r"genuinely going to|i want to|i wanna|might|gona|gunna|ganna|gna|ima|imma|i'ma|i'mma|"
-    r"goin to|going 2|i wil|we wil|il|i shall|we shall)"
-)
-_HARM = (
-    r"(?:kill|murder|stab|shoot|smack|punch|batter|slap|hit|thump|lamp|deck|chin|glass|"
-    r"bottle|knife|knock|beat|kick|do|sort|end|break|strangle|throttle|hang|string|run|torch|"
-    r"burn|firebomb|petrol bomb|smash|wreck|trash|brick|acid|slash|hurt|rape|snap|batter)"
-)
-_PROPERTY = (
-    r"(?:house|houses|home|homes|car|cars|van|vans|office|offices|window|windows|door|doors|"
-    r"camera|cameras|caravan|caravans|civic centre|town hall|council offices|building|hotel|"
-    r"mosque|church|synagogue|temple|hostel|hub|centre|shop|site|surgery|library|gates?|"
-    r"reception|place|depot|chamber|cctv|windscreen|tyres)"
-)
-_OBJECT = (
-    r"(?:him|her|them|you|ya|em|'em|his|their|your|u|ur|yer|yous|youse|the (?:lot|whole lot) of "
-    r"(?:them|you)|"
-    r"every (?:one|last one) of|cllr \w+|councillor \w+|mr \w+|mrs \w+|ms \w+|"
-    r"(?!(?:what|that|it|there|here|he|she|who|where|how|this|one|let|everyone|everything)'s)"
-    r"[a-z\-]+'s|"
-    r"(?:the|that|this|those|these) (?:\w+ ){0,2}?(?:officer|officers|councillor|councillors|"
-    r"warden|wardens|manager|leader|mayor|man|woman|bloke|lady|guy|clown|idiot|cabinet|"
-    r"committee|lot|family|families|people|scum|lads?|crew|boss|chief|exec|inspector|bailiffs?|"
-    r"planners?|staff|binmen|bin men|clerk|receptionist|driver)(?![a-z])|"
-    rf"(?:the|that|this|those|these|their|his|her|your|ur|every|all the|all (?:your|their|his|"
-    rf"her)) (?:\w+ )?{_PROPERTY})(?![a-z])"
-)
-# Verbs too common in other senses ("drag myself", "bash out a letter") to count without
-# someone or something named right after them.
-_HARM_AIMED = (
-    r"(?:hunt|wring|cave|bash|leather|belt|boot|headbutt|nut|kneecap|shank|chib|maim|cripple|"
-    r"wallop|whack|twat|choke|pummel|set fire to|set light to|blow up|bomb|firebomb|"
-    r"petrol bomb|run over|mow down|knock out|kick in|smash in|glass|bottle|chin|lamp)"
-)
-_NAME_AFTER = re.compile(r"^\s+(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Dr)\.? )?[A-Z][a-z]+")
-# "Someone's going to break their neck" warns of an accident; it is no one's intent.
-_NOT_THE_WRITER = re.compile(
-    r"(?:someone|somebody|anyone|anybody|a kid|kids|a child|children|people|pedestrians|"
-    r"drivers|cyclists|it|that|this|which|one day (?:someone|somebody))(?:'s| is| are|'re)?\s*$"
-)
-# "I'm going to kill this planning application": the object is a plan, not a person.
-_ABSTRACT = re.compile(
-    r"\s+(?:off |this |that |the |their |his |her |your )?(?:\w+ )?(?:application|plans?|"
-    r"proposals?|scheme|idea|bill|motion|policy|consultation|project|deal|budget|vote|"
-    r"campaign|rumou?r|story|argument|debate|myth|lie)(?![a-z])"
-)
 # "Whoever designed this wants shooting": hyperbole with no one to aim at.
 _VAGUE = re.compile(r"(?<![a-z])whoever|the (?:idiot|person|genius) who")
 # "No" that does not negate what follows it: "make no mistake, we will hurt you".
 _NOT_NEGATION = re.compile(
     r"(?<![a-z])no (?:mistake|doubt|joke|lie|word of a lie|kidding|question|messing|bull)\W*$"
-)
-# The writer's own intent to harm; the object is checked next to the verb.
-INTENT = re.compile(rf"(?<![a-z]){_I}\s+(?:\w+\s+){{0,3}}?{_HARM}(?:s|ing|ed)?(?![a-z])")
-INTENT_AIMED = re.compile(
-    rf"(?<![a-z]){_I}\s+(?:\w+\s+){{0,3}}?{_HARM_AIMED}(?:s|es|ing|ed)?(?![a-z])"
-)
-# "I'll come down there and batter him": only the writer in the first person, a verb that
-# means violence, and a person or their property straight after it.
-INTENT_AND = re.compile(
-    r"(?<![a-z])(?:i'?ll|i will|i wil|i'?m going to|im going to|i am going to|i'?m gonna|"
-    r"im gonna|i'?m gunna|im gunna|we'?ll|we will|we'?re going to|we'?re gonna|i swear i'?ll)"
-    r"\s+(?:[\w']+\s+){1,8}?and\s+(?:\w+\s+)?(?:kill|murder|stab|shoot|batter|glass|bottle|"
-    r"torch|firebomb|strangle|throttle|punch|smack|slap|deck|lamp|chin|hurt|leather|twat|"
-    r"kneecap|shank|headbutt|smash|knock out|kick in|cave in)(?![a-z])"
-    r"(?=\s+(?:\w+\s+)?(?:him|her|them|you|u|ya|'em|em|cllr \w+|councillor \w+|(?:your|ur|"
-    r"his|her|their) (?:\w+ )?(?:face|head|teeth|legs|jaw|nose|car|van|house|windows?|door|"
-    r"office|offices)|(?:the|that) (?:\w+ ){0,2}?(?:officer|warden|bailiff|councillor|planner|"
-    r"inspector|leader|manager|bloke|man|woman))(?![a-z]))"
-)
-INTENT_CI = re.compile(rf"(?i:(?<![a-z]){_I}\s+(?:\w+\s+){{0,3}}?{_HARM}(?:s|ing|ed)?(?![a-z]))")
-_UNAMBIGUOUS = re.compile(
-    r"(?:kill|murder|stab|shoot|batter|glass|torch|firebomb|petrol bomb|strangle|throttle)"
-)
-RAM = re.compile(
-    r"(?<![a-z])(?:drive|driving|drove|ram|ramming|crash|crashing|smash|smashing|plough|"
-    r"ploughing) (?:it|my car|the car|a car|a van|my van|a lorry|a truck|the lot) (?:straight |"
-    r"right )?(?:through|into) (?:your|the|his|her|their) (?:\w+ )?(?:doors?|windows?|"
-    r"offices?|house|building|gates?|reception|shop|home|town hall|civic centre)"
 )
 # Calling for violence, or wishing it, on a person, group or building.
 CALL = re.compile(
@@ -130,7 +67,7 @@ CALL = re.compile(
     r"torched|put down|kneecapped|put up against a wall|put against a wall|lined up and shot|"
     r"lined up against a wall|hanging|shooting|"
     r"stringing up|a bullet|a beating|a kicking|a good kicking)(?![a-z])(?! of)"
-    rf"|(?:{_PROPERTY}) (?:\w+ ){{0,3}}?(?:should|want|wants|need|needs) (?:to be )?"
+    rf"|(?:{PROPERTY}) (?:\w+ ){{0,3}}?(?:should|want|wants|need|needs) (?:to be )?"
     r"(?:torch(?:ed|ing)|burn(?:ed|t|ing)(?: down| out)?|petrol bomb(?:ed)?|smash(?:ed|ing) up)"
     r"|(?<![a-z])with (?:\w+ ){0,3}?(?:them|him|her|you|families|kids|children|staff|people) "
     r"(?:still )?(?:inside|in it|in there)"
@@ -159,7 +96,7 @@ VEILED = [
         r"(?<![a-z])watch (?:your|his|her|their) back",
         r"(?<![a-z])(?:your|his|her|their) days are numbered",
         r"(?<![a-z])(?:you're|youre|you are) next(?![a-z])",
-        rf"(?<![a-z])(?:{_PROPERTY}) (?:is|are|'s) next(?![a-z])",
+        rf"(?<![a-z])(?:{PROPERTY}) (?:is|are|'s) next(?![a-z])",
         r"(?<![a-z])(?:rip|r\.i\.p) (?:soon|shortly|in advance)",
         r"(?<![a-z])(?:dead man walking|dead meat|you're dead|youre dead|you are dead)(?![a-z])",
         r"(?<![a-z])this is your (?:final|last) warning",
@@ -249,7 +186,7 @@ VEILED_WEAK = [
     )
 ]
 _SOMEONE = re.compile(
-    rf"(?<![a-z])(?:him|her|them|you|he|she|they|his|their|your|cllr|councillor|{_PROPERTY}|"
+    rf"(?<![a-z])(?:him|her|them|you|he|she|they|his|their|your|cllr|councillor|{PROPERTY}|"
     r"committee|officer|manager|leader)(?![a-z])"
 )
 # A crowd organised for harm: a meeting point and something hostile to do or bring.
@@ -342,32 +279,30 @@ class ThreatDetector:
     ) -> tuple[float, str, str, int] | None:
         candidates: list[tuple[float, str, str, int]] = []
         for m in INTENT.finditer(folded):
-            if _NOT_THE_WRITER.search(folded[max(0, m.start() - 25) : m.start()]):
+            if NOT_THE_WRITER.search(folded[max(0, m.start() - 25) : m.start()]):
                 continue
             after = folded[m.end() : m.end() + 40]
-            if _ABSTRACT.match(after):
+            if ABSTRACT.match(after):
                 continue
-            aimed = re.match(rf"\s+(?:\w+\s+){{0,2}}?{_OBJECT}", after) is not None
-            verb = _UNAMBIGUOUS.search(m.group(0)) is not None
+            aimed = re.match(rf"\s+(?:\w+\s+){{0,2}}?{OBJECT}", after) is not None
+            verb = UNAMBIGUOUS.search(m.group(0)) is not None
             score = 0.85 if aimed else 0.55 if verb and _SOMEONE.search(after) else 0.3
             candidates.append((score, "threatens harm", m.group(0), m.start()))
         for m in INTENT_AIMED.finditer(folded):
-            if _NOT_THE_WRITER.search(folded[max(0, m.start() - 25) : m.start()]):
+            if NOT_THE_WRITER.search(folded[max(0, m.start() - 25) : m.start()]):
                 continue
             after = folded[m.end() : m.end() + 40]
-            if re.match(rf"\s+(?:\w+\s+){{0,2}}?{_OBJECT}", after) is not None:
+            if re.match(rf"\s+(?:\w+\s+){{0,2}}?{OBJECT}", after) is not None:
                 candidates.append((0.85, "threatens harm", m.group(0), m.start()))
         for m in INTENT_AND.finditer(folded):
             left, right = frame.clause(m.start(), m.end())
-            if right < m.end() or _NOT_THE_WRITER.search(
-                folded[max(0, m.start() - 25) : m.start()]
-            ):
+            if right < m.end() or NOT_THE_WRITER.search(folded[max(0, m.start() - 25) : m.start()]):
                 continue
             candidates.append((0.8, "threatens harm", m.group(0), m.start()))
         found, hints = self._forms(folded, original, frame)
         candidates += found
         for m in INTENT_CI.finditer(original):
-            if _NAME_AFTER.match(original[m.end() : m.end() + 40]):
+            if NAME_AFTER.match(original[m.end() : m.end() + 40]):
                 at = max(folded.find(m.group(0).lower()), 0)
                 candidates.append((0.85, "threatens harm to a named person", m.group(0), at))
         for m in RAM.finditer(folded):
@@ -392,7 +327,7 @@ class ThreatDetector:
             candidates.append((score, "organises a group for harm", act.group(0), act.start()))
         weapon = WEAPON.search(folded)
         if weapon is not None and (
-            re.search(rf"(?<![a-z]){_I}\s", folded) or _ARMING.search(folded)
+            re.search(rf"(?<![a-z]){WRITER}\s", folded) or _ARMING.search(folded)
         ):
             candidates.append((0.8, "arms themselves", weapon.group(0), weapon.start()))
         candidates = [c for c in candidates if not self._excused(folded, frame, c)]
