@@ -184,7 +184,8 @@ HEALTH = Lexicon(
         "autistic",
         "adhd",
         "diabet*",
-        "ms",
+        "ms",  # only as written "MS": "Ms" is a title (see _health)
+        "multiple sclerosis",
         "parkinson*",
         "stroke",
     ],
@@ -332,6 +333,8 @@ class PersonalDataDetector:
 
     def _health(self, text: str, folded: str) -> Evidence | None:
         for hit in HEALTH.find(folded):
+            if hit.span.lower() == "ms" and text[hit.start : hit.end] != "MS":
+                continue  # "Ms Ellwood" is a title, not multiple sclerosis
             sentence = _sentence_around(folded, hit.start, hit.end)
             original = (
                 _sentence_around(text, hit.start, hit.end) if len(text) == len(folded) else ""

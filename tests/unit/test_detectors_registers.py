@@ -129,6 +129,16 @@ def test_a_councillors_published_email_is_allowed_but_a_personal_one_is_not(
     assert Category.PERSONAL_DATA in personal.categories
 
 
+def test_the_title_ms_is_not_a_health_detail_but_someones_ms_diagnosis_is(
+    classifier: HouseRulesClassifier,
+) -> None:
+    title = judge(classifier, "Ms Ellwood should be ashamed of this decision.")
+    diagnosis = judge(classifier, "Mrs Hebden has MS and can barely get out now.")
+    assert Category.PERSONAL_DATA not in title.categories
+    assert title.action is Action.ALLOW
+    assert Category.PERSONAL_DATA in diagnosis.categories
+
+
 def test_a_house_number_that_only_locates_a_fault_is_not_personal_data(
     classifier: HouseRulesClassifier,
 ) -> None:
