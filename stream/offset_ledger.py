@@ -25,6 +25,17 @@ class _Partition:
     finished: set[int] = field(default_factory=set)
     lowest_seen: int | None = None
 
+    def watermark(self, committed: int | None) -> tuple[int, int] | None:
+        """(start, first offset from start not finished); start is the committed offset,
+        or the lowest offset seen when the group never committed; None if neither."""
+        start = committed if committed is not None else self.lowest_seen
+        if start is None:
+            return None
+        mark = start
+        while mark in self.finished:
+            mark += 1
+        return start, mark
+
 
 class OffsetLedger:
     """Per partition: the offsets finished since the last commit."""
@@ -53,16 +64,12 @@ class OffsetLedger:
         this worker has seen is taken as the start."""
         with self._lock:
             p = self._partitions.get(partition)
-            if p is None:
+            found = None if p is None else p.watermark(committed)
+            if p is None or found is None:
                 return None
-            start = committed if committed is not None else p.lowest_seen
-            if start is None:
-                return None
-            watermark = start
-            while watermark in p.finished:
-                watermark += 1
-            p.finished = {o for o in p.finished if o >= watermark}
-            return watermark if watermark > start else None
+            start, mark = found
+            p.finished = {o for o in p.finished if o >= mark}
+            return mark if mark > start else None
 
     def holes(self, committed: dict[Hashable, int | None]) -> dict[Hashable, int]:
         """Partitions whose next offset to commit is missing while later offsets are
@@ -70,16 +77,9 @@ class OffsetLedger:
         found: dict[Hashable, int] = {}
         with self._lock:
             for partition, p in self._partitions.items():
-                start = committed.get(partition)
-                if start is None:
-                    start = p.lowest_seen
-                if start is None or not p.finished:
-                    continue
-                watermark = start
-                while watermark in p.finished:
-                    watermark += 1
-                if max(p.finished) > watermark:
-                    found[partition] = watermark
+                mark = p.watermark(committed.get(partition))
+                if mark is not None and p.finished and max(p.finished) > mark[1]:
+                    found[partition] = mark[1]
         return found
 
     def give_up(self, partition: Hashable, offset: int) -> int:

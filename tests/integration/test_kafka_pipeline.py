@@ -37,6 +37,7 @@ from store.base import Store
 from stream.records import decode_alert, decode_dead_letter, message_type
 from stream.topics import ensure_topics, topic_names
 from stream.worker_processes import WorkerProcess, worker_environment
+from tests.integration.topic_reading import read_topic
 
 FAULT_MARKER = "EXPLODE-IN-CLASSIFIER"
 
@@ -76,26 +77,6 @@ def _all_indexed(store: Store, keys: list[str]) -> Callable[[], bool]:
         return len(store.seen(keys)) == len(keys)
 
     return check
-
-
-def _read_topic(kafka: KafkaBroker, topic: str, at_least: int, timeout_s: float = 30) -> list[Any]:
-    from kafka import KafkaConsumer
-
-    consumer = KafkaConsumer(
-        topic,
-        bootstrap_servers=kafka.bootstrap_servers,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        consumer_timeout_ms=1000,
-    )
-    found: list[Any] = []
-    deadline = time.monotonic() + timeout_s
-    try:
-        while len(found) < at_least and time.monotonic() < deadline:
-            found.extend(consumer)
-    finally:
-        consumer.close()
-    return found
 
 
 def _whereabouts(kafka: KafkaBroker, settings: Settings, missing: set[str]) -> str:
@@ -146,6 +127,12 @@ def _sqlite_rows(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
         db.close()
 
 
+def _times_classified(settings: Settings) -> Counter[str]:
+    """How many times each comment was classified and stored, by the audit log."""
+    rows = _sqlite_rows(settings, "SELECT comment_key FROM audit WHERE event = 'classified'")
+    return Counter(key for (key,) in rows)
+
+
 def _expected_queues(store: Store, keys: list[str]) -> set[tuple[str, str]]:
     expected = set()
     for key in keys:
@@ -178,12 +165,7 @@ def test_two_thousand_comments_are_each_classified_and_indexed_exactly_once(
     _wait_until("2,000 comments indexed", _all_indexed(app.store, keys), workers, 240)
 
     assert app.store.count() == 2000
-    classified = Counter(
-        key
-        for (key,) in _sqlite_rows(
-            settings, "SELECT comment_key FROM audit WHERE event = 'classified'"
-        )
-    )
+    classified = _times_classified(settings)
     assert set(classified) == set(keys)
     assert max(classified.values()) == 1, "a comment was processed twice"
     queued = set(_sqlite_rows(settings, "SELECT queue, comment_key FROM queue_items"))
@@ -220,12 +202,7 @@ def test_after_a_worker_is_killed_mid_stream_every_comment_is_indexed_exactly_on
 
     assert indexed_when_killed < 2008, "the kill came too late to test anything"
     assert app.store.count() == 2008
-    classified = Counter(
-        key
-        for (key,) in _sqlite_rows(
-            settings, "SELECT comment_key FROM audit WHERE event = 'classified'"
-        )
-    )
+    classified = _times_classified(settings)
     assert set(keys) <= set(classified)
     assert max(classified.values()) == 1, "a comment was processed twice"
     queued = set(_sqlite_rows(settings, "SELECT queue, comment_key FROM queue_items"))
@@ -330,12 +307,7 @@ def test_offsets_lost_in_transit_are_read_again_and_every_comment_is_indexed_onc
 
     log = (tmp_path / "worker.log").read_text(errors="replace")
     assert "offset 20 was skipped while later ones were processed" in log
-    classified = Counter(
-        key
-        for (key,) in _sqlite_rows(
-            settings, "SELECT comment_key FROM audit WHERE event = 'classified'"
-        )
-    )
+    classified = _times_classified(settings)
     assert set(classified) == set(keys)
     assert max(classified.values()) == 1, "a comment was processed twice"
     app.close()
@@ -367,7 +339,10 @@ def test_poison_messages_go_to_deadletter_with_reasons_and_the_stream_moves_on(
     keys = [c.key for c in before + after]
     _wait_until("the good comments indexed", _all_indexed(app.store, keys), workers, 180)
 
-    dead = [decode_dead_letter(m.value) for m in _read_topic(kafka, names.deadletter, 2)]
+    dead = [
+        decode_dead_letter(m.value)
+        for m in read_topic(kafka.bootstrap_servers, names.deadletter, 2)
+    ]
     by_stage = {d.stage: d for d in dead}
     assert set(by_stage) == {"decode", "classify"}
     assert by_stage["decode"].reason.startswith("undecodable comment: not valid JSON")
@@ -418,7 +393,7 @@ def test_complaint_spikes_and_repeated_abuse_raise_alerts_on_the_comms_queue(
     alerts: list[Any] = []
     deadline = time.monotonic() + 60
     while len(alerts) < 2 and time.monotonic() < deadline:
-        messages = _read_topic(kafka, names.comms_queue, 6, timeout_s=5)
+        messages = read_topic(kafka.bootstrap_servers, names.comms_queue, 6, timeout_s=5)
         alerts = [decode_alert(m.value) for m in messages if message_type(m.value) == "alert"]
     kinds = {a.kind: a for a in alerts}
     assert set(kinds) == {"service_spike", "repeated_abuse"}

@@ -23,6 +23,7 @@ from houserules.settings import KafkaSettings
 from ingest.files import read_comments
 from ingest.kafka_producer import BrokerUnavailable, KafkaCommentProducer
 from stream.topics import ensure_topics, topic_names
+from tests.integration.topic_reading import read_topic
 
 
 @pytest.fixture()
@@ -32,26 +33,6 @@ def silent_address() -> Iterator[str]:
         listener.bind(("127.0.0.1", 0))
         listener.listen(16)
         yield f"127.0.0.1:{listener.getsockname()[1]}"
-
-
-def _keys_on_topic(bootstrap_servers: str, topic: str, expected: int) -> list[str]:
-    from kafka import KafkaConsumer
-
-    consumer = KafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap_servers,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        consumer_timeout_ms=2000,
-    )
-    keys: list[str] = []
-    deadline = time.monotonic() + 60
-    try:
-        while len(keys) < expected and time.monotonic() < deadline:
-            keys.extend(m.key.decode() for m in consumer)
-    finally:
-        consumer.close()
-    return keys
 
 
 def test_a_broker_that_does_not_answer_gives_a_clear_error_after_the_allowed_wait(
@@ -109,5 +90,6 @@ def test_an_import_started_while_the_broker_is_down_waits_and_delivers_everythin
     assert importer.returncode == 0, stderr
     assert "retrying in" in stderr and kafka.bootstrap_servers in stderr
     assert json.loads(stdout)["produced"] == 50
-    on_topic = _keys_on_topic(kafka.bootstrap_servers, topic_names(settings).comments_raw, 50)
+    messages = read_topic(kafka.bootstrap_servers, topic_names(settings).comments_raw, 50, 60)
+    on_topic = [m.key.decode() for m in messages]
     assert set(on_topic) == keys

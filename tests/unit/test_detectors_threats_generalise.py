@@ -610,7 +610,12 @@ KNOWN_MISSES = [
 
 
 @pytest.mark.parametrize("text", KNOWN_MISSES)
-@pytest.mark.xfail(strict=True, reason="needs context the rules do not read")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known misses, listed in docs/evaluation.md: the threat is only clear from context "
+    "the rules do not read; strict, so a detector that starts catching one fails here until "
+    "the sentence moves to the caught list",
+)
 def test_threats_the_rules_alone_still_miss(classifier: HouseRulesClassifier, text: str) -> None:
     assert escalated_as_threat(judge(classifier, text))
 
