@@ -5,7 +5,7 @@ uses names of its own (a topic prefix, a data directory, an index prefix), so it
 mixes with a council's real data.
 
 - embedded: the comments go through the embedded pipeline into a fresh SQLite store;
-- kafka: `--workers` worker processes are started (`faust -A stream.worker:app worker`)
+- kafka: `--workers` worker processes are started (`faust -A houserules.worker:app worker`)
   on the configured broker and store; a warm-up batch is indexed first so start-up and
   model loading are not timed; then the N comments are produced (acks=all).
 
@@ -147,9 +147,9 @@ def run_kafka(
     timeout_s: float = 900.0,
 ) -> dict[str, Any]:
     from houserules.bootstrap import open_store
+    from houserules.worker_processes import WorkerProcess
     from ingest.kafka_producer import KafkaCommentProducer
     from stream.topics import ensure_topics
-    from stream.worker_processes import WorkerProcess
 
     run_id = f"bench-{uuid.uuid4().hex[:8]}"
     ensure_topics(settings.kafka)

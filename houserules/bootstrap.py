@@ -18,6 +18,7 @@ from moderation.classifier import HouseRulesClassifier
 from moderation.comment import Platform
 from moderation.detectors.council_model import CouncilHeads
 from moderation.model_interface import TextModel
+from moderation.platform import PlatformModerator
 from moderation.registers import Registers
 from moderation.review import Decision, DecisionKind, QueueItem
 from moderation.rules import HouseRules
@@ -25,7 +26,6 @@ from store.base import Store
 from stream.clock import Clock, SystemClock
 from stream.decisions import apply_decision
 from stream.embedded import EmbeddedPipeline, ProgressCallback
-from stream.platform import PlatformModerator
 
 log = logging.getLogger(__name__)
 

@@ -26,16 +26,16 @@ from houserules.eval_command import bench, eval_command
 from houserules.personal_data_commands import erase, retention
 from houserules.services.commands import services
 from houserules.settings import Settings, load_settings
+from houserules.worker_command import worker
 from ingest.files import ImportFileError, read_comments
 from ingest.runner import ConnectorNotConfigured
 from moderation import wire
 from moderation.comment import Comment, Platform, Surface
+from moderation.platform import PlatformError
 from moderation.review import DecisionKind
 from moderation.verdict import Route
 from stream.decisions import ReviewError
 from stream.embedded import RunSummary
-from stream.platform import PlatformError
-from stream.worker_command import worker
 
 DEMO_COMMENTS = DEMO_REGISTERS_DIR / "comments.jsonl"
 QUEUES = {"review": Route.REVIEW, "comms": Route.COMMS, "escalations": Route.ESCALATIONS}

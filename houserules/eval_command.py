@@ -22,7 +22,7 @@ from ingest.files import read_comments
 from moderation.evaluation import ACTIONS, LabelledComment, evaluate
 
 out = Console()
-DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "council-dev"
+DEV_SET = Path(__file__).resolve().parents[1] / "evaluation" / "council-dev"
 
 
 def read_labelled(path: Path, fmt: str) -> list[LabelledComment]:

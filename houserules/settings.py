@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,23 +21,11 @@ from pydantic_settings import (
 
 from houserules.config import ConfigError, explain_validation_error, read_yaml
 from ingest.connector_settings import ConnectorsSettings
+from store.elasticsearch_settings import ElasticsearchSettings
+from stream.kafka_settings import KafkaSettings
 from stream.spikes import PatternSettings
 
-
-class KafkaSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    bootstrap_servers: str = "127.0.0.1:9092"
-    topic_prefix: str = "houserules"
-    partitions: int = Field(default=4, ge=1)
-    replication_factor: int = Field(default=1, ge=1)
-
-
-class ElasticsearchSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    url: str = "http://127.0.0.1:9200"
-    index_prefix: str = "houserules"
+__all__ = ["ElasticsearchSettings", "KafkaSettings", "Settings", "load_settings"]
 
 
 class Settings(BaseSettings):

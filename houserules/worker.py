@@ -1,4 +1,4 @@
-"""The worker's composition root, and the `faust -A stream.worker:app worker` entry point.
+"""The worker's composition root, and the `faust -A houserules.worker:app worker` entry point.
 
 `build_worker` turns settings into a running-ready Faust app: it loads the house rules,
 registers and model, opens the store, connects the configured platforms, makes sure the
@@ -38,7 +38,9 @@ def build_worker(
     parts = build_app(settings, moderators=moderators_from_settings(settings), model=model)
     ensure_topics(settings.kafka)
     worker_patterns = patterns or getattr(settings, "worker", None) or PatternSettings()
-    return create_app(settings, parts, patterns=worker_patterns, options=options)
+    return create_app(
+        settings.kafka, settings.data_dir, parts, patterns=worker_patterns, options=options
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -49,7 +49,7 @@ def worker(
     it creates if missing."""
     import faust
 
-    from stream.worker import build_worker
+    from houserules.worker import build_worker
 
     settings = obj.settings()
     base = getattr(settings, "worker", None) or PatternSettings()

@@ -1,6 +1,6 @@
 """Starting and stopping worker processes on this machine (the bench and the tests).
 
-Each process runs Faust's own command line, `faust -A stream.worker:app worker`, with its
+Each process runs Faust's own command line, `faust -A houserules.worker:app worker`, with its
 settings passed as HOUSERULES_* environment variables, so the documented entry point is
 the one exercised.
 """
@@ -46,7 +46,7 @@ def worker_environment(settings: Settings, base: dict[str, str] | None = None) -
 
 
 class WorkerProcess:
-    """One `faust -A stream.worker:app worker` process, its output in `log`."""
+    """One `faust -A houserules.worker:app worker` process, its output in `log`."""
 
     def __init__(self, settings: Settings, log: Path, loglevel: str = "warn") -> None:
         self.log = log
@@ -58,7 +58,7 @@ class WorkerProcess:
                 "-m",
                 "faust",
                 "-A",
-                "stream.worker:app",
+                "houserules.worker:app",
                 "worker",
                 "-l",
                 loglevel,

@@ -6,7 +6,7 @@
 - `ConnectorPaused` (expired token, missing permission): retrying cannot help until a
   person acts. The connector stops calling the platform and says why, in words an
   operator can act on; it never crash-loops.
-- `NotHideable` (from `stream.platform`): the platform offers no reversible hide.
+- `NotHideable` (from `moderation.platform`): the platform offers no reversible hide.
 
 Messages never contain a credential: they are built from status codes, error codes and
 the platform's own message, which is passed through `redact` first.
@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from pydantic import SecretStr
 
-from stream.platform import NotHideable, PlatformError
+from moderation.platform import NotHideable, PlatformError
 
 __all__ = [
     "ConnectorPaused",

@@ -22,9 +22,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from houserules.settings import KafkaSettings
 from moderation import wire
 from moderation.comment import Comment
+from stream.kafka_settings import KafkaSettings
 from stream.topics import topic_names
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ then make one platform call that sets a hidden flag. Subclasses make that call."
 from __future__ import annotations
 
 from moderation.comment import Comment, Platform
-from stream.platform import NotHideable, PlatformError
+from moderation.platform import NotHideable, PlatformError
 
 
 class HiddenFlagModerator:

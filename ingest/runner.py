@@ -25,7 +25,7 @@ from ingest.webhooks import MetaWebhooks, make_webhook_server
 from ingest.x import XClient, XConnector, XModerator
 from ingest.youtube import YouTubeClient, YouTubeConnector, YouTubeModerator
 from moderation.comment import Comment, Platform
-from stream.platform import PlatformModerator
+from moderation.platform import PlatformModerator
 
 log = logging.getLogger(__name__)
 

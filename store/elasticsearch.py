@@ -31,13 +31,13 @@ from typing import Any, TypeVar
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
-from houserules.settings import ElasticsearchSettings
 from moderation.review import AuditEvent, PlatformState, QueueItem, ReviewStatus
 from moderation.verdict import Route
 from store import es_aggregations as aggs
 from store import es_documents as docs
 from store import es_personal_data
 from store.base import Counts, DeadLetter, ProcessedComment, StoredComment
+from store.elasticsearch_settings import ElasticsearchSettings
 from store.es_bulk import Refresh, write_all
 from store.es_retry import Backoff, ElasticsearchUnavailable, call_with_retry, without_credentials
 from store.es_templates import IndexNames, index_templates

@@ -27,6 +27,7 @@ from typing import Protocol
 from moderation import wire
 from moderation.classifier import Classifier
 from moderation.comment import Comment, Platform
+from moderation.platform import PlatformModerator
 from moderation.review import DecisionKind, ReviewStatus
 from moderation.verdict import Action, ClassifiedComment, Route
 from store.base import ProcessedComment, Store
@@ -34,7 +35,6 @@ from stream import stages
 from stream.clock import Clock
 from stream.decisions import ReviewError, apply_decision
 from stream.outages import keep_trying
-from stream.platform import PlatformModerator
 from stream.records import (
     DeadLetterRecord,
     author_of,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from moderation.comment import Platform
+from moderation.platform import PlatformError, PlatformModerator
 from moderation.review import (
     AuditEvent,
     Decision,
@@ -21,7 +22,6 @@ from moderation.review import (
 from moderation.verdict import Route
 from store.base import Store
 from stream.clock import Clock
-from stream.platform import PlatformError, PlatformModerator
 
 _CLOSES_AS = {
     DecisionKind.CONFIRM: ReviewStatus.CONFIRMED,

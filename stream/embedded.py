@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from moderation import wire
 from moderation.classifier import Classifier
 from moderation.comment import Comment, Platform
+from moderation.platform import PlatformModerator
 from moderation.verdict import ClassifiedComment
 from store.base import ProcessedComment, Store
 from stream import stages
 from stream.clock import Clock, SystemClock
-from stream.platform import PlatformModerator
 
 _DONE = object()
 

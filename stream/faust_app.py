@@ -34,11 +34,11 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import faust
 
-from houserules.settings import Settings
 from moderation.wire import WireError
 from stream.agents import (
     Incoming,
@@ -48,6 +48,7 @@ from stream.agents import (
     Steps,
 )
 from stream.kafka_consumer import LedgerConsumer, install
+from stream.kafka_settings import KafkaSettings
 from stream.offset_ledger import OffsetLedger
 from stream.records import (
     DeadLetterRecord,
@@ -119,7 +120,8 @@ def _die(what: str) -> None:
 
 
 def create_app(
-    settings: Settings,
+    kafka: KafkaSettings,
+    data_dir: Path,
     parts: PipelineParts,
     *,
     patterns: PatternSettings | None = None,
@@ -132,10 +134,9 @@ def create_app(
     """
     patterns = patterns or PatternSettings()
     options = options or WorkerOptions()
-    kafka = settings.kafka
     names = topic_names(kafka)
     app_id = f"{kafka.topic_prefix}-worker"
-    datadir = settings.data_dir / "faust"
+    datadir = data_dir / "faust"
     datadir.mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = faust.App(
         app_id,

@@ -13,11 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 
 from moderation.classifier import Classifier
 from moderation.comment import Comment, Platform
+from moderation.platform import NotHideable, PlatformError, PlatformModerator
 from moderation.review import AuditEvent, PlatformState
 from moderation.verdict import Action, ClassifiedComment, Route, Verdict
 from store.base import ProcessedComment, QueueEntry
 from stream.clock import Clock
-from stream.platform import NotHideable, PlatformError, PlatformModerator
 
 SYSTEM = "houserules"
 HIDE_ATTEMPTS = 3

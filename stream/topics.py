@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from houserules.settings import KafkaSettings
+from stream.kafka_settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The public training sets, read from ../shared/data/public and mapped to the model's labels.
+"""The public training sets, read from the folder named on the command line, mapped to our labels.
 
 Each example carries a value per label: 1, 0, or None when the source says nothing about
 that label (the head for it ignores the example). ethos/ and jigsaw_bias/ are never read

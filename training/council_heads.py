@@ -49,7 +49,7 @@ from moderation.text import normalise  # noqa: E402
 from moderation.verdict import Action, Category  # noqa: E402
 
 COUNCILS = {
-    "dev": Path("/work/shared/data/council-dev"),
+    "dev": REPO / "evaluation" / "council-dev",
     "demo": REPO / "houserules" / "demo_data",
 }
 BLIND = REPO / "evaluation" / "blind-eastbrook"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+COUNCIL_DEV = Path(__file__).resolve().parents[1] / "evaluation" / "council-dev" / "comments.jsonl"
 LABELS = ("toxicity", "insult", "identity_attack", "threat", "obscene")
 
 Labelled = tuple[list[str], np.ndarray]
@@ -56,8 +57,8 @@ def jigsaw_sample(public: Path) -> Labelled:
     return [r["comment_text"] for r in rows], _matrix(labels)
 
 
-def council_dev(shared: Path) -> Labelled:
-    path = shared / "council-dev" / "comments.jsonl"
+def council_dev() -> Labelled:
+    path = COUNCIL_DEV
     texts, labels = [], []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -77,13 +78,11 @@ def council_dev(shared: Path) -> Labelled:
     return texts, _matrix(labels)
 
 
-def all_sets(shared: Path) -> dict[str, Labelled]:
-    public = shared / "public"
+def all_sets(public: Path) -> dict[str, Labelled]:
     sets = {
         "ethos_binary": ethos(public),
         "jigsaw_wikipedia_test": jigsaw_wikipedia(public),
         "jigsaw_sample_ibm": jigsaw_sample(public),
     }
-    if (shared / "council-dev" / "comments.jsonl").exists():
-        sets["council_dev"] = council_dev(shared)
+    sets["council_dev"] = council_dev()
     return sets

@@ -117,13 +117,18 @@ def speed(folder: Path, texts: list[str], repeats: int = 3) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument(
+        "--public",
+        type=Path,
+        required=True,
+        help="folder holding the public labelled sets (see docs/training-data.md)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "moderation" / "model")
     parser.add_argument("--heads", choices=("mlp", "logistic"), default="mlp")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-export", action="store_true", help="reuse a cached export")
     args = parser.parse_args()
-    public = args.shared / "public"
+    public = args.public
     cache = HERE / ".cache" / "onnx"
     cache.mkdir(parents=True, exist_ok=True)
 
@@ -262,7 +267,7 @@ def evaluate(
         print(f"  {name:<28}" + " ".join(f"{k}={v:.4f}" for k, v in row.items()))
 
     metrics["external"] = {}
-    for name, (texts, labels) in external_sets.all_sets(args.shared).items():
+    for name, (texts, labels) in external_sets.all_sets(args.public).items():
         p = dense.probabilities(embeddings(w8, tokenizer, texts, name))
         table = per_label(labels, p, thresholds)
         metrics["external"][name] = table

@@ -10,8 +10,7 @@ from click.testing import CliRunner
 from houserules.cli import main
 
 Invoke = Callable[..., str]
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-DEV = SHARED / "data" / "council-dev"
+DEV = Path(__file__).resolve().parents[2] / "evaluation" / "council-dev"
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The scale-out pipeline against a real Kafka broker: Faust workers, SQLite or
 Elasticsearch store. Workers run as separate processes through `faust -A
-stream.worker:app worker` (or, where a test needs a faulty classifier, the same app built
+houserules.worker:app worker` (or, where a test needs a faulty classifier, the same app built
 by `run_worker_with_faults`). The text model is off (rules only) to keep the two cores
 for the broker and the workers.
 """
@@ -27,6 +27,7 @@ from houserules.bootstrap import build_app
 from houserules.config import DEMO_REGISTERS_DIR
 from houserules.services import ElasticsearchNode, KafkaBroker
 from houserules.settings import ElasticsearchSettings, KafkaSettings, Settings
+from houserules.worker_processes import WorkerProcess, worker_environment
 from ingest.files import read_comments
 from ingest.kafka_producer import KafkaCommentProducer
 from moderation import wire
@@ -36,7 +37,6 @@ from moderation.verdict import Route, Verdict
 from store.base import Store
 from stream.records import decode_alert, decode_dead_letter, message_type
 from stream.topics import ensure_topics, topic_names
-from stream.worker_processes import WorkerProcess, worker_environment
 from tests.integration.topic_reading import read_topic
 
 FAULT_MARKER = "EXPLODE-IN-CLASSIFIER"
@@ -240,7 +240,9 @@ def run_worker_with_faults() -> None:
     app = build_app(settings, model=None)
     app.classifier = _FaultyClassifier(app.classifier)  # type: ignore[assignment]
     patterns = PatternSettings(spike_threshold=3, abuse_threshold=2)
-    faust_app = create_app(settings, app, patterns=patterns, options=WorkerOptions())
+    faust_app = create_app(
+        settings.kafka, settings.data_dir, app, patterns=patterns, options=WorkerOptions()
+    )
     faust.Worker(faust_app, loglevel="warn").execute_from_commandline()
 
 
@@ -270,7 +272,9 @@ def run_worker_that_loses_records_in_transit() -> None:
 
     settings = load_settings()
     app = build_app(settings, model=None)
-    faust_app = create_app(settings, app, options=WorkerOptions(reread_check_s=2.0))
+    faust_app = create_app(
+        settings.kafka, settings.data_dir, app, options=WorkerOptions(reread_check_s=2.0)
+    )
     ledger_consumer = faust_app.transport.Consumer
     dropped: set[tuple[Any, int]] = set()
 

@@ -7,7 +7,7 @@ from houserules.settings import load_settings
 from moderation.comment import Surface
 from moderation.verdict import Action, Category
 
-DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "council-dev"
+DEV = Path(__file__).resolve().parents[2] / "evaluation" / "council-dev"
 
 
 def test_the_default_rules_encode_the_house_rules_table() -> None:

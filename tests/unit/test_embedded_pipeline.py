@@ -8,13 +8,13 @@ import pytest
 from houserules.config import load_registers, load_rules
 from moderation.classifier import HouseRulesClassifier
 from moderation.comment import Comment, Platform, Surface
+from moderation.platform import InMemoryModerator, PlatformError
 from moderation.review import DecisionKind, PlatformState, ReviewStatus
 from moderation.verdict import Action, Category, Route, Verdict
 from store.sqlite import SqliteStore
 from stream.clock import FixedClock
 from stream.decisions import ReviewError
 from stream.embedded import EmbeddedPipeline
-from stream.platform import InMemoryModerator, PlatformError
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 THREAT = "I know where you live and I'm coming for you with a knife"
