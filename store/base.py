@@ -62,6 +62,41 @@ class Counts:
 
 
 @dataclass(frozen=True, slots=True)
+class CommentFilter:
+    """What a queue page or a search narrows to, by the comment behind it. Empty means any;
+    `since` and `until` bound the comment's own `created_at` (until is exclusive)."""
+
+    platform: str = ""
+    category: str = ""
+    surface: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """A queue item as a queue page lists it: who has it, and what it can be filtered by."""
+
+    item: QueueItem
+    assigned_to: str
+    platform: str
+    surface: str
+    categories: tuple[str, ...]
+    comment_created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Narrows the audit log: by time (until exclusive), officer, event name and comment."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    actor: str = ""
+    event: str = ""
+    comment_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class DeadLetter:
     at: datetime
     source: str
@@ -98,7 +133,44 @@ class Store(Protocol):
 
     def audit(self, key: str | None = None, limit: int = 100) -> list[AuditEvent]: ...
 
-    def search(self, query: str, limit: int = 20) -> list[StoredComment]: ...
+    def search(
+        self, query: str, limit: int = 20, filters: CommentFilter | None = None
+    ) -> list[StoredComment]: ...
+
+    def open_counts(self) -> dict[Route, int]:
+        """How many items are open in each queue (every queue is present, 0 if empty)."""
+        ...
+
+    def queue_page(
+        self,
+        queue: Route,
+        filters: CommentFilter | None = None,
+        *,
+        status: ReviewStatus | None = ReviewStatus.OPEN,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[QueueRow], int]:
+        """One page of a queue in the order `queue` gives (urgent first, then as queued),
+        and how many items match in all."""
+        ...
+
+    def items_for(self, comment_key: str) -> list[QueueRow]:
+        """Every queue item of one comment, open or closed, in the order queued."""
+        ...
+
+    def assign(self, item_id: int, assignee: str, event: AuditEvent, *, only_if_free: bool) -> None:
+        """Give an open item to `assignee` ("" releases it) and append `event`.
+
+        With `only_if_free` (a claim) it succeeds only if nobody else has the item, so two
+        officers cannot both claim it: LookupError says who has it. LookupError also if the
+        item is missing or closed."""
+        ...
+
+    def audit_page(
+        self, filters: AuditFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> tuple[list[AuditEvent], int]:
+        """The newest events first, narrowed by `filters`, and how many match in all."""
+        ...
 
     def counts(self, since: datetime | None = None, until: datetime | None = None) -> Counts: ...
 

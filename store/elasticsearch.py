@@ -35,12 +35,20 @@ from moderation.review import AuditEvent, PlatformState, QueueItem, ReviewStatus
 from moderation.verdict import Route
 from store import es_aggregations as aggs
 from store import es_documents as docs
-from store import es_personal_data
-from store.base import Counts, DeadLetter, ProcessedComment, StoredComment
+from store import es_personal_data, es_review
+from store.base import (
+    AuditFilter,
+    CommentFilter,
+    Counts,
+    DeadLetter,
+    ProcessedComment,
+    QueueRow,
+    StoredComment,
+)
 from store.elasticsearch_settings import ElasticsearchSettings
 from store.es_bulk import Refresh, write_all
 from store.es_retry import Backoff, ElasticsearchUnavailable, call_with_retry, without_credentials
-from store.es_templates import IndexNames, index_templates
+from store.es_templates import QUEUE_PROPERTIES, IndexNames, index_templates
 from store.personal_data import ErasureRequest, Removed
 
 T = TypeVar("T")
@@ -113,6 +121,9 @@ class ElasticsearchStore:
             for index in self.names.single_indices:
                 if not self.client.indices.exists(index=index):
                     self.client.options(ignore_status=400).indices.create(index=index)
+            # A queue index made before the review app's fields existed gains them (adding
+            # fields to a mapping is allowed; changing one is not, and none is changed).
+            self.client.indices.put_mapping(index=self.names.queue, properties=QUEUE_PROPERTIES)
 
         self._retry("install the index templates", run)
 
@@ -193,9 +204,7 @@ class ElasticsearchStore:
                         "_op_type": "create",
                         "_index": self.names.queue,
                         "_id": str(docs.item_id_for(entry.queue, item.key)),
-                        "_source": docs.queue_document(
-                            entry, item.key, now, self._positions.next()
-                        ),
+                        "_source": docs.queue_document(entry, item, now, self._positions.next()),
                     }
                 )
             for n, event in enumerate(item.audit):
@@ -386,17 +395,49 @@ class ElasticsearchStore:
         )
         return [docs.audit_event(h["_source"]) for h in result["hits"]["hits"]]
 
-    def search(self, query: str, limit: int = 20) -> list[StoredComment]:
+    def search(
+        self, query: str, limit: int = 20, filters: CommentFilter | None = None
+    ) -> list[StoredComment]:
         """Comments containing every word of `query`, best match first."""
         if not query.split():
             return []
         result = self._search(
             "search comments",
             self.names.comments,
-            query={"match": {"text": {"query": query, "operator": "and"}}},
+            query={
+                "bool": {
+                    "must": [{"match": {"text": {"query": query, "operator": "and"}}}],
+                    "filter": es_review.comment_filters(filters, "created_at"),
+                }
+            },
             size=limit,
         )
         return [docs.stored_comment(h["_source"]) for h in result["hits"]["hits"]]
+
+    def open_counts(self) -> dict[Route, int]:
+        return es_review.open_counts(self)
+
+    def queue_page(
+        self,
+        queue: Route,
+        filters: CommentFilter | None = None,
+        *,
+        status: ReviewStatus | None = ReviewStatus.OPEN,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[QueueRow], int]:
+        return es_review.queue_page(self, queue, filters, status, limit, offset)
+
+    def items_for(self, comment_key: str) -> list[QueueRow]:
+        return es_review.items_for(self, comment_key)
+
+    def assign(self, item_id: int, assignee: str, event: AuditEvent, *, only_if_free: bool) -> None:
+        es_review.assign(self, item_id, assignee, event, only_if_free=only_if_free)
+
+    def audit_page(
+        self, filters: AuditFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> tuple[list[AuditEvent], int]:
+        return es_review.audit_page(self, filters, limit, offset)
 
     def counts(self, since: datetime | None = None, until: datetime | None = None) -> Counts:
         result = self._search(

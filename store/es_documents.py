@@ -123,12 +123,17 @@ def stored_comment(source: dict[str, Any]) -> StoredComment:
 
 
 def queue_document(
-    entry: QueueEntry, comment_key: str, created_at: datetime, position: int
+    entry: QueueEntry, item: ProcessedComment, created_at: datetime, position: int
 ) -> dict[str, Any]:
+    comment = item.classified.comment
     return {
-        "item_id": item_id_for(entry.queue, comment_key),
+        "item_id": item_id_for(entry.queue, comment.key),
         "queue": entry.queue.value,
-        "comment_key": comment_key,
+        "comment_key": comment.key,
+        "platform": comment.platform.value,
+        "surface": comment.surface.value,
+        "categories": [c.value for c in item.classified.verdict.categories],
+        "comment_created_at": _utc(comment.created_at),
         "reason": entry.reason,
         "urgent": entry.urgent,
         "status": ReviewStatus.OPEN.value,

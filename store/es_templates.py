@@ -103,6 +103,14 @@ QUEUE_PROPERTIES: dict[str, Any] = {
     "closed_by": _KEYWORD,
     "closed_reason": {"type": "text"},
     "close_id": _KEYWORD,
+    # Copied from the comment when queued, so a queue page filters without a join.
+    "platform": _KEYWORD,
+    "surface": _KEYWORD,
+    "categories": _KEYWORD,
+    "comment_created_at": _DATE,
+    "assigned_to": _KEYWORD,
+    "assigned_at": _DATE,
+    "assign_id": _KEYWORD,
 }
 
 AUDIT_PROPERTIES: dict[str, Any] = {

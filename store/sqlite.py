@@ -22,7 +22,15 @@ from moderation import wire
 from moderation.review import AuditEvent, PlatformState, QueueItem, ReviewStatus
 from moderation.verdict import Route
 from store import personal_data
-from store.base import Counts, DeadLetter, ProcessedComment, StoredComment
+from store.base import (
+    AuditFilter,
+    CommentFilter,
+    Counts,
+    DeadLetter,
+    ProcessedComment,
+    QueueRow,
+    StoredComment,
+)
 from store.personal_data import ErasureRequest, Removed
 
 SCHEMA = """
@@ -80,6 +88,15 @@ END;
 DROP TRIGGER IF EXISTS audit_no_update;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE INDEX IF NOT EXISTS queue_open ON queue_items(queue, status, urgent, id);
+CREATE INDEX IF NOT EXISTS queue_comment ON queue_items(comment_key);
+CREATE TABLE IF NOT EXISTS queue_assignments (
+    item_id INTEGER PRIMARY KEY REFERENCES queue_items(id) ON DELETE CASCADE,
+    assigned_to TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_actor ON audit(actor);
+CREATE INDEX IF NOT EXISTS audit_event ON audit(event);
 CREATE TABLE IF NOT EXISTS dead_letters (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
@@ -96,6 +113,28 @@ def _now() -> str:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _comment_filter(filters: CommentFilter | None) -> tuple[str, list[object]]:
+    """SQL conditions on the comments table (aliased `c`) for a filter, with their values."""
+    if filters is None:
+        return "", []
+    where, args = "", list[object]()
+    for column, value in (("platform", filters.platform), ("surface", filters.surface)):
+        if value:
+            where += f" AND c.{column}=?"
+            args.append(value)
+    if filters.category:
+        # categories is a JSON list of category names; match the quoted name exactly.
+        where += " AND instr(c.categories, ?) > 0"
+        args.append(json.dumps(filters.category))
+    if filters.since is not None:
+        where += " AND c.created_at >= ?"
+        args.append(filters.since.astimezone(UTC).isoformat())
+    if filters.until is not None:
+        where += " AND c.created_at < ?"
+        args.append(filters.until.astimezone(UTC).isoformat())
+    return where, args
 
 
 class SqliteStore:
@@ -317,18 +356,154 @@ class SqliteStore:
                 for r in self._db.execute(sql, args)
             ]
 
-    def search(self, query: str, limit: int = 20) -> list[StoredComment]:
+    def search(
+        self, query: str, limit: int = 20, filters: CommentFilter | None = None
+    ) -> list[StoredComment]:
         terms = " ".join('"' + t.replace('"', '""') + '"' for t in query.split())
         if not terms:
             return []
+        where, args = _comment_filter(filters)
         with self._lock:
             rows = self._db.execute(
                 "SELECT c.document, c.platform_state, c.indexed_at FROM comments_text t"
-                " JOIN comments c ON c.key = t.key WHERE comments_text MATCH ?"
+                f" JOIN comments c ON c.key = t.key WHERE comments_text MATCH ?{where}"
                 " ORDER BY rank LIMIT ?",
-                (terms, limit),
+                (terms, *args, limit),
             ).fetchall()
         return [self._stored(r) for r in rows]
+
+    _ROW_SQL = (
+        "SELECT q.id, q.queue, q.comment_key, q.reason, q.status, q.created_at, q.urgent,"
+        " c.platform_state, c.text, c.author_handle, c.action,"
+        " ifnull(a.assigned_to, ''), c.platform, c.surface, c.categories, c.created_at"
+        " FROM queue_items q JOIN comments c ON c.key = q.comment_key"
+        " LEFT JOIN queue_assignments a ON a.item_id = q.id"
+    )
+
+    @classmethod
+    def _row(cls, row: tuple[object, ...]) -> QueueRow:
+        return QueueRow(
+            item=cls._item(row[:11]),  # type: ignore[arg-type]
+            assigned_to=str(row[11]),
+            platform=str(row[12]),
+            surface=str(row[13]),
+            categories=tuple(json.loads(str(row[14]))),
+            comment_created_at=datetime.fromisoformat(str(row[15])),
+        )
+
+    def open_counts(self) -> dict[Route, int]:
+        counts = dict.fromkeys(Route, 0)
+        with self._lock:
+            for queue, n in self._db.execute(
+                "SELECT queue, count(*) FROM queue_items WHERE status=? GROUP BY queue",
+                (ReviewStatus.OPEN.value,),
+            ):
+                counts[Route(queue)] = int(n)
+        return counts
+
+    def queue_page(
+        self,
+        queue: Route,
+        filters: CommentFilter | None = None,
+        *,
+        status: ReviewStatus | None = ReviewStatus.OPEN,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[QueueRow], int]:
+        where, args = _comment_filter(filters)
+        where = " WHERE q.queue=?" + where
+        args = [queue.value, *args]
+        if status is not None:
+            where += " AND q.status=?"
+            args.append(status.value)
+        with self._lock:
+            total = self._db.execute(
+                "SELECT count(*) FROM queue_items q JOIN comments c ON c.key = q.comment_key"
+                + where,
+                args,
+            ).fetchone()[0]
+            rows = self._db.execute(
+                self._ROW_SQL + where + " ORDER BY q.urgent DESC, q.id LIMIT ? OFFSET ?",
+                [*args, limit, offset],
+            ).fetchall()
+        return [self._row(r) for r in rows], int(total)
+
+    def items_for(self, comment_key: str) -> list[QueueRow]:
+        with self._lock:
+            rows = self._db.execute(
+                self._ROW_SQL + " WHERE q.comment_key=? ORDER BY q.id", (comment_key,)
+            ).fetchall()
+        return [self._row(r) for r in rows]
+
+    def assign(self, item_id: int, assignee: str, event: AuditEvent, *, only_if_free: bool) -> None:
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                found = db.execute(
+                    "SELECT q.status, ifnull(a.assigned_to, '') FROM queue_items q"
+                    " LEFT JOIN queue_assignments a ON a.item_id = q.id WHERE q.id=?",
+                    (item_id,),
+                ).fetchone()
+                if found is None:
+                    raise LookupError(f"there is no queue item {item_id}")
+                status, holder = found
+                if status != ReviewStatus.OPEN.value:
+                    raise LookupError(f"queue item {item_id} is not open: it is {status}")
+                if only_if_free and holder not in ("", assignee):
+                    raise LookupError(f"queue item {item_id} is already claimed by {holder}")
+                if assignee:
+                    db.execute(
+                        "INSERT INTO queue_assignments(item_id, assigned_to, at) VALUES (?,?,?)"
+                        " ON CONFLICT(item_id) DO UPDATE SET assigned_to=excluded.assigned_to,"
+                        " at=excluded.at",
+                        (item_id, assignee, event.at.isoformat()),
+                    )
+                else:
+                    db.execute("DELETE FROM queue_assignments WHERE item_id=?", (item_id,))
+                db.execute(
+                    "INSERT INTO audit(at, actor, event, comment_key, item_id, detail)"
+                    " VALUES (?,?,?,?,?,?)",
+                    self._audit_row(event),
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def audit_page(
+        self, filters: AuditFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> tuple[list[AuditEvent], int]:
+        f = filters or AuditFilter()
+        where, args = " WHERE 1=1", list[object]()
+        # Times are compared as instants: stored `at` strings keep the writer's offset, so
+        # the bounds go through julianday rather than string order.
+        if f.since is not None:
+            where += " AND julianday(at) >= julianday(?)"
+            args.append(f.since.isoformat())
+        if f.until is not None:
+            where += " AND julianday(at) < julianday(?)"
+            args.append(f.until.isoformat())
+        for column, value in (
+            ("actor", f.actor),
+            ("event", f.event),
+            ("comment_key", f.comment_key),
+        ):
+            if value:
+                where += f" AND {column}=?"
+                args.append(value)
+        with self._lock:
+            total = self._db.execute("SELECT count(*) FROM audit" + where, args).fetchone()[0]
+            rows = self._db.execute(
+                "SELECT at, actor, event, comment_key, detail, item_id FROM audit"
+                + where
+                + " ORDER BY id DESC LIMIT ? OFFSET ?",
+                [*args, limit, offset],
+            ).fetchall()
+        events = [
+            AuditEvent(datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows
+        ]
+        return events, int(total)
 
     def counts(self, since: datetime | None = None, until: datetime | None = None) -> Counts:
         where, args = "WHERE 1=1", []

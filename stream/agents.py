@@ -57,6 +57,7 @@ _DECISION_CLOSES_AS = {
     DecisionKind.CONFIRM: ReviewStatus.CONFIRMED,
     DecisionKind.RESTORE: ReviewStatus.RESTORED,
     DecisionKind.DONE: ReviewStatus.DONE,
+    DecisionKind.ESCALATE: ReviewStatus.ESCALATED,
 }
 
 

@@ -1,4 +1,5 @@
-"""Applying a person's decision on a queue item: confirm a hide, restore, or mark done.
+"""Applying a person's decision on a queue item: confirm a hide, restore, escalate a review
+item to the escalations queue (with its referral route in the reason), or mark done.
 
 Restoring unhides the comment on the platform first; only when the platform agrees is the
 item closed and the restore written to the audit log. If the platform call fails the item
@@ -20,13 +21,14 @@ from moderation.review import (
     ReviewStatus,
 )
 from moderation.verdict import Route
-from store.base import Store
+from store.base import ProcessedComment, QueueEntry, Store
 from stream.clock import Clock
 
 _CLOSES_AS = {
     DecisionKind.CONFIRM: ReviewStatus.CONFIRMED,
     DecisionKind.RESTORE: ReviewStatus.RESTORED,
     DecisionKind.DONE: ReviewStatus.DONE,
+    DecisionKind.ESCALATE: ReviewStatus.ESCALATED,
 }
 
 
@@ -54,6 +56,10 @@ def apply_decision(
         raise ReviewError(f"'{decision.kind.value}' is not a decision this queue accepts")
     if decision.kind is not DecisionKind.DONE and item.queue is Route.COMMS:
         raise ReviewError(f"item {item.item_id} is a comms item: mark it done instead")
+    if decision.kind is DecisionKind.ESCALATE and item.queue is not Route.REVIEW:
+        raise ReviewError(
+            f"item {item.item_id} is a {item.queue.value} item: only review escalates"
+        )
     if decision.kind is DecisionKind.DONE and item.queue is not Route.COMMS:
         raise ReviewError(f"item {item.item_id} is a {item.queue.value} item: confirm or restore")
     stored = store.get(item.comment_key)
@@ -61,6 +67,25 @@ def apply_decision(
         raise ReviewError(f"comment {item.comment_key} is missing from the store")
     comment = stored.classified.comment
     moderator = moderators.get(comment.platform)
+
+    if decision.kind is DecisionKind.ESCALATE:
+        # The escalation item is written before the review item closes: if the close fails,
+        # the comment is in both queues until someone decides, never in neither.
+        store.save(
+            [
+                ProcessedComment(
+                    stored.classified,
+                    stored.platform_state,
+                    (
+                        QueueEntry(
+                            Route.ESCALATIONS,
+                            f"escalated by {decision.by}: {decision.reason}",
+                            urgent=True,
+                        ),
+                    ),
+                )
+            ]
+        )
 
     if decision.kind is DecisionKind.RESTORE and stored.platform_state is PlatformState.HIDDEN:
         if moderator is None:

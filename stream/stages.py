@@ -113,27 +113,31 @@ def act(
 
 
 def route(verdict: Verdict, platform_state: PlatformState) -> tuple[QueueEntry, ...]:
-    """The queue entries a verdict asks for, with the reason a person will read."""
+    """The queue entries a verdict asks for, with the reason a person will read.
+
+    A comment gets one decision item: in escalations if it is escalated (carrying every
+    category it was hidden for, so confirming it there closes it), otherwise in review.
+    Comms items are separate because answering is a different job from judging a hide."""
     entries = []
+    categories = ", ".join(c.value for c in verdict.categories)
+    platform_note = ""
+    if platform_state is PlatformState.HIDE_FAILED:
+        platform_note = " (hide FAILED on the platform: hide by hand)"
+    elif platform_state is PlatformState.NOT_HIDEABLE:
+        platform_note = " (not_hideable)"
+    escalated = Route.ESCALATIONS in verdict.routes
     for r in verdict.routes:
-        if r is Route.REVIEW:
-            reason = ", ".join(c.value for c in verdict.categories)
-            if platform_state is PlatformState.HIDE_FAILED:
-                reason += " (hide FAILED on the platform: hide by hand)"
-            elif platform_state is PlatformState.NOT_HIDEABLE:
-                reason += " (not_hideable)"
-            entries.append(
-                QueueEntry(Route.REVIEW, reason, urgent=platform_state is PlatformState.HIDE_FAILED)
-            )
-        elif r is Route.ESCALATIONS:
-            categories = ", ".join(c.value for c in verdict.categories)
+        if r is Route.REVIEW and not escalated:
             entries.append(
                 QueueEntry(
-                    Route.ESCALATIONS,
-                    f"{categories}: {verdict.referral}" if verdict.referral else categories,
-                    urgent=True,
+                    Route.REVIEW,
+                    categories + platform_note,
+                    urgent=platform_state is PlatformState.HIDE_FAILED,
                 )
             )
+        elif r is Route.ESCALATIONS:
+            reason = f"{categories}: {verdict.referral}" if verdict.referral else categories
+            entries.append(QueueEntry(Route.ESCALATIONS, reason + platform_note, urgent=True))
         elif r is Route.COMMS:
             reason = (
                 "; ".join(

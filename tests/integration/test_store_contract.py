@@ -28,7 +28,7 @@ from moderation.verdict import (
     Route,
     Verdict,
 )
-from store.base import ProcessedComment, QueueEntry, Store
+from store.base import AuditFilter, CommentFilter, ProcessedComment, QueueEntry, Store
 from store.elasticsearch import ElasticsearchStore
 from store.personal_data import ErasureRequest
 from store.sqlite import SqliteStore
@@ -575,3 +575,108 @@ def test_retention_and_erasure_on_an_empty_store_remove_nothing(store: Store) ->
     assert store.apply_retention(30, DECEMBER).nothing
     assert store.erase_author(request("1001")).nothing
     assert [e.event for e in store.audit()] == ["retention", "erasure"]
+
+
+# The review app's reads: counts, filtered pages, a comment's items, claims, audit filters.
+
+
+def test_open_counts_give_every_queue_even_empty_ones(store: Store) -> None:
+    assert store.open_counts() == {Route.REVIEW: 0, Route.COMMS: 0, Route.ESCALATIONS: 0}
+    store.save([harassing(1), harassing(2), hidden_misinformation(3), complaint(4)])
+    assert store.open_counts() == {Route.REVIEW: 3, Route.COMMS: 2, Route.ESCALATIONS: 0}
+
+
+def test_a_queue_page_filters_by_platform_category_surface_and_date_and_counts_all(
+    store: Store,
+) -> None:
+    store.save([harassing(1), harassing(2), hidden_misinformation(3), complaint(4)])
+    rows, total = store.queue_page(Route.REVIEW, limit=2)
+    assert total == 3
+    assert [r.item.comment_key for r in rows] == ["facebook:c1", "facebook:c2"]
+    assert rows[0].platform == "facebook" and rows[0].surface == "own_page"
+    assert rows[0].categories == ("harassment",)
+    assert rows[0].comment_created_at == MONDAY + timedelta(hours=1)
+    rows, total = store.queue_page(Route.REVIEW, limit=2, offset=2)
+    assert ([r.item.comment_key for r in rows], total) == (["facebook:c3"], 3)
+
+    rows, total = store.queue_page(Route.REVIEW, CommentFilter(category="misinformation"))
+    assert ([r.item.comment_key for r in rows], total) == (["facebook:c3"], 1)
+    assert store.queue_page(Route.REVIEW, CommentFilter(platform="youtube")) == ([], 0)
+    assert store.queue_page(Route.REVIEW, CommentFilter(surface="mention")) == ([], 0)
+    window = CommentFilter(since=MONDAY + timedelta(hours=2), until=MONDAY + timedelta(hours=3))
+    rows, total = store.queue_page(Route.REVIEW, window)
+    assert ([r.item.comment_key for r in rows], total) == (["facebook:c2"], 1)
+
+
+def test_a_comments_items_are_listed_together(store: Store) -> None:
+    store.save([hidden_misinformation(1), harassing(2)])
+    rows = store.items_for("facebook:c1")
+    assert [r.item.queue for r in rows] == [Route.REVIEW, Route.COMMS]
+    assert store.items_for("facebook:c9") == []
+
+
+def test_a_claim_holds_the_item_for_one_officer_and_is_audited(store: Store) -> None:
+    store.save([harassing(1)])
+    (item,) = store.queue(Route.REVIEW)
+    claim = AuditEvent(MONDAY, "Sam", "claimed", item.comment_key, "claimed", item.item_id)
+    store.assign(item.item_id, "Sam", claim, only_if_free=True)
+    store.assign(item.item_id, "Sam", claim, only_if_free=True)
+    with pytest.raises(LookupError, match="Sam"):
+        store.assign(item.item_id, "Priya", claim, only_if_free=True)
+    (row,) = store.queue_page(Route.REVIEW)[0]
+    assert row.assigned_to == "Sam"
+
+    handover = AuditEvent(MONDAY, "Sam", "assigned", item.comment_key, "to Priya", item.item_id)
+    store.assign(item.item_id, "Priya", handover, only_if_free=False)
+    assert store.items_for(item.comment_key)[0].assigned_to == "Priya"
+    release = AuditEvent(MONDAY, "Priya", "released", item.comment_key, "", item.item_id)
+    store.assign(item.item_id, "", release, only_if_free=False)
+    assert store.items_for(item.comment_key)[0].assigned_to == ""
+    events = [e.event for e in store.audit(item.comment_key)]
+    assert events == ["hidden", "claimed", "claimed", "assigned", "released"]
+
+    done = AuditEvent(MONDAY, "Sam", "confirm", item.comment_key, "abusive", item.item_id)
+    store.close_item(item.item_id, ReviewStatus.CONFIRMED, done)
+    with pytest.raises(LookupError, match="not open"):
+        store.assign(item.item_id, "Sam", claim, only_if_free=True)
+    with pytest.raises(LookupError):
+        store.assign(987654, "Sam", claim, only_if_free=True)
+
+
+def test_the_audit_page_is_newest_first_and_filters_by_date_officer_action_and_comment(
+    store: Store,
+) -> None:
+    store.save([harassing(1), harassing(2)])
+    first, second = store.queue(Route.REVIEW)
+    later = MONDAY + timedelta(days=1)
+    store.close_item(
+        first.item_id,
+        ReviewStatus.CONFIRMED,
+        AuditEvent(later, "Sam", "confirm", first.comment_key, "abusive", first.item_id),
+    )
+    store.close_item(
+        second.item_id,
+        ReviewStatus.RESTORED,
+        AuditEvent(later, "Priya", "restore", second.comment_key, "fair", second.item_id),
+    )
+    events, total = store.audit_page()
+    assert total == 4
+    assert [e.event for e in events] == ["restore", "confirm", "hidden", "hidden"]
+    events, total = store.audit_page(limit=1, offset=1)
+    assert ([e.actor for e in events], total) == (["Sam"], 4)
+    assert [e.actor for e in store.audit_page(AuditFilter(actor="Priya"))[0]] == ["Priya"]
+    assert [e.event for e in store.audit_page(AuditFilter(event="confirm"))[0]] == ["confirm"]
+    by_comment = store.audit_page(AuditFilter(comment_key=first.comment_key))[0]
+    assert [e.event for e in by_comment] == ["confirm", "hidden"]
+    assert store.audit_page(AuditFilter(since=later))[1] == 2
+    assert store.audit_page(AuditFilter(until=later))[1] == 2
+
+
+def test_search_narrows_by_the_same_filters_as_the_queues(store: Store) -> None:
+    store.save([complaint(1), complaint(2, platform=Platform.YOUTUBE), harassing(3, "bins muppet")])
+    everywhere = {h.classified.comment.key for h in store.search("bins")}
+    assert everywhere == {"facebook:c1", "youtube:c2", "facebook:c3"}
+    on_youtube = store.search("bins", filters=CommentFilter(platform="youtube"))
+    assert [h.classified.comment.key for h in on_youtube] == ["youtube:c2"]
+    harassment = store.search("bins", filters=CommentFilter(category="harassment"))
+    assert [h.classified.comment.key for h in harassment] == ["facebook:c3"]

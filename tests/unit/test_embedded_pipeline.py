@@ -50,7 +50,7 @@ def pipeline(classifier, store, moderator=None, **kw) -> EmbeddedPipeline:  # ty
     return EmbeddedPipeline(classifier, store, moderators, FixedClock(NOW), **kw)
 
 
-def test_a_threat_is_hidden_escalated_and_queued_for_review(
+def test_a_threat_is_hidden_and_becomes_one_escalation_item_with_every_category(
     classifier: HouseRulesClassifier,
 ) -> None:
     store, facebook = SqliteStore(":memory:"), InMemoryModerator()
@@ -62,7 +62,7 @@ def test_a_threat_is_hidden_escalated_and_queued_for_review(
     assert stored.classified.verdict.action is Action.ESCALATE
     assert [i.comment_key for i in store.queue(Route.ESCALATIONS)] == ["facebook:c1"]
     assert store.queue(Route.ESCALATIONS)[0].urgent
-    assert [i.comment_key for i in store.queue(Route.REVIEW)] == ["facebook:c1"]
+    assert store.queue(Route.REVIEW) == [], "one item per comment: the escalation decides it"
 
 
 def test_running_the_same_comments_twice_changes_nothing(classifier: HouseRulesClassifier) -> None:
@@ -73,7 +73,7 @@ def test_running_the_same_comments_twice_changes_nothing(classifier: HouseRulesC
     again = pipeline(classifier, store).run_sync(comments)
     assert (again.processed, again.unchanged) == (0, 40)
     assert store.count() == 40
-    assert len(store.queue(Route.REVIEW, limit=100)) == 20
+    assert len(store.queue(Route.ESCALATIONS, limit=100)) == 20
     assert len(store.audit(limit=10_000)) == audit_before
 
 
@@ -107,7 +107,7 @@ def test_a_hide_that_keeps_failing_is_flagged_urgent_for_a_person(
     pipeline(classifier, store, broken).run_sync([comment(1, THREAT)])
     stored = store.get("facebook:c1")
     assert stored is not None and stored.platform_state is PlatformState.HIDE_FAILED
-    (item,) = store.queue(Route.REVIEW)
+    (item,) = store.queue(Route.ESCALATIONS)
     assert item.urgent and "hide FAILED" in item.reason
     assert "after 3 attempt(s)" in store.audit("facebook:c1")[-1].detail
 
@@ -119,7 +119,7 @@ def test_a_mention_goes_to_review_as_not_hideable_without_touching_the_platform(
     mention = comment(1, THREAT, Surface.MENTION, Platform.X)
     EmbeddedPipeline(classifier, store, {Platform.X: x}, FixedClock(NOW)).run_sync([mention])
     assert x.hidden == set()
-    (item,) = store.queue(Route.REVIEW)
+    (item,) = store.queue(Route.ESCALATIONS)
     assert item.platform_state is PlatformState.NOT_HIDEABLE
     assert "not_hideable" in item.reason
 
@@ -132,7 +132,7 @@ def test_restoring_unhides_on_the_platform_and_records_who_and_why(
 
     store, facebook = SqliteStore(":memory:"), InMemoryModerator()
     pipeline(classifier, store, facebook).run_sync([comment(1, THREAT)])
-    (item,) = store.queue(Route.REVIEW)
+    (item,) = store.queue(Route.ESCALATIONS)
     decision = Decision(item.item_id, DecisionKind.RESTORE, "Priya", "a quote, not a threat", NOW)
     closed = apply_decision(decision, store, {Platform.FACEBOOK: facebook}, FixedClock(NOW))
     assert closed.status is ReviewStatus.RESTORED
@@ -149,7 +149,7 @@ def test_a_restore_the_platform_refuses_leaves_the_item_open(
 
     store, facebook = SqliteStore(":memory:"), InMemoryModerator()
     pipeline(classifier, store, facebook).run_sync([comment(1, THREAT)])
-    (item,) = store.queue(Route.REVIEW)
+    (item,) = store.queue(Route.ESCALATIONS)
     facebook.fail_with = PlatformError("token expired", transient=False)
     decision = Decision(item.item_id, DecisionKind.RESTORE, "Priya", "fine", NOW)
     with pytest.raises(ReviewError, match="refused the restore: token expired"):
@@ -167,7 +167,7 @@ def test_review_first_hides_only_when_a_person_confirms(classifier: HouseRulesCl
     store, facebook = SqliteStore(":memory:"), InMemoryModerator()
     pipeline(careful, store, facebook).run_sync([comment(1, THREAT)])
     assert facebook.hidden == set()
-    (item,) = store.queue(Route.REVIEW)
+    (item,) = store.queue(Route.ESCALATIONS)
     assert item.platform_state is PlatformState.PENDING_REVIEW
     decision = Decision(item.item_id, DecisionKind.CONFIRM, "Priya", "clear threat", NOW)
     apply_decision(decision, store, {Platform.FACEBOOK: facebook}, FixedClock(NOW))
