@@ -20,10 +20,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from houserules.bench_pipeline import bench_pipeline
+from houserules.bench_review_app import bench_review_app
 from houserules.bootstrap import App, build_app
 from houserules.config import DEMO_REGISTERS_DIR, ConfigError, load_registers, load_rules
 from houserules.eval_command import bench, eval_command
 from houserules.personal_data_commands import erase, retention
+from houserules.review_app_commands import serve, users
 from houserules.services.commands import services
 from houserules.settings import Settings, load_settings
 from houserules.worker_command import worker
@@ -570,9 +572,12 @@ def _sink(obj: Context, settings: Settings) -> tuple[Any, Callable[[], None]]:
 
 
 bench.add_command(bench_pipeline)
+bench.add_command(bench_review_app)
 main.add_command(eval_command)
 main.add_command(bench)
 main.add_command(services)
 main.add_command(worker)
 main.add_command(retention)
 main.add_command(erase)
+main.add_command(serve)
+main.add_command(users)

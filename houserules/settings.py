@@ -21,6 +21,7 @@ from pydantic_settings import (
 
 from houserules.config import ConfigError, explain_validation_error, read_yaml
 from ingest.connector_settings import ConnectorsSettings
+from review_app.settings import ReviewAppSettings
 from store.elasticsearch_settings import ElasticsearchSettings
 from stream.kafka_settings import KafkaSettings
 from stream.spikes import PatternSettings
@@ -40,6 +41,7 @@ class Settings(BaseSettings):
     registers_dir: Path | None = None
     store: Literal["sqlite", "elasticsearch"] = "sqlite"
     model: Literal["bundled", "detoxify", "none"] = "bundled"
+    model_dir: Path | None = None
     detoxify_checkpoint: Path | None = None
     detoxify_config_dir: Path | None = None
     retention_days: int = Field(default=365, ge=1)
@@ -49,6 +51,7 @@ class Settings(BaseSettings):
     elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
     connectors: ConnectorsSettings = Field(default_factory=ConnectorsSettings)
     worker: PatternSettings = Field(default_factory=PatternSettings)
+    review_app: ReviewAppSettings = Field(default_factory=ReviewAppSettings)
 
     @property
     def sqlite_path(self) -> Path:

@@ -1,0 +1,200 @@
+"""The review app's composition root and commands: `houserules serve`, `houserules users`.
+
+`build_review_app` wires the store, the platform moderators, the decision sink (applied here
+in embedded mode, the decisions topic in scale-out mode), the accounts and the escalation
+alerts; tests call it with their own store, moderators, clock or notifier.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import click
+
+from houserules.bootstrap import build_app
+from houserules.settings import Settings
+from moderation.comment import Platform
+from moderation.platform import PlatformModerator
+from review_app.accounts import AccountError, Accounts, Role
+from review_app.alerts import EmailAndWebhook, EscalationWatcher, Notifier
+from review_app.app import create_app
+from review_app.decisions import AppliedHere, DecisionSink, SentToWorker
+from review_app.web import ReviewDeps
+from store.base import Store
+from stream.clock import Clock
+
+
+def accounts_for(settings: Settings, clock: Clock) -> Accounts:
+    s = settings.review_app
+    return Accounts(
+        settings.data_dir / "review_app.db",
+        clock,
+        idle=timedelta(minutes=s.session_idle_minutes),
+        max_age=timedelta(hours=s.session_max_hours),
+        lockout_after=s.lockout_after,
+        lockout_for=timedelta(minutes=s.lockout_minutes),
+    )
+
+
+def build_review_app(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    moderators: Mapping[Platform, PlatformModerator] | None = None,
+    clock: Clock | None = None,
+    notifier: Notifier | None = None,
+    decisions: DecisionSink | None = None,
+    alerts: bool = True,
+) -> tuple[Any, ReviewDeps]:
+    """The ASGI app and its parts. The app classifies nothing, so no model is loaded."""
+    parts = build_app(settings, store=store, moderators=moderators, clock=clock, model=None)
+    scale_out = settings.transport == "kafka"
+    if decisions is None:
+        decisions = (
+            SentToWorker(settings.kafka)
+            if scale_out
+            else AppliedHere(parts.store, parts.moderators, parts.clock)
+        )
+    watcher = None
+    if alerts:
+        watcher = EscalationWatcher(
+            parts.store,
+            notifier or EmailAndWebhook(settings.review_app.alerts),
+            parts.clock,
+            settings.review_app.public_url,
+        )
+    deps = ReviewDeps(
+        store=parts.store,
+        accounts=accounts_for(settings, parts.clock),
+        decisions=decisions,
+        rules=parts.rules,
+        clock=parts.clock,
+        settings=settings.review_app,
+        watcher=watcher,
+        mode="scale-out" if scale_out else "embedded",
+    )
+    return create_app(deps), deps
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_obj
+def serve(obj: Any, host: str, port: int) -> None:
+    """Serve the review app (queues, comments, decisions, audit) under uvicorn."""
+    import uvicorn
+
+    settings: Settings = obj.settings()
+    app, deps = build_review_app(settings)
+    click.echo(f"review app on http://{host}:{port} ({deps.mode} mode)", err=True)
+    try:
+        uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    finally:
+        deps.decisions.close()
+        deps.accounts.close()
+        deps.store.close()
+
+
+@click.group()
+def users() -> None:
+    """Manage the review app's local accounts (viewer, moderator, admin)."""
+
+
+def _accounts(obj: Any) -> Accounts:
+    from stream.clock import SystemClock
+
+    return accounts_for(obj.settings(), SystemClock())
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+@users.command(name="add")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="moderator")
+@click.pass_obj
+def users_add(obj: Any, name: str, role: str) -> None:
+    """Add a user; the password is read from standard input (one line)."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    accounts = _accounts(obj)
+    try:
+        user = accounts.add(name, Role(role), password)
+    except AccountError as exc:
+        _fail(str(exc))
+    else:
+        click.echo(f"added {user.name} ({user.role.value})")
+    finally:
+        accounts.close()
+
+
+@users.command(name="list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def users_list(obj: Any, as_json: bool) -> None:
+    """List the accounts with their roles."""
+    import json
+
+    accounts = _accounts(obj)
+    found = accounts.list()
+    accounts.close()
+    if as_json:
+        click.echo(
+            json.dumps(
+                [{"name": u.name, "role": u.role.value, "disabled": u.disabled} for u in found],
+                indent=2,
+            )
+        )
+        return
+    for u in found:
+        click.echo(f"{u.name}\t{u.role.value}\t{'disabled' if u.disabled else 'active'}")
+
+
+@users.command(name="disable")
+@click.argument("name")
+@click.pass_obj
+def users_disable(obj: Any, name: str) -> None:
+    """Disable an account and end its sessions."""
+    _change(obj, lambda a: a.set_disabled(name, True), f"{name} disabled")
+
+
+@users.command(name="enable")
+@click.argument("name")
+@click.pass_obj
+def users_enable(obj: Any, name: str) -> None:
+    """Enable a disabled account."""
+    _change(obj, lambda a: a.set_disabled(name, False), f"{name} enabled")
+
+
+@users.command(name="set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@click.pass_obj
+def users_set_role(obj: Any, name: str, role: str) -> None:
+    """Change an account's role."""
+    _change(obj, lambda a: a.set_role(name, Role(role)), f"{name} is now {role}")
+
+
+@users.command(name="set-password")
+@click.argument("name")
+@click.pass_obj
+def users_set_password(obj: Any, name: str) -> None:
+    """Set a new password (read from standard input); ends the user's sessions."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    _change(obj, lambda a: a.set_password(name, password), f"password set for {name}")
+
+
+def _change(obj: Any, change: Any, done: str) -> None:
+    accounts = _accounts(obj)
+    try:
+        change(accounts)
+    except AccountError as exc:
+        _fail(str(exc))
+    else:
+        click.echo(done)
+    finally:
+        accounts.close()
