@@ -30,7 +30,10 @@ lint: setup
 types: setup
 	$(VENV)/bin/mypy
 
+# The browser tests need Debian's chromium and chromium-driver and axe-core from npm;
+# tests/browser/setup.sh installs whichever is missing (and nothing when all are there).
 test: setup
+	tests/browser/setup.sh
 	$(VENV)/bin/pytest
 
 # The Detoxify backend needs torch; its tests run in their own environment so torch never
