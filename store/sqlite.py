@@ -88,7 +88,8 @@ END;
 DROP TRIGGER IF EXISTS audit_no_update;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE INDEX IF NOT EXISTS queue_open ON queue_items(queue, status, urgent, id);
+-- In the order a queue page reads (urgent first, then as queued), so no sort is needed.
+CREATE INDEX IF NOT EXISTS queue_page_order ON queue_items(queue, status, urgent DESC, id);
 CREATE INDEX IF NOT EXISTS queue_comment ON queue_items(comment_key);
 CREATE TABLE IF NOT EXISTS queue_assignments (
     item_id INTEGER PRIMARY KEY REFERENCES queue_items(id) ON DELETE CASCADE,
@@ -199,7 +200,10 @@ class SqliteStore:
                             wire.encode_classified(cc).decode(),
                         ),
                     )
-                    db.execute("DELETE FROM comments_text WHERE key=?", (c.key,))
+                    if exists is not None:
+                        # key is UNINDEXED in the full-text table, so this delete scans it:
+                        # only a replayed or edited comment pays for it, never a new one.
+                        db.execute("DELETE FROM comments_text WHERE key=?", (c.key,))
                     db.execute("INSERT INTO comments_text(key, text) VALUES (?,?)", (c.key, c.text))
                     for entry in item.queue_entries:
                         db.execute(
