@@ -15,8 +15,6 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from houserules.config import load_registers, load_rules
-from moderation.classifier import HouseRulesClassifier
 from moderation.comment import Comment, Platform, Surface
 from moderation.review import ReviewStatus
 from review_app.settings import ReviewAppSettings
@@ -30,7 +28,7 @@ from tests.browser.harness import (
     text_of,
     wait_for,
 )
-from tests.browser.world import PASSWORD, THREAT, World, build_world
+from tests.browser.world import PASSWORD, THREAT, ScriptedClassifier, World, build_world
 from tests.fakes.facebook_graph import FakeGraph
 
 
@@ -163,7 +161,7 @@ def test_a_new_escalation_appears_without_a_reload(
     wait_for(browser, "tbody#rows")
     before = len(browser.find_elements(By.CSS_SELECTOR, "tbody#rows tr[data-item]"))
     browser.execute_script("window.notReloaded = true;")
-    classifier = HouseRulesClassifier(load_rules(), load_registers(), model=None)
+    classifier = ScriptedClassifier()
     threat = Comment(
         Platform.YOUTUBE, Surface.OWN_PAGE, "yt-new", THREAT + " tonight", datetime.now(UTC)
     )

@@ -1,9 +1,11 @@
 """A small council world for the review app's tests: comments judged by the real pipeline
-(rules and registers, no model), a local Facebook Graph server that hides and unhides them,
-accounts for each role, and a clock the tests can move."""
+(with a scripted classifier, so verdicts never change with the classifier or its training), a
+local Facebook Graph server that hides and unhides them, accounts for each role, and a clock
+the tests can move."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,8 +20,8 @@ from ingest.connector_settings import FacebookSettings, PollingSettings
 from ingest.cursor import SqliteCursorStore
 from ingest.facebook import FacebookConnector, FacebookModerator
 from ingest.facebook import graph_client as facebook_client
-from moderation.classifier import HouseRulesClassifier
-from moderation.comment import Platform
+from moderation.comment import Comment, Platform
+from moderation.verdict import Action, Category, CommsNote, Evidence, Finding, Route, Verdict
 from review_app.accounts import Role
 from review_app.alerts import EscalationAlert
 from review_app.settings import ReviewAppSettings
@@ -43,6 +45,90 @@ TEXTS = {
     "complaint": COMPLAINT,
     "fine": FINE,
 }
+
+
+def _span(text: str, words: str) -> tuple[int, int]:
+    start = text.find(words)
+    return (start, start + len(words)) if start >= 0 else (-1, -1)
+
+
+class ScriptedClassifier:
+    """Judges the world's comments as the house rules would, without depending on how the
+    classifier (which others change) scores them today: these tests are about the app.
+    Hides and restores still go through the real pipeline to the local Facebook server."""
+
+    version = "scripted-for-review-app-tests"
+
+    def __init__(self) -> None:
+        self.rules_version = load_rules().version
+        self.food_waste = next(f for f in load_registers().facts if f.id == "fr-food-waste")
+
+    def _finding(self, category: Category, score: float, text: str, words: str) -> Finding:
+        start, end = _span(text, words)
+        evidence = Evidence(
+            category.value,
+            f"wording the {category.value.replace('_', ' ')} rule names",
+            words,
+            start,
+            end,
+        )
+        return Finding(category, score, category.value, (evidence,))
+
+    def classify(self, comments: Sequence[Comment]) -> list[Verdict]:
+        return [self._judge(c) for c in comments]
+
+    def _judge(self, c: Comment) -> Verdict:
+        t, key = c.text, c.key
+
+        def verdict(
+            action: Action, findings: tuple[Finding, ...], routes: tuple[Route, ...], **kw: Any
+        ) -> Verdict:
+            hide = action.weight >= Action.HIDE.weight
+            return Verdict(
+                key,
+                action,
+                findings,
+                routes,
+                hide and c.hideable,
+                hide and not c.hideable,
+                self.rules_version,
+                self.version,
+                **kw,
+            )
+
+        if t.startswith(THREAT):
+            findings = (
+                self._finding(Category.THREAT, 0.97, t, "coming for you with a knife"),
+                self._finding(Category.HARASSMENT, 0.88, t, "useless idiot"),
+            )
+            return verdict(
+                Action.ESCALATE, findings, (Route.REVIEW, Route.ESCALATIONS), referral="police"
+            )
+        if "takes backhanders" in t:
+            finding = self._finding(
+                Category.DEFAMATION, 0.9, t, "takes backhanders from developers"
+            )
+            return verdict(Action.HIDE, (finding,), (Route.REVIEW,))
+        if t == MISINFORMATION:
+            finding = self._finding(
+                Category.MISINFORMATION,
+                0.93,
+                t,
+                "You will be fined if you don't use the food caddy",
+            )
+            fact = self.food_waste
+            note = CommsNote(
+                "misinformation to correct",
+                fact_id=fact.id,
+                official_line=fact.official_fact,
+                link=fact.link,
+            )
+            return verdict(Action.HIDE, (finding,), (Route.REVIEW, Route.COMMS), comms=(note,))
+        if t == COMPLAINT:
+            finding = self._finding(Category.SERVICE_COMPLAINT, 0.8, t, "bins were not collected")
+            note = CommsNote("service complaint", service="waste")
+            return verdict(Action.COMMS, (finding,), (Route.COMMS,), comms=(note,))
+        return verdict(Action.ALLOW, (), ())
 
 
 class MovableClock:
@@ -115,8 +201,7 @@ def build_world(
     )
     post = graph.add_post("Food waste collections start on Monday")
     ids = {name: graph.post_comment(post, text) for name, text in TEXTS.items()}
-    classifier = HouseRulesClassifier(load_rules(), load_registers(), model=None)
-    pipeline = EmbeddedPipeline(classifier, deps.store, moderators, clock)
+    pipeline = EmbeddedPipeline(ScriptedClassifier(), deps.store, moderators, clock)
     connector = FacebookConnector(facebook, pipeline, SqliteCursorStore(tmp_path / "cursor.db"))
     connector.poll_once()
     for name, role in (("mo", Role.MODERATOR), ("vi", Role.VIEWER), ("ad", Role.ADMIN)):
