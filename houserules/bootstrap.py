@@ -16,7 +16,6 @@ from houserules.settings import Settings
 from ingest.runner import platform_moderators
 from moderation.classifier import HouseRulesClassifier
 from moderation.comment import Platform
-from moderation.detectors.council_model import CouncilHeads
 from moderation.model_interface import TextModel
 from moderation.platform import PlatformModerator
 from moderation.registers import Registers
@@ -48,7 +47,7 @@ def load_model(settings: Settings) -> TextModel | None:
     from moderation.model import ModelFilesError, ToxicityModel
 
     try:
-        return ToxicityModel.load()
+        return ToxicityModel.load(settings.model_dir)
     except (OSError, ValueError, ModelFilesError) as exc:
         raise ConfigError(f"the bundled model could not be loaded: {exc}") from None
 
@@ -56,23 +55,7 @@ def load_model(settings: Settings) -> TextModel | None:
 def build_classifier(
     rules: HouseRules, registers: Registers, model: TextModel | None
 ) -> HouseRulesClassifier:
-    """The classifier, with the council heads when the encoder they were trained on is loaded.
-
-    A model without embeddings (Detoxify) simply runs without them; a different encoder is
-    worth a warning, because the heads would then read vectors they never learned from."""
-    heads = None
-    if model is not None:
-        candidate = CouncilHeads.load()
-        vectors = model.embed(candidate.reference_texts)
-        if vectors is not None and candidate.encoder_agrees(lambda _texts: vectors):
-            heads = candidate
-        elif vectors is not None:
-            log.warning(
-                "council heads not used: they were trained on a different encoder "
-                "than %s (retrain with training/council_heads.py)",
-                model.version,
-            )
-    return HouseRulesClassifier(rules, registers, model, council_heads=heads)
+    return HouseRulesClassifier(rules, registers, model)
 
 
 def open_store(settings: Settings) -> Store:

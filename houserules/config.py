@@ -15,10 +15,13 @@ from pydantic import ValidationError
 
 from moderation.registers import Registers
 from moderation.rules import HouseRules
+from moderation.vocabulary import Vocabulary
 
 DEFAULT_RULES_FILE = Path(__file__).with_name("rules.yaml")
 DEMO_REGISTERS_DIR = Path(__file__).with_name("demo_data")
 REGISTER_FILES = ("people.yaml", "facts.yaml", "contacts.yaml")
+BUNDLED_VOCABULARY = Path(__file__).with_name("vocabulary.yaml")
+COUNCIL_VOCABULARY = "vocabulary.yaml"
 
 
 class ConfigError(Exception):
@@ -88,17 +91,36 @@ def load_rules(path: Path | None = None) -> HouseRules:
         raise ConfigError(explain_validation_error(path, exc, node)) from None
 
 
+def load_vocabulary(path: Path) -> Vocabulary:
+    """One vocabulary file (the bundled one or a council's additions), checked."""
+    data, node = read_yaml(path)
+    if data is None:
+        return Vocabulary()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping with 'services' and/or 'slurs'")
+    try:
+        return Vocabulary.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(explain_validation_error(path, exc, node)) from None
+
+
 def load_registers(folder: Path | None = None) -> Registers:
-    """Read people.yaml, facts.yaml and contacts.yaml from `folder` (each may be absent)."""
+    """Read people.yaml, facts.yaml and contacts.yaml from `folder` (all three are needed),
+    and the vocabulary: the bundled one plus the folder's own vocabulary.yaml, if any."""
     folder = folder or DEMO_REGISTERS_DIR
     if not folder.is_dir():
         raise ConfigError(
             f"{folder}: registers folder not found (expected {', '.join(REGISTER_FILES)})"
         )
-    parsed: dict[str, tuple[Any, yaml.Node | None]] = {}
-    for name in REGISTER_FILES:
-        file = folder / name
-        parsed[name] = read_yaml(file) if file.exists() else (None, None)
+    missing = [name for name in REGISTER_FILES if not (folder / name).is_file()]
+    if missing:
+        raise ConfigError(
+            f"{folder}: registers folder lacks {', '.join(missing)} "
+            f"(a register with no entries can be an empty list, [] or {{}})"
+        )
+    parsed: dict[str, tuple[Any, yaml.Node | None]] = {
+        name: read_yaml(folder / name) for name in REGISTER_FILES
+    }
     for name, shape in (("people.yaml", list), ("facts.yaml", list), ("contacts.yaml", dict)):
         data = parsed[name][0]
         if data is not None and not isinstance(data, shape):
@@ -115,6 +137,10 @@ def load_registers(folder: Path | None = None) -> Registers:
         raise ConfigError(
             explain_validation_error(file, exc, parsed[f"{first}.yaml"][1], skip=1)
         ) from None
-    return Registers.from_mappings(
+    vocabulary = load_vocabulary(BUNDLED_VOCABULARY)
+    if (folder / COUNCIL_VOCABULARY).is_file():
+        vocabulary = vocabulary.with_additions(load_vocabulary(folder / COUNCIL_VOCABULARY))
+    registers = Registers.from_mappings(
         parsed["people.yaml"][0], parsed["facts.yaml"][0], parsed["contacts.yaml"][0]
     )
+    return registers.model_copy(update={"vocabulary": vocabulary})

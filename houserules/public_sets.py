@@ -160,6 +160,57 @@ def read_ethos(path: Path) -> list[LabelledComment]:
     return items
 
 
+def read_dynahate(path: Path) -> list[LabelledComment]:
+    """DynaHate (dev or test csv): `label` hate -> discrimination; threatening hate is a threat."""
+    items = []
+    with path.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.DictReader(f)):
+            cats = {"discrimination"} if row["label"] == "hate" else set()
+            action = "escalate" if cats and row.get("type") == "threatening" else _hide(cats)
+            items.append(_item("dynahate", n, row["text"], cats, action))
+    return items
+
+
+def read_implicit_hate(path: Path) -> list[LabelledComment]:
+    """Latent Hatred stage 1: implicit or explicit hate -> discrimination."""
+    items = []
+    with path.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.DictReader(f, delimiter="\t")):
+            cats = {"discrimination"} if row["class"] != "not_hate" else set()
+            items.append(_item("implicit_hate", n, row["post"], cats, _hide(cats)))
+    return items
+
+
+def read_gab_hate(path: Path) -> list[LabelledComment]:
+    """Gab Hate Corpus: human degradation (hd) -> discrimination, call for violence (cv) ->
+    threat; vulgarity alone (vo) is not a category here."""
+    items = []
+    with path.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)):
+            cats = set()
+            if row["hd"] == "1":
+                cats.add("discrimination")
+            if row["cv"] == "1":
+                cats.add("threat")
+            action = "escalate" if "threat" in cats else _hide(cats)
+            items.append(_item("gab_hate", n, row["text"], cats, action))
+    return items
+
+
+def read_sbic(path: Path) -> list[LabelledComment]:
+    """SBIC (aggregated): offensive (mean >= 0.5) aimed at a group -> discrimination, at a
+    person -> harassment."""
+    items = []
+    with path.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.DictReader(f)):
+            cats = set()
+            if float(row["offensiveYN"] or 0) >= 0.5:
+                group = float(row["whoTarget"] or 0) >= 0.5
+                cats = {"discrimination"} if group else {"harassment"}
+            items.append(_item("sbic", n, row["post"].strip(), cats, _hide(cats)))
+    return items
+
+
 ADAPTERS: dict[str, Callable[[Path], list[LabelledComment]]] = {
     "madlibs": read_madlibs,
     "davidson": read_davidson,
@@ -167,11 +218,15 @@ ADAPTERS: dict[str, Callable[[Path], list[LabelledComment]]] = {
     "hatexplain": read_hatexplain,
     "cad": read_cad,
     "ethos": read_ethos,
+    "dynahate": read_dynahate,
+    "implicit_hate": read_implicit_hate,
+    "gab_hate": read_gab_hate,
+    "sbic": read_sbic,
 }
 
 
 def guess_format(path: Path) -> str:
-    name = path.name.lower()
+    name = "/".join(path.parts[-2:]).lower()
     for key, fmt in (
         ("madlibs", "madlibs"),
         ("labeled_data", "davidson"),
@@ -179,6 +234,10 @@ def guess_format(path: Path) -> str:
         ("hatexplain", "hatexplain"),
         ("cad_", "cad"),
         ("ethos", "ethos"),
+        ("dynahate", "dynahate"),
+        ("implicit_hate", "implicit_hate"),
+        ("ghc_", "gab_hate"),
+        ("sbic", "sbic"),
     ):
         if key in name:
             return fmt

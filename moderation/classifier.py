@@ -7,17 +7,20 @@ detector that needs embeddings reads the same vectors.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from moderation.comment import Comment
 from moderation.detectors.base import Detector, Document
-from moderation.detectors.council_model import CouncilHeads
-from moderation.model_interface import TextModel
+from moderation.model_interface import ExplainingTextModel, Explanation, TextModel
 from moderation.policy import decide
 from moderation.registers import Registers
 from moderation.rules import HouseRules
 from moderation.text import normalise
 from moderation.verdict import Verdict
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 RULES_ONLY = "rules-only"
 
@@ -38,14 +41,12 @@ class HouseRulesClassifier:
         registers: Registers,
         model: TextModel | None = None,
         detectors: Sequence[Detector] | None = None,
-        council_heads: CouncilHeads | None = None,
     ) -> None:
         from moderation.detectors.all import default_detectors
 
         self.rules = rules
         self.registers = registers
         self.model = model
-        self.council_heads = council_heads
         self.detectors = (
             list(detectors) if detectors is not None else default_detectors(registers, model)
         )
@@ -54,17 +55,25 @@ class HouseRulesClassifier:
     def version(self) -> str:
         if self.model is None:
             return RULES_ONLY
-        return self.model.version + ("+council-heads" if self.council_heads else "")
+        return self.model.version
 
     def documents(self, comments: Sequence[Comment]) -> list[Document]:
         if self.model is None or not comments:
             return [Document(c, normalise(c.text)) for c in comments]
-        embeddings, scores = self.model.score([c.text for c in comments])
+        texts = [c.text for c in comments]
+        explained: list[Explanation]
+        embeddings: npt.NDArray[np.float32] | None
+        if isinstance(self.model, ExplainingTextModel):
+            embeddings, scores, explained = self.model.score_explained(texts)
+        else:
+            embeddings, scores = self.model.score(texts)
+            explained = [{} for _ in texts]
         return [
             Document(
                 c,
                 normalise(c.text),
                 model_scores=scores[i],
+                model_evidence=explained[i],
                 embedding=None if embeddings is None else embeddings[i],
             )
             for i, c in enumerate(comments)
@@ -74,8 +83,5 @@ class HouseRulesClassifier:
         verdicts = []
         for doc in self.documents(comments):
             detections = [d.detect(doc) for d in self.detectors]
-            if self.council_heads is not None:
-                # The learned layer reads the detectors' scores, so it runs after them.
-                detections.append(self.council_heads.refine(doc, detections))
             verdicts.append(decide(doc.comment, detections, self.rules, self.version))
         return verdicts

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from moderation.vocabulary import Vocabulary
+
 
 class Person(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -73,6 +75,7 @@ class Registers(BaseModel):
     people: tuple[Person, ...] = ()
     facts: tuple[Fact, ...] = ()
     contacts: Contacts = Field(default_factory=Contacts)
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
 
     @classmethod
     def from_mappings(cls, people: Any, facts: Any, contacts: Any) -> Registers:

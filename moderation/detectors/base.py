@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from moderation.comment import Comment
+from moderation.model_interface import WordWeight
 from moderation.text import NormalisedText
 from moderation.verdict import Category, CommsNote, Evidence, Finding
 
@@ -19,14 +20,15 @@ if TYPE_CHECKING:
 class Document:
     """A comment prepared once for every detector: normalised text, model scores, embedding.
 
-    `model_scores` maps model labels (toxicity, insult, identity_attack, threat, obscene) to
-    probabilities; it is empty when no model is loaded. `embedding` is the sentence vector
-    from the same encoder pass, or None.
+    `model_scores` maps the model's labels to probabilities; it is empty when no model is
+    loaded. `model_evidence` holds, per label, the words that carried its score (when the
+    model can say). `embedding` is the sentence vector from the same encoder pass, or None.
     """
 
     comment: Comment
     text: NormalisedText
     model_scores: Mapping[str, float] = field(default_factory=dict)
+    model_evidence: Mapping[str, tuple[WordWeight, ...]] = field(default_factory=dict)
     embedding: npt.NDArray[np.float32] | None = None
 
     @property

@@ -21,6 +21,7 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from moderation.model.checksums import ModelFilesError, verify
+from moderation.model_interface import Explanation, WordWeight
 
 ENCODER_FILE = "encoder.onnx"
 TOKENIZER_FILE = "tokenizer.json"
@@ -31,6 +32,7 @@ REQUIRED_FILES = (ENCODER_FILE, TOKENIZER_FILE, HEADS_FILE, LABELS_FILE)
 MAX_TOKENS = 128
 EMBEDDING_DIM = 384
 BATCH_SIZE = 32
+TOKENS_OUTPUT = "token_embeddings"
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -66,22 +68,54 @@ class SentenceEncoder:
             str(encoder_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
 
+    @property
+    def has_tokens(self) -> bool:
+        """Whether the graph also returns each token's vector (the fine-tuned model does)."""
+        return TOKENS_OUTPUT in {o.name for o in self._session.get_outputs()}
+
     def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> FloatArray:
         """Return an (n, 384) float32 array, one unit-length row per text, in input order."""
+        return self.encode(texts, batch_size, with_tokens=False)[0]
+
+    def encode(
+        self, texts: Sequence[str], batch_size: int = BATCH_SIZE, *, with_tokens: bool = True
+    ) -> tuple[FloatArray, list[TokenVectors]]:
+        """Embeddings, and (when the graph has them and `with_tokens`) each text's token
+        vectors with the character span of every token, for attributing a score to words."""
         out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        tokens: list[TokenVectors] = [EMPTY_TOKENS] * len(texts)
         if not texts:
-            return out
+            return out, tokens
+        outputs = ["sentence_embedding"] + (
+            [TOKENS_OUTPUT] if with_tokens and self.has_tokens else []
+        )
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
             encodings = self._tokenizer.encode_batch([texts[i] for i in chunk])
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            result = self._session.run(
-                ["sentence_embedding"], {"input_ids": ids, "attention_mask": mask}
-            )
+            result = self._session.run(outputs, {"input_ids": ids, "attention_mask": mask})
             out[chunk] = np.asarray(result[0], dtype=np.float32)
-        return out
+            if len(result) > 1:
+                for row, (i, encoding) in enumerate(zip(chunk, encodings, strict=True)):
+                    real = [k for k, m in enumerate(encoding.attention_mask) if m]
+                    tokens[i] = TokenVectors(
+                        np.asarray(result[1][row, real], dtype=np.float32),
+                        tuple(encoding.offsets[k] for k in real),
+                    )
+        return out, tokens
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """One text's token vectors (before pooling) and each token's (start, end) in the text."""
+
+    vectors: FloatArray
+    offsets: tuple[tuple[int, int], ...]
+
+
+EMPTY_TOKENS = TokenVectors(np.zeros((0, EMBEDDING_DIM), dtype=np.float32), ())
 
 
 @dataclass(frozen=True)
@@ -166,6 +200,66 @@ class ToxicityModel:
         """Embeddings and label probabilities from a single encoder pass."""
         embeddings = self.embed(texts)
         return embeddings, self.scores_from_embeddings(embeddings)
+
+    def score_explained(
+        self, texts: Sequence[str]
+    ) -> tuple[FloatArray, list[dict[str, float]], list[Explanation]]:
+        """As `score`, plus the words that carried each label's score, from the same pass.
+
+        The heads of the fine-tuned model are one linear layer over the normalised mean of
+        the token vectors, so a label's logit is exactly the sum of one term per token
+        (that token's vector through the layer, divided by the count and the norm) plus the
+        bias. A word's weight is the sum of its tokens' terms; the words with the largest
+        positive terms are the evidence. Labels scoring under EXPLAIN_FROM are not explained.
+        """
+        embeddings, tokens = self.encoder.encode(texts)
+        scores = self.scores_from_embeddings(embeddings)
+        linear = len(self.heads.weights) == 1
+        explanations: list[Explanation] = []
+        for text_scores, token_vectors in zip(scores, tokens, strict=True):
+            wanted = [
+                j for j, label in enumerate(self.labels) if text_scores[label] >= EXPLAIN_FROM
+            ]
+            if not linear or not wanted or not token_vectors.offsets:
+                explanations.append({})
+                continue
+            explanations.append(
+                {
+                    self.labels[j]: words
+                    for j, words in zip(
+                        wanted,
+                        _word_weights(token_vectors, self.heads.weights[0][:, wanted]),
+                        strict=True,
+                    )
+                }
+            )
+        return embeddings, scores, explanations
+
+
+EXPLAIN_FROM = 0.2
+TOP_WORDS = 3
+
+
+def _word_weights(tokens: TokenVectors, weight: FloatArray) -> list[tuple[WordWeight, ...]]:
+    """For each column of `weight`, the words whose tokens add most to that logit."""
+    pooled = tokens.vectors.mean(axis=0)
+    scale = len(tokens.offsets) * max(float(np.linalg.norm(pooled)), 1e-9)
+    terms = tokens.vectors @ weight / scale  # (tokens, labels)
+    words: list[tuple[int, int, list[int]]] = []  # start, end, token rows
+    for row, (start, end) in enumerate(tokens.offsets):
+        if end <= start:
+            continue  # [CLS], [SEP]
+        if words and start == words[-1][1]:
+            words[-1] = (words[-1][0], end, words[-1][2] + [row])
+        else:
+            words.append((start, end, [row]))
+    result = []
+    for column in range(weight.shape[1]):
+        sums = [(float(terms[rows, column].sum()), s, e) for s, e, rows in words]
+        positive = sum(v for v, _, _ in sums if v > 0) or 1.0
+        top = sorted((x for x in sums if x[0] > 0), reverse=True)[:TOP_WORDS]
+        result.append(tuple(WordWeight(s, e, round(v / positive, 3)) for v, s, e in top))
+    return result
 
 
 def _read_labels(path: Path) -> dict[str, Any]:

@@ -72,6 +72,8 @@ def test_the_dev_councils_registers_load() -> None:
 
 def test_a_broken_register_names_its_file_and_entry(tmp_path: Path) -> None:
     (tmp_path / "people.yaml").write_text("- name: Ann Example\n  aliases: oops-not-a-list\n")
+    (tmp_path / "facts.yaml").write_text("[]\n")
+    (tmp_path / "contacts.yaml").write_text("{}\n")
     with pytest.raises(ConfigError) as caught:
         load_registers(tmp_path)
     assert "people.yaml" in str(caught.value)

