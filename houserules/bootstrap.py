@@ -13,7 +13,6 @@ from pathlib import Path
 
 from houserules.config import ConfigError, load_registers, load_rules
 from houserules.settings import Settings
-from ingest.runner import platform_moderators
 from moderation.classifier import HouseRulesClassifier
 from moderation.comment import Platform
 from moderation.model_interface import TextModel
@@ -115,6 +114,11 @@ def build_app(
     text_model = load_model(settings) if model == "settings" else model
     assert not isinstance(text_model, str)
     classifier = build_classifier(rules, registers, text_model)
+    if moderators is None:
+        # The platform clients are heavy to import; only processes that act load them.
+        from ingest.runner import platform_moderators
+
+        moderators = platform_moderators(settings)
     return App(
         settings=settings,
         rules=rules,
@@ -122,5 +126,5 @@ def build_app(
         classifier=classifier,
         store=store or open_store(settings),
         clock=clock or SystemClock(),
-        moderators=dict(platform_moderators(settings) if moderators is None else moderators),
+        moderators=dict(moderators),
     )

@@ -6,6 +6,7 @@ Expected failures (bad config, bad file, a decision that cannot apply) print one
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -19,18 +20,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from houserules.bench_pipeline import bench_pipeline
-from houserules.bench_review_app import bench_review_app
 from houserules.bootstrap import App, build_app
 from houserules.config import DEMO_REGISTERS_DIR, ConfigError, load_registers, load_rules
-from houserules.eval_command import bench, eval_command
-from houserules.personal_data_commands import erase, retention
-from houserules.review_app_commands import serve, users
-from houserules.services.commands import services
 from houserules.settings import Settings, load_settings
-from houserules.worker_command import worker
+from ingest.connector_settings import ConnectorNotConfigured
 from ingest.files import ImportFileError, read_comments
-from ingest.runner import ConnectorNotConfigured
 from moderation import wire
 from moderation.comment import Comment, Platform, Surface
 from moderation.platform import PlatformError
@@ -75,10 +69,36 @@ def _expected_errors() -> Iterator[None]:
         sys.exit(2)
 
 
+# Commands that live in modules of their own, imported only when they are run, so that a
+# quick command (`classify`, `queue`) does not pay for Faust, the platform clients or the
+# web app.
+LAZY_COMMANDS = {
+    "eval": "houserules.eval_command:eval_command",
+    "bench": "houserules.eval_command:bench",
+    "services": "houserules.services.commands:services",
+    "worker": "houserules.worker_command:worker",
+    "retention": "houserules.personal_data_commands:retention",
+    "erase": "houserules.personal_data_commands:erase",
+    "serve": "houserules.review_app_commands:serve",
+    "users": "houserules.review_app_commands:users",
+}
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         with _expected_errors():
             return super().invoke(ctx)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, _, name = LAZY_COMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), name)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
 
 
 @click.group(cls=_Group)
@@ -569,15 +589,3 @@ def _sink(obj: Context, settings: Settings) -> tuple[Any, Callable[[], None]]:
         return producer, producer.close
     app = build_app(settings)
     return app.pipeline(), app.close
-
-
-bench.add_command(bench_pipeline)
-bench.add_command(bench_review_app)
-main.add_command(eval_command)
-main.add_command(bench)
-main.add_command(services)
-main.add_command(worker)
-main.add_command(retention)
-main.add_command(erase)
-main.add_command(serve)
-main.add_command(users)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import resource
+import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,10 @@ from rich.table import Table
 
 from houserules.bootstrap import build_classifier, load_model
 from houserules.config import DEMO_REGISTERS_DIR, load_registers, load_rules
-from houserules.public_sets import ADAPTERS, guess_format, identity_term
+from houserules.public_sets import ADAPTERS, functionality_of, guess_format, identity_term
 from ingest.files import read_comments
 from moderation.evaluation import ACTIONS, LabelledComment, evaluate
+from moderation.verdict import Verdict
 
 out = Console()
 DEV_SET = Path(__file__).resolve().parents[1] / "evaluation" / "council-dev"
@@ -94,6 +96,8 @@ def eval_command(
     fmt = guess_format(file) if fmt == "auto" else fmt
     settings = obj.settings()
     items = read_labelled(file, fmt)[:limit]
+    if registers is None and (file.parent / "people.yaml").is_file():
+        registers = file.parent  # a labelled council ships its registers beside its comments
     classifier = build_classifier(
         load_rules(settings.rules_file),
         load_registers(registers or settings.registers_dir),
@@ -115,12 +119,41 @@ def eval_command(
     )
     if fmt == "madlibs":
         report.update(_madlibs_flags(items, [v.action.value for v in verdicts]))
+    if fmt == "functional":
+        report["per_functionality"] = per_functionality(items, verdicts)
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     elif markdown:
         click.echo(markdown_report(report))
     else:
         _print_report(report)
+
+
+def per_functionality(
+    items: list[LabelledComment], verdicts: list[Verdict]
+) -> dict[str, dict[str, Any]]:
+    """For each functionality: how many cases, and the share judged the right way round
+    (hidden or escalated when they should be flagged, left visible when they should not)."""
+    tally: dict[str, list[int]] = {}
+    for item, verdict in zip(items, verdicts, strict=True):
+        flagged = verdict.action.value in ("hide", "escalate")
+        wanted = item.gold_action in ("hide", "escalate")
+        counts = tally.setdefault(functionality_of(item), [0, 0])
+        counts[0] += flagged == wanted
+        counts[1] += 1
+    return {
+        name: {
+            "n": n,
+            "passed": ok,
+            "pass_rate": round(ok / n, 4),
+            "expected": "flag"
+            if any(
+                i.gold_action in ("hide", "escalate") for i in items if functionality_of(i) == name
+            )
+            else "allow",
+        }
+        for name, (ok, n) in sorted(tally.items())
+    }
 
 
 def markdown_report(r: dict[str, Any]) -> str:
@@ -144,6 +177,12 @@ def markdown_report(r: dict[str, Any]) -> str:
         for c, m in r["per_category"].items()
         if m["support"]
     ]
+    if "per_functionality" in r:
+        lines += ["", "| functionality | expected | cases | judged right |", "|---|---|---|---|"]
+        lines += [
+            f"| {name} | {m['expected']} | {m['n']} | {m['pass_rate']:.2f} |"
+            for name, m in r["per_functionality"].items()
+        ]
     if "worst_term" in r:
         lines += [
             "",
@@ -184,6 +223,15 @@ def _print_report(r: dict[str, Any]) -> None:
                 str(m["support"]),
             )
         out.print(table)
+    if "per_functionality" in r:
+        table = Table(title="Per functionality")
+        for col in ("functionality", "expected", "cases", "judged right"):
+            table.add_column(
+                col, justify="left" if col in ("functionality", "expected") else "right"
+            )
+        for name, m in r["per_functionality"].items():
+            table.add_row(name, m["expected"], str(m["n"]), f"{m['pass_rate']:.2f}")
+        out.print(table)
     if "worst_term" in r:
         out.print(
             f"identity terms: worst non-toxic flag rate {r['worst_term_flag_rate']:.3f} "
@@ -212,7 +260,7 @@ def bench() -> None:
     help="JSONL of comments (default: the council-dev set, else the demo data).",
 )
 @click.option("--batch", type=int, default=32, show_default=True)
-@click.option("--rounds", type=int, default=3, show_default=True)
+@click.option("--rounds", type=int, default=5, show_default=True, help="Timed rounds (medians).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def bench_classify(obj: Any, file: Path | None, batch: int, rounds: int, as_json: bool) -> None:
@@ -228,36 +276,72 @@ def bench_classify(obj: Any, file: Path | None, batch: int, rounds: int, as_json
         load_rules(settings.rules_file), load_registers(registers or settings.registers_dir), model
     )
     texts = [c.text for c in comments]
+    encoders = _raw_encoders(model)
     classifier.classify(comments[:batch])  # warm up
-    if model is not None:
-        model.embed(texts[:batch])
+    for encoder in encoders.values():
+        encoder.embed(texts[:batch])
 
-    def timed(fn: Any, items: list[Any]) -> float:
-        best = float("inf")
-        for _ in range(rounds):
-            start = time.perf_counter()
-            for i in range(0, len(items), batch):
-                fn(items[i : i + batch])
-            best = min(best, time.perf_counter() - start)
-        return len(items) / best
+    def rate(fn: Any, items: list[Any]) -> float:
+        start = time.perf_counter()
+        for i in range(0, len(items), batch):
+            fn(items[i : i + batch])
+        return len(items) / (time.perf_counter() - start)
 
-    per_s = timed(classifier.classify, comments)
-    ceiling = timed(model.embed, texts) if model is not None else float("nan")
-    result = {
+    # Rounds interleave the classifier with each raw encoder, so a busy moment on the machine
+    # slows all of them alike; medians, not bests, are reported.
+    rates: dict[str, list[float]] = {"classifier": [], **{name: [] for name in encoders}}
+    for _ in range(rounds):
+        rates["classifier"].append(rate(classifier.classify, comments))
+        for name, encoder in encoders.items():
+            rates[name].append(rate(encoder.embed, texts))
+    medians = {name: statistics.median(values) for name, values in rates.items()}
+    per_s = medians.pop("classifier")
+    ceiling = max(medians.values()) if medians else float("nan")
+    encoder_rates = {name: round(v, 1) for name, v in medians.items()}
+    result: dict[str, Any] = {
         "n": len(comments),
         "batch": batch,
+        "rounds": rounds,
         "classifier": classifier.version,
         "comments_per_s": round(per_s, 1),
+        "encoder_per_s": encoder_rates,
         "encoder_ceiling_per_s": round(ceiling, 1),
-        "ratio": round(per_s / ceiling, 3) if model is not None else None,
+        "ratio": round(per_s / ceiling, 3) if medians else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     if as_json:
         click.echo(json.dumps(result))
         return
-    out.print(f"{result['n']} comments from {file}, batches of {batch}, best of {rounds}:")
+    out.print(f"{result['n']} comments from {file}, batches of {batch}, median of {rounds}:")
+    for name, value in encoder_rates.items():
+        out.print(f"raw encoder, {name}: {value} comments/s")
     out.print(
-        f"classifier {result['comments_per_s']} comments/s; raw encoder "
-        f"{result['encoder_ceiling_per_s']} comments/s; ratio {result['ratio']}; "
-        f"peak RSS {result['peak_rss_mb']} MB"
+        f"classifier {result['comments_per_s']} comments/s; ratio to the fastest raw encoder "
+        f"{result['ratio']}; peak RSS {result['peak_rss_mb']} MB"
     )
+
+
+def _raw_encoders(model: Any) -> dict[str, Any]:
+    """The same encoder file run bare, two ways: int8 weights folded to float32 once at load
+    (what houserules does), and int8 weights dequantised on every run."""
+    from moderation.model import SentenceEncoder, ToxicityModel, bundled_folder
+
+    if not isinstance(model, ToxicityModel):
+        return {}
+    folder = model.folder or bundled_folder()
+    paths = (folder / "encoder.onnx", folder / "tokenizer.json")
+    return {
+        "fp32 (int8 weights folded at load)": SentenceEncoder(*paths, fold_weights=True),
+        "int8 (dequantised per run)": SentenceEncoder(*paths, fold_weights=False),
+    }
+
+
+def _add_bench_commands() -> None:
+    from houserules.bench_pipeline import bench_pipeline
+    from houserules.bench_review_app import bench_review_app
+
+    bench.add_command(bench_pipeline)
+    bench.add_command(bench_review_app)
+
+
+_add_bench_commands()

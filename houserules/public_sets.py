@@ -211,6 +211,37 @@ def read_sbic(path: Path) -> list[LabelledComment]:
     return items
 
 
+def read_functional(path: Path) -> list[LabelledComment]:
+    """Our own functional suite (evaluation/functional/cases.jsonl): `expected` flag means hide
+    or escalate (threats escalate), allow means the comment stays visible. The comment id is
+    `<functionality>/<case id>`, which `functionality_of` reads back."""
+    items = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            case = json.loads(line)
+            category = case.get("category") or "none"
+            cats = set() if category == "none" else {category}
+            if case["expected"] == "flag":
+                action = "escalate" if category == "threat" else "hide"
+            else:
+                action = "allow"
+            comment = Comment(
+                Platform.FACEBOOK,
+                Surface.OWN_PAGE,
+                f"{case['functionality']}/{case['id']}",
+                case["text"],
+                WHEN,
+            )
+            items.append(LabelledComment(comment, frozenset(cats), action))
+    return items
+
+
+def functionality_of(item: LabelledComment) -> str:
+    return item.comment.comment_id.split("/", 1)[0]
+
+
 ADAPTERS: dict[str, Callable[[Path], list[LabelledComment]]] = {
     "madlibs": read_madlibs,
     "davidson": read_davidson,
@@ -222,6 +253,7 @@ ADAPTERS: dict[str, Callable[[Path], list[LabelledComment]]] = {
     "implicit_hate": read_implicit_hate,
     "gab_hate": read_gab_hate,
     "sbic": read_sbic,
+    "functional": read_functional,
 }
 
 
@@ -238,6 +270,7 @@ def guess_format(path: Path) -> str:
         ("implicit_hate", "implicit_hate"),
         ("ghc_", "gab_hate"),
         ("sbic", "sbic"),
+        ("functional/", "functional"),
     ):
         if key in name:
             return fmt

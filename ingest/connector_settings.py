@@ -120,3 +120,7 @@ class ConnectorsSettings(BaseModel):
     x: XSettings | None = None
     youtube: YouTubeSettings | None = None
     webhooks: WebhookSettings | None = None
+
+
+class ConnectorNotConfigured(Exception):
+    """The named connector has no settings (e.g. HOUSERULES_CONNECTORS__FACEBOOK__...)."""

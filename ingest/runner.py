@@ -13,7 +13,7 @@ import logging
 import threading
 from typing import Any
 
-from ingest.connector_settings import ConnectorsSettings
+from ingest.connector_settings import ConnectorNotConfigured, ConnectorsSettings
 from ingest.cursor import CursorStore, SqliteCursorStore
 from ingest.facebook import FacebookConnector, FacebookModerator
 from ingest.facebook import graph_client as facebook_client
@@ -30,10 +30,6 @@ from moderation.platform import PlatformModerator
 log = logging.getLogger(__name__)
 
 CONNECTORS = ("facebook", "instagram", "x", "youtube")
-
-
-class ConnectorNotConfigured(Exception):
-    """The named connector has no settings (e.g. HOUSERULES_CONNECTORS__FACEBOOK__...)."""
 
 
 def connectors_settings(settings: Any) -> ConnectorsSettings:

@@ -49,7 +49,14 @@ class SentenceEncoder:
     are grouped by length first so short comments are not padded to a long neighbour.
     """
 
-    def __init__(self, encoder_path: Path, tokenizer_path: Path, threads: int = 2) -> None:
+    def __init__(
+        self,
+        encoder_path: Path,
+        tokenizer_path: Path,
+        threads: int = 2,
+        *,
+        fold_weights: bool = True,
+    ) -> None:
         tokenizer = Tokenizer.from_file(str(tokenizer_path))
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         pad_id = tokenizer.token_to_id("[PAD]")
@@ -61,8 +68,9 @@ class SentenceEncoder:
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Fold the int8 weights back to float32 once at load time instead of on every run.
-        options.add_session_config_entry("session.disable_quant_qdq", "1")
+        if fold_weights:
+            # Fold the int8 weights back to float32 once at load time, not on every run.
+            options.add_session_config_entry("session.disable_quant_qdq", "1")
         options.log_severity_level = 3
         self._session = ort.InferenceSession(
             str(encoder_path), sess_options=options, providers=["CPUExecutionProvider"]
@@ -164,6 +172,7 @@ class ToxicityModel:
         self.heads = heads
         self.version = version
         self.thresholds = thresholds
+        self.folder: Path | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -183,7 +192,9 @@ class ToxicityModel:
         encoder = SentenceEncoder(folder / ENCODER_FILE, folder / TOKENIZER_FILE, threads)
         thresholds = {str(k): float(v) for k, v in card.get("thresholds", {}).items()}
         version = f"{card.get('name', 'minilm-heads')}-{sums_digest[:8]}"
-        return cls(encoder, heads, version, thresholds)
+        model = cls(encoder, heads, version, thresholds)
+        model.folder = folder
+        return model
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
         """(n, 384) float32, each row L2-normalised."""
