@@ -15,6 +15,12 @@ stored and the ledger counts an offset once.
 
 `install(app, ledger, topics)` makes the app create this consumer for those topics; call
 it before the worker starts (the consumer is created lazily, when first needed).
+
+This is the only module that reaches into Faust's private API (`_new_offset`,
+`_committed_offset`, `_read_offset` and how the fetch loop reads it, `Transport.Consumer`);
+the ledger itself is plain bookkeeping. faust-streaming is pinned to the exact version
+`tests/unit/test_faust_private_api.py` checks these against, and that test names whichever
+one a new Faust changes.
 """
 
 from __future__ import annotations
