@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_service_has_an_image_and_its_dependencies_exist() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"kafka", "elasticsearch", "kibana", "worker", "webhooks"} <= set(services)
+    assert {"kafka", "elasticsearch", "kibana", "worker", "webhooks", "review-app"} <= set(services)
     for name, service in services.items():
         assert "image" in service or "build" in service, name
         for dependency in service.get("depends_on", {}):
@@ -33,3 +33,29 @@ def test_retention_runs_every_day() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     command = " ".join(compose["services"]["retention"]["command"])
     assert "houserules retention" in command and "sleep 86400" in command
+
+
+CONNECTORS = {"facebook", "instagram", "x", "youtube"}
+
+
+def test_a_connector_starts_only_with_its_platforms_profile() -> None:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for platform in CONNECTORS:
+        service = services[f"connector-{platform}"]
+        assert service["profiles"] == [platform]
+        assert service["command"] == ["houserules", "connect", platform]
+    assert services["webhooks"]["profiles"] == ["webhooks"]
+    always = {"kafka", "elasticsearch", "kibana", "worker", "retention", "review-app"}
+    assert {name for name, s in services.items() if "profiles" not in s} == always
+
+
+def test_every_houserules_service_reads_the_councils_rules_and_registers_read_only() -> None:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    ours = {name: s for name, s in services.items() if "build" in s}
+    assert {"worker", "retention", "review-app", "webhooks"} <= set(ours)
+    for name, service in ours.items():
+        assert "./council:/council:ro" in service["volumes"], name
+        env = service["environment"]
+        assert env["HOUSERULES_RULES_FILE"] == "/council/rules.yaml", name
+        assert env["HOUSERULES_REGISTERS_DIR"] == "/council/registers", name
+    assert (ROOT / "council" / "README.md").is_file()
