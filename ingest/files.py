@@ -3,9 +3,10 @@ sections, LinkedIn exports, or any spreadsheet).
 
 JSONL: one object per line with the fields of the council-dev set (`id`, `platform`,
 `surface`, `text`, and optionally `author`, `post_context`, `created_at`, `post_id`,
-`parent_id`, `permalink`, `author_id`). CSV: a header row; columns are mapped by name (see
-`CSV_COLUMNS`, and docs/imports.md). Bad rows are set aside with their line number and the
-reason, and every good row is still imported.
+`parent_id`, `permalink`, `author_id`). JSON: one array of such objects (a `.json` file
+that starts with an object instead is read as JSONL). CSV: a header row; columns are mapped
+by name (see `CSV_COLUMNS`, and docs/imports.md). Bad rows are set aside with their line
+number and the reason, and every good row is still imported.
 """
 
 from __future__ import annotations
@@ -132,6 +133,34 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
             yield number, obj if isinstance(obj, dict) else "not a JSON object"
 
 
+def _json_array_rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
+    """The objects of a JSON array, each with the line it starts on. The whole file must be
+    valid JSON (unlike JSONL, one broken object cannot be skipped: its end is unknown)."""
+    text = path.read_text(encoding="utf-8-sig")
+    if text.lstrip().startswith("{"):
+        yield from _jsonl_rows(path)
+        return
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(
+            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno});"
+            " a .json file holds one array of comment objects, a .jsonl file one per line"
+        ) from None
+    if not isinstance(items, list):
+        raise ImportFileError(
+            f"{path}: a .json file must hold an array of comment objects, not"
+            f" {type(items).__name__}"
+        )
+    decoder, at = json.JSONDecoder(), text.index("[") + 1
+    for item in items:
+        while text[at] in " \t\r\n,":
+            at += 1
+        line = text.count("\n", 0, at) + 1
+        at = decoder.raw_decode(text, at)[1]
+        yield line, item if isinstance(item, dict) else "not a JSON object"
+
+
 def _csv_rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -157,17 +186,22 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
 
 
 def read_comments(path: Path, now: datetime | None = None) -> ImportResult:
-    """Read a JSONL or CSV file of comments. Rows without a date get `now` (import time)."""
+    """Read a JSONL, JSON (array) or CSV file of comments. Rows without a date get `now`
+    (import time)."""
     now = now or datetime.now(UTC)
     if not path.exists():
         raise ImportFileError(f"{path}: file not found")
     suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
+    if suffix in (".jsonl", ".ndjson"):
         rows = _jsonl_rows(path)
+    elif suffix == ".json":
+        rows = _json_array_rows(path)
     elif suffix == ".csv":
         rows = _csv_rows(path)
     else:
-        raise ImportFileError(f"{path}: unknown file type '{suffix}' (expected .jsonl or .csv)")
+        raise ImportFileError(
+            f"{path}: unknown file type '{suffix}' (expected .jsonl, .json or .csv)"
+        )
     result = ImportResult(path)
     seen: set[str] = set()
     try:

@@ -79,3 +79,39 @@ def test_an_unknown_file_type_is_refused(tmp_path: Path) -> None:
     file.write_text("")
     with pytest.raises(ImportFileError, match="unknown file type"):
         read_comments(file)
+
+
+def test_a_json_file_holding_an_array_of_comments_is_read_with_the_line_each_starts_on(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "export.json"
+    rows = [GOOD, {**GOOD, "id": "n-2", "text": ""}, "just a string", {**GOOD, "id": "n-4"}]
+    file.write_text(json.dumps(rows, indent=2))
+    result = read_comments(file)
+    assert [r.comment.comment_id for r in result.rows] == ["n-1", "n-4"]
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (10, "no text"),
+        (18, "not a JSON object"),
+    ]
+    assert result.rows[1].line == 19
+
+
+def test_a_json_file_with_one_object_per_line_is_read_as_jsonl(tmp_path: Path) -> None:
+    file = write_jsonl(tmp_path / "c.json", [GOOD, {**GOOD, "id": "n-2"}])
+    assert [r.comment.comment_id for r in read_comments(file).rows] == ["n-1", "n-2"]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ('[{"id": "n-1",', "not valid JSON .* at line 1"),
+        ('"a string"', "must hold an array of comment objects, not str"),
+    ],
+)
+def test_a_json_file_that_is_not_an_array_of_comments_is_refused_whole(
+    tmp_path: Path, content: str, problem: str
+) -> None:
+    file = tmp_path / "x.json"
+    file.write_text(content)
+    with pytest.raises(ImportFileError, match=problem):
+        read_comments(file)
