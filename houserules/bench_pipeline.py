@@ -176,14 +176,19 @@ def run_kafka(
 
 
 @click.command(name="pipeline")
-@click.option("--mode", type=click.Choice(["kafka", "embedded"]), required=True)
+@click.option(
+    "--mode",
+    type=click.Choice(["kafka", "embedded"]),
+    required=True,
+    help="embedded: one process; kafka: the local broker and worker processes.",
+)
 @click.option("--n", "n", type=int, default=2000, show_default=True, help="Comments to time.")
 @click.option(
     "--workers", type=int, default=1, show_default=True, help="Kafka mode: worker processes."
 )
 @click.option("--rate", type=float, default=None, help="Produce at most this many comments/s.")
 @click.option("--no-model", is_flag=True, help="Rules only, without the text model.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
 @click.pass_obj
 def bench_pipeline(
     obj: Any, mode: str, n: int, workers: int, rate: float | None, no_model: bool, as_json: bool

@@ -217,7 +217,7 @@ def measure(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
     type=click.Path(path_type=Path, file_okay=False),
     help="Seed into (and reuse) this folder instead of a temporary one.",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
 def bench_review_app(comments: int, rounds: int, keep: Path | None, as_json: bool) -> None:
     """Seed N comments in SQLite and time the review app's queue, item and search pages."""
     with tempfile.TemporaryDirectory(prefix="houserules-bench-") as scratch:

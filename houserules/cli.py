@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -30,12 +30,20 @@ from moderation.comment import Comment, Platform, Surface
 from moderation.platform import PlatformError
 from moderation.review import DecisionKind
 from moderation.verdict import Route
+from store.sqlite import StoreUnavailable, store_exists
 from stream.decisions import ReviewError
 from stream.embedded import RunSummary
 
 DEMO_COMMENTS = DEMO_REGISTERS_DIR / "comments.jsonl"
 QUEUES = {"review": Route.REVIEW, "comms": Route.COMMS, "escalations": Route.ESCALATIONS}
-EXPECTED_ERRORS = (ConfigError, ImportFileError, ReviewError, ConnectorNotConfigured, PlatformError)
+EXPECTED_ERRORS = (
+    ConfigError,
+    ImportFileError,
+    ReviewError,
+    ConnectorNotConfigured,
+    PlatformError,
+    StoreUnavailable,
+)
 
 err = Console(stderr=True)
 out = Console()
@@ -55,6 +63,27 @@ class Context:
     def app(self, **kwargs: Any) -> App:
         return build_app(self.settings(), **kwargs)
 
+    def nothing_stored(self) -> bool:
+        """For commands that only read: True (after saying so) when there is no local store
+        yet, so that reading never makes the data folder."""
+        settings = self.settings()
+        if settings.store != "sqlite" or store_exists(settings.sqlite_path):
+            return False
+        err.print(
+            f"nothing stored yet in {settings.data_dir}: run `houserules demo` or "
+            "`houserules import FILE` first",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        return True
+
+
+def _fail(message: str) -> NoReturn:
+    """An expected failure: one `error:` line and exit status 2."""
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    sys.exit(2)
+
 
 def _emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
@@ -65,7 +94,7 @@ def _expected_errors() -> Iterator[None]:
     try:
         yield
     except EXPECTED_ERRORS as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 
@@ -166,7 +195,9 @@ def _summary_json(app: App, summary: RunSummary) -> dict[str, Any]:
     }
 
 
-def _print_summary(app: App, data: dict[str, Any], first_items: int = 3) -> None:
+def _print_summary(
+    app: App, data: dict[str, Any], first_items: int = 3, *, simulated: bool = False
+) -> None:
     out.print(
         f"[bold]{data['processed']}[/bold] comments processed, {data['unchanged']} already "
         f"stored and unchanged, {data['dead_lettered']} set aside; "
@@ -176,8 +207,15 @@ def _print_summary(app: App, data: dict[str, Any], first_items: int = 3) -> None
     table.add_column("action")
     table.add_column("comments", justify="right")
     for action, n in data["by_action"].items():
-        table.add_row(action, str(n))
+        shown = f"{action} (simulated)" if simulated and action in ("hide", "escalate") else action
+        table.add_row(shown, str(n))
     out.print(table)
+    if simulated:
+        out.print(
+            "Hides are simulated: the demo is connected to no platform, so nothing was hidden "
+            "anywhere; the comments it would hide wait in the review queue as not_connected.",
+            highlight=False,
+        )
     table = Table(title="By category")
     table.add_column("category")
     table.add_column("comments", justify="right")
@@ -208,11 +246,11 @@ def demo(obj: Context, as_json: bool) -> None:
     app = obj.app(registers_dir=DEMO_REGISTERS_DIR, moderators={})
     result = read_comments(DEMO_COMMENTS)
     summary = _run(app, result.comments, "demo", quiet=as_json)
-    data = _summary_json(app, summary)
+    data = {**_summary_json(app, summary), "hides_simulated": True}
     if as_json:
         _emit_json(data)
     else:
-        _print_summary(app, data)
+        _print_summary(app, data, simulated=True)
     app.close()
 
 
@@ -223,14 +261,21 @@ def demo(obj: Context, as_json: bool) -> None:
     type=click.Path(path_type=Path),
     help="Folder with people.yaml, facts.yaml, contacts.yaml.",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 def import_(obj: Context, file: Path, registers: Path | None, as_json: bool) -> None:
-    """Import comments from a JSONL or CSV file and run them through the pipeline."""
+    """Import comments from a JSONL, JSON (an array of objects) or CSV file and run them
+    through the pipeline. Exits with status 2 when no row could be imported."""
     result = read_comments(file)
     for bad in result.rejected:
-        err.print(f"{file}:{bad.line}: skipped: {bad.reason}", highlight=False)
+        err.print(f"{file}:{bad.line}: skipped: {bad.reason}", highlight=False, markup=False)
     rejected = [{"line": r.line, "reason": r.reason} for r in result.rejected]
+    if not result.rows:
+        _fail(
+            f"{file}: no comments imported ({len(result.rejected)} rows rejected)"
+            if result.rejected
+            else f"{file}: no comments imported: the file has no rows"
+        )
     settings = obj.settings()
     if settings.transport == "kafka":
         _produce(settings, result.comments, file, rejected, as_json)
@@ -273,11 +318,27 @@ def _produce(
 
 @main.command()
 @click.argument("text")
-@click.option("--platform", type=click.Choice([p.value for p in Platform]), default="facebook")
-@click.option("--surface", type=click.Choice([s.value for s in Surface]), default="own_page")
-@click.option("--author", default="")
-@click.option("--registers", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--platform",
+    type=click.Choice([p.value for p in Platform]),
+    default="facebook",
+    show_default=True,
+    help="Where the comment was posted.",
+)
+@click.option(
+    "--surface",
+    type=click.Choice([s.value for s in Surface]),
+    default="own_page",
+    show_default=True,
+    help="own_page: on the council's own page (hideable); mention: elsewhere.",
+)
+@click.option("--author", default="", help="The author's handle or name, if it matters.")
+@click.option(
+    "--registers",
+    type=click.Path(path_type=Path),
+    help="Folder with people.yaml, facts.yaml, contacts.yaml (default: the settings').",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 @click.pass_obj
 def classify(
     obj: Context,
@@ -293,11 +354,12 @@ def classify(
 
     from houserules.bootstrap import build_classifier, load_model
 
+    if not text.strip():
+        raise click.BadParameter("there is no comment to judge: TEXT is empty", param_hint="TEXT")
     settings = obj.settings()
+    rules = load_rules(settings.rules_file)
     classifier = build_classifier(
-        load_rules(settings.rules_file),
-        load_registers(registers or settings.registers_dir),
-        load_model(settings),
+        rules, load_registers(registers or settings.registers_dir), load_model(settings)
     )
     comment = Comment(
         Platform(platform), Surface(surface), "cli", text, datetime.now(UTC), author_handle=author
@@ -313,7 +375,9 @@ def classify(
     if not verdict.findings:
         out.print("no house rule applies")
     for f in verdict.findings:
-        out.print(f"- {f.category.value} (score {f.score:.2f}, by {f.detector})")
+        rule = rules.categories.get(f.category)
+        threshold = f", threshold {rule.threshold:.2f}" if rule else ""
+        out.print(f"- {f.category.value}: score {f.score:.2f} of 1{threshold}, by {f.detector}")
         for e in f.evidence:
             out.print(f"    evidence: {e.description}", highlight=False, markup=False)
     for note in verdict.comms:
@@ -329,11 +393,15 @@ def classify(
 
 @main.command()
 @click.argument("name", type=click.Choice(list(QUEUES)))
-@click.option("--limit", default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", default=50, show_default=True, help="Show at most this many items.")
+@click.option("--json", "as_json", is_flag=True, help="Print the items as JSON.")
 @click.pass_obj
 def queue(obj: Context, name: str, limit: int, as_json: bool) -> None:
     """List the open items in the review, comms or escalations queue."""
+    if obj.nothing_stored():
+        if as_json:
+            _emit_json([])
+        return
     app = obj.app(model=None)
     items = app.store.queue(QUEUES[name], limit=limit)
     if as_json:
@@ -355,7 +423,7 @@ def queue(obj: Context, name: str, limit: int, as_json: bool) -> None:
         )
         return
     table = Table(title=f"{name} queue: {len(items)} open")
-    for col in ("id", "comment", "reason", "platform", "text"):
+    for col in ("item", "comment (platform:id)", "why queued", "on the platform", "text"):
         table.add_column(col, overflow="fold")
     for i in items:
         table.add_row(
@@ -401,7 +469,7 @@ for _kind in (DecisionKind.CONFIRM, DecisionKind.RESTORE):
         @click.argument("item_id", type=int)
         @click.option("--by", required=True, help="Your name, for the audit log.")
         @click.option("--reason", required=True, help="Why, for the audit log.")
-        @click.option("--json", "as_json", is_flag=True)
+        @click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
         @click.pass_obj
         def _cmd(obj: Context, item_id: int, by: str, reason: str, as_json: bool) -> None:
             _decide(obj, kind, item_id, by, reason, as_json)
@@ -416,11 +484,11 @@ def comms() -> None:
 
 @comms.command(name="done")
 @click.argument("item_id", type=int)
-@click.option("--by", required=True)
+@click.option("--by", required=True, help="Your name, for the audit log.")
 @click.option(
     "--reason", required=True, help="What was done (e.g. replied with the official line)."
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
 @click.pass_obj
 def comms_done(obj: Context, item_id: int, by: str, reason: str, as_json: bool) -> None:
     """Mark a comms item as answered."""
@@ -429,11 +497,15 @@ def comms_done(obj: Context, item_id: int, by: str, reason: str, as_json: bool) 
 
 @main.command()
 @click.argument("key", required=False)
-@click.option("--limit", default=100, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", default=100, show_default=True, help="Show at most this many events.")
+@click.option("--json", "as_json", is_flag=True, help="Print the events as JSON.")
 @click.pass_obj
 def audit(obj: Context, key: str | None, limit: int, as_json: bool) -> None:
     """Show the audit log, for one comment (platform:id) or all."""
+    if obj.nothing_stored():
+        if as_json:
+            _emit_json([])
+        return
     app = obj.app(model=None)
     events = app.store.audit(key, limit=limit)
     if as_json:
@@ -461,11 +533,15 @@ def audit(obj: Context, key: str | None, limit: int, as_json: bool) -> None:
 
 @main.command()
 @click.argument("query")
-@click.option("--limit", default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", default=20, show_default=True, help="Show at most this many comments.")
+@click.option("--json", "as_json", is_flag=True, help="Print the comments as JSON.")
 @click.pass_obj
 def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over stored comments."""
+    if obj.nothing_stored():
+        if as_json:
+            _emit_json([])
+        return
     app = obj.app(model=None)
     hits = app.store.search(query, limit=limit)
     if as_json:
@@ -495,8 +571,12 @@ def config() -> None:
 
 
 @config.command(name="check")
-@click.option("--registers", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--registers",
+    type=click.Path(path_type=Path),
+    help="Check this registers folder instead of the settings' one.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was loaded as JSON.")
 @click.pass_obj
 def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
     """Load settings, rules and registers, and report what they contain."""
@@ -535,7 +615,7 @@ def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
 @main.command()
 @click.argument("platform", type=click.Choice(["facebook", "instagram", "x", "youtube"]))
 @click.option("--once", is_flag=True, help="Poll once and exit (otherwise poll until stopped).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print what was delivered as JSON.")
 @click.pass_obj
 def connect(obj: Context, platform: str, once: bool, as_json: bool) -> None:
     """Read comments from one platform and hand them to the pipeline."""
@@ -562,8 +642,8 @@ def webhook() -> None:
 
 
 @webhook.command(name="serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8081, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8081, show_default=True, type=int, help="Port to listen on.")
 @click.pass_obj
 def webhook_serve(obj: Context, host: str, port: int) -> None:
     """Serve /webhooks/facebook and /webhooks/instagram until interrupted."""

@@ -78,8 +78,10 @@ def _madlibs_flags(items: list[LabelledComment], actions: list[str]) -> dict[str
     help="Label format; guessed from the file name.",
 )
 @click.option("--limit", type=int, default=None, help="Evaluate only the first N items.")
-@click.option("--worst", type=int, default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--worst", type=int, default=10, show_default=True, help="Show this many worst misses."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option("--markdown", is_flag=True, help="Print the tables as Markdown (for docs).")
 @click.pass_obj
 def eval_command(
@@ -259,9 +261,11 @@ def bench() -> None:
     default=None,
     help="JSONL of comments (default: the council-dev set, else the demo data).",
 )
-@click.option("--batch", type=int, default=32, show_default=True)
+@click.option(
+    "--batch", type=int, default=32, show_default=True, help="Comments per classifier call."
+)
 @click.option("--rounds", type=int, default=5, show_default=True, help="Timed rounds (medians).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
 @click.pass_obj
 def bench_classify(obj: Any, file: Path | None, batch: int, rounds: int, as_json: bool) -> None:
     """Comments per second through the whole classifier, against the raw encoder's ceiling."""

@@ -9,7 +9,8 @@ changes something appends one audit event; a retention dry run appends none.
 from __future__ import annotations
 
 import json
-from typing import Any
+import sys
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import click
@@ -20,11 +21,13 @@ from houserules.bootstrap import App, build_app
 from houserules.settings import Settings
 from moderation.comment import Platform
 from store import personal_data
-from store.personal_data import ErasureRequest, Removed
+from store.personal_data import ErasureRequest, MatchedAuthor, Removed
+from store.sqlite import store_exists
 
 LONDON = ZoneInfo("Europe/London")
 
 out = Console()
+err = Console(stderr=True)
 
 
 def _app(ctx: click.Context) -> App:
@@ -34,6 +37,11 @@ def _app(ctx: click.Context) -> App:
 
 def _emit_json(data: dict[str, Any]) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    sys.exit(2)
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -51,17 +59,18 @@ def _counts(removed: Removed) -> dict[str, Any]:
     }
 
 
-def _what(removed: Removed) -> str:
+def _what(removed: Removed, *, planned: bool = False) -> str:
     return (
         f"{_plural(removed.comments, 'comment')}, {_plural(removed.queue_items, 'queue item')},"
         f" {_plural(removed.dead_letters, 'dead letter')}; the details of"
-        f" {_plural(removed.audit_details, 'audit event')} replaced by an erasure marker"
+        f" {_plural(removed.audit_details, 'audit event')}"
+        f" {'would be ' if planned else ''}replaced by an erasure marker"
     )
 
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Report what would be removed; change nothing.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON.")
 @click.pass_context
 def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Remove comments older than the `retention_days` setting.
@@ -69,8 +78,20 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     Their full-text rows and queue items go with them, and so do dead letters older than
     the limit; their audit events stay, with the detail replaced by an erasure marker.
     On Elasticsearch a month's index is dropped only once all of that month is past the
-    limit. Run it daily (cron, a Kubernetes CronJob); a run with nothing to do is cheap.
+    limit. Run it daily (cron, a Kubernetes CronJob); a run with nothing to do is cheap,
+    and one before anything is stored makes nothing.
     """
+    settings: Settings = ctx.obj.settings()
+    if settings.store == "sqlite" and not store_exists(settings.sqlite_path):
+        err.print(
+            f"nothing stored yet in {settings.data_dir}: nothing to remove",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        if as_json:
+            _emit_json({"dry_run": dry_run, "store": "sqlite", "nothing_stored": True})
+        return
     app = _app(ctx)
     try:
         days, now = app.settings.retention_days, app.clock.now()
@@ -120,6 +141,19 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
         out.print("Dry run: nothing was changed and nothing was written to the audit log.")
 
 
+def _who(author: MatchedAuthor) -> str:
+    names = ", ".join(f'"{name}"' for name in author.names) or "no name"
+    author_id = f"id {author.author_id}" if author.author_id else "no platform id"
+    return f"{names} ({author_id}): {_plural(author.comments, 'comment')}"
+
+
+def _authors_json(removed: Removed) -> list[dict[str, Any]]:
+    return [
+        {"author_id": a.author_id, "names": list(a.names), "comments": a.comments}
+        for a in removed.authors
+    ]
+
+
 @click.command()
 @click.option(
     "--platform",
@@ -130,7 +164,8 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
 @click.option(
     "--author",
     required=True,
-    help="The author's id on that platform (their handle, for comments imported without one).",
+    help="The author's id on that platform, or their handle or display name as stored "
+    "(case and a leading @ do not matter).",
 )
 @click.option("--by", required=True, help="Your name, for the audit log.")
 @click.option(
@@ -138,40 +173,71 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     required=True,
     help="Why, for the audit log: a case reference, never the person's name or id.",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was erased as JSON.")
 @click.pass_context
 def erase(
-    ctx: click.Context, platform: str, author: str, by: str, reason: str, as_json: bool
+    ctx: click.Context,
+    platform: str,
+    author: str,
+    by: str,
+    reason: str,
+    yes: bool,
+    as_json: bool,
 ) -> None:
     """Erase everything stored about one author on one platform, at their request.
 
-    Removes their comments with the full-text rows, queue items and dead letters that
+    Lists the authors and what of theirs matched, asks before erasing (unless --yes), then
+    removes their comments with the full-text rows, queue items and dead letters that
     carry them, and replaces the details of those comments' audit events with
     "[erased at request: DATE]"; who did what and when stays. The erasure itself is
     audited with counts, your name and the reason, never the author. Nothing changes on
-    the platform. An author with nothing stored is not an error (exit status 0).
+    the platform. A request that matches nothing is an error (exit status 2) and changes
+    nothing; with --yes, so is one that matches more than one author.
     """
+    settings: Settings = ctx.obj.settings()
+    who = f"{platform} author {author!r}"
+    if settings.store == "sqlite" and not store_exists(settings.sqlite_path):
+        _fail(f"nothing stored yet in {settings.data_dir}, so nothing matches {who}")
     app = _app(ctx)
     try:
         try:
             request = ErasureRequest(Platform(platform), author, by, reason, app.clock.now())
         except ValueError as bad:
             raise click.BadParameter(str(bad)) from None
+        planned = app.store.erase_author(request, dry_run=True)
+        if planned.comments == 0 and planned.dead_letters == 0:
+            _fail(
+                f"nothing stored matches {who} (by id, handle or display name, ignoring "
+                "case); nothing was erased"
+            )
+        say = err if as_json else out
+        say.print(f"{who} matches {_what(planned, planned=True)}:", highlight=False, markup=False)
+        for matched in planned.authors:
+            say.print(f"  {_who(matched)}", highlight=False, markup=False)
+        if planned.dead_letters and not planned.authors:
+            say.print("  (only in dead letters)", highlight=False, markup=False)
+        if len(planned.authors) > 1:
+            say.print(
+                f"These are {len(planned.authors)} different authors; to erase only one, "
+                "give their id as --author.",
+                highlight=False,
+                markup=False,
+            )
+            if yes:
+                _fail(
+                    f"{who} matches {len(planned.authors)} different authors; --yes erases "
+                    "only a request that matches one: confirm without --yes, or give an id"
+                )
+        if not yes:
+            click.confirm("Erase all of this?", abort=True, err=as_json)
         removed = app.store.erase_author(request)
     finally:
         app.close()
     if as_json:
-        _emit_json({"platform": platform, "nothing_to_erase": removed.nothing, **_counts(removed)})
+        _emit_json({"platform": platform, "authors": _authors_json(removed), **_counts(removed)})
         return
-    who = escape(f"{platform} author {author}")
-    if removed.nothing:
-        out.print(
-            f"nothing to erase: no comments or dead letters by {who} are stored. "
-            "The request is recorded in the audit log.",
-            highlight=False,
-        )
-        return
-    out.print(f"erased for {who}: {_what(removed)}.", highlight=False)
+    out.print(f"erased for {escape(who)}: {_what(removed)}.", highlight=False)
     if removed.still_hidden:
         out.print(
             _plural(len(removed.still_hidden), "comment is", "comments are")

@@ -80,8 +80,8 @@ def build_review_app(
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.pass_obj
 def serve(obj: Any, host: str, port: int) -> None:
     """Serve the review app (queues, comments, decisions, audit) under uvicorn."""
@@ -116,9 +116,16 @@ def _fail(message: str) -> None:
 
 @users.command(name="add")
 @click.argument("name")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default="moderator")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default="moderator",
+    show_default=True,
+    help="viewer: reads; moderator: decides; admin: also manages accounts.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
 @click.pass_obj
-def users_add(obj: Any, name: str, role: str) -> None:
+def users_add(obj: Any, name: str, role: str, as_json: bool) -> None:
     """Add a user; the password is read from standard input (one line)."""
     password = sys.stdin.readline().rstrip("\r\n")
     accounts = _accounts(obj)
@@ -127,13 +134,13 @@ def users_add(obj: Any, name: str, role: str) -> None:
     except AccountError as exc:
         _fail(str(exc))
     else:
-        click.echo(f"added {user.name} ({user.role.value})")
+        _done(as_json, f"added {user.name} ({user.role.value})", user.name, added=True)
     finally:
         accounts.close()
 
 
 @users.command(name="list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the accounts as JSON.")
 @click.pass_obj
 def users_list(obj: Any, as_json: bool) -> None:
     """List the accounts with their roles."""
@@ -156,45 +163,76 @@ def users_list(obj: Any, as_json: bool) -> None:
 
 @users.command(name="disable")
 @click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
 @click.pass_obj
-def users_disable(obj: Any, name: str) -> None:
+def users_disable(obj: Any, name: str, as_json: bool) -> None:
     """Disable an account and end its sessions."""
-    _change(obj, lambda a: a.set_disabled(name, True), f"{name} disabled")
+    _change(
+        obj, lambda a: a.set_disabled(name, True), f"{name} disabled", as_json, name, disabled=True
+    )
 
 
 @users.command(name="enable")
 @click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
 @click.pass_obj
-def users_enable(obj: Any, name: str) -> None:
+def users_enable(obj: Any, name: str, as_json: bool) -> None:
     """Enable a disabled account."""
-    _change(obj, lambda a: a.set_disabled(name, False), f"{name} enabled")
+    _change(
+        obj, lambda a: a.set_disabled(name, False), f"{name} enabled", as_json, name, disabled=False
+    )
 
 
 @users.command(name="set-role")
 @click.argument("name")
 @click.argument("role", type=click.Choice([r.value for r in Role]))
+@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
 @click.pass_obj
-def users_set_role(obj: Any, name: str, role: str) -> None:
+def users_set_role(obj: Any, name: str, role: str, as_json: bool) -> None:
     """Change an account's role."""
-    _change(obj, lambda a: a.set_role(name, Role(role)), f"{name} is now {role}")
+    _change(
+        obj,
+        lambda a: a.set_role(name, Role(role)),
+        f"{name} is now {role}",
+        as_json,
+        name,
+        role=role,
+    )
 
 
 @users.command(name="set-password")
 @click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
 @click.pass_obj
-def users_set_password(obj: Any, name: str) -> None:
+def users_set_password(obj: Any, name: str, as_json: bool) -> None:
     """Set a new password (read from standard input); ends the user's sessions."""
     password = sys.stdin.readline().rstrip("\r\n")
-    _change(obj, lambda a: a.set_password(name, password), f"password set for {name}")
+    _change(
+        obj,
+        lambda a: a.set_password(name, password),
+        f"password set for {name}",
+        as_json,
+        name,
+        password_set=True,
+    )
 
 
-def _change(obj: Any, change: Any, done: str) -> None:
+def _done(as_json: bool, message: str, name: str, **changed: Any) -> None:
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"name": name, **changed}, indent=2))
+    else:
+        click.echo(message)
+
+
+def _change(obj: Any, change: Any, done: str, as_json: bool, name: str, **changed: Any) -> None:
     accounts = _accounts(obj)
     try:
         change(accounts)
     except AccountError as exc:
         _fail(str(exc))
     else:
-        click.echo(done)
+        _done(as_json, done, name, **changed)
     finally:
         accounts.close()

@@ -189,11 +189,15 @@ class Store(Protocol):
         """
         ...
 
-    def erase_author(self, request: ErasureRequest) -> Removed:
+    def erase_author(self, request: ErasureRequest, *, dry_run: bool = False) -> Removed:
         """Remove every stored comment by the request's author on its platform, with their
         full-text rows and queue items and the dead letters that carry them; erase the
         details of their audit events; append one `erasure` event naming who and why but
-        not the author. Nothing happens on the platform. Safe to repeat."""
+        not the author. Nothing happens on the platform. Safe to repeat.
+
+        The author is matched by id, handle or display name, case aside (see
+        `ErasureRequest`), and `Removed.authors` says who matched. A dry run changes
+        nothing (and appends no event) and reports what a run would remove."""
         ...
 
     def close(self) -> None: ...

@@ -538,6 +538,6 @@ class ElasticsearchStore:
         and dead letters that go with them; safe to run again after an outage cut it short."""
         return es_personal_data.apply_retention(self, days, now, dry_run=dry_run)
 
-    def erase_author(self, request: ErasureRequest) -> Removed:
+    def erase_author(self, request: ErasureRequest, *, dry_run: bool = False) -> Removed:
         """See `Store.erase_author`; safe to run again after an outage cut it short."""
-        return es_personal_data.erase_author(self, request)
+        return es_personal_data.erase_author(self, request, dry_run=dry_run)

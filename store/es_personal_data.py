@@ -168,36 +168,53 @@ def apply_retention(
     return removed
 
 
-def erase_author(store: ElasticsearchStore, request: ErasureRequest) -> Removed:
-    author = request.author
+def erase_author(
+    store: ElasticsearchStore, request: ErasureRequest, *, dry_run: bool = False
+) -> Removed:
+    # The cluster finds candidates by id or handle, case aside; the final say is the rule
+    # in `personal_data`, so both stores match exactly the same authors.
+    platform = request.platform.value
     by_author = {
         "bool": {
-            "filter": [{"term": {"platform": request.platform.value}}],
+            "filter": [{"term": {"platform": platform}}],
             "should": [
-                {"term": {"author_id": author}},
-                {
-                    "bool": {
-                        "filter": [
-                            {"term": {"author_id": ""}},
-                            {"term": {"author_handle": author}},
-                        ]
-                    }
-                },
+                {"term": {field: {"value": name, "case_insensitive": True}}}
+                for field in ("author_id", "author_handle")
+                for name in request.names
             ],
             "minimum_should_match": 1,
         }
     }
-    comments = _all_hits(
-        store, "find the author's comments", store.names.comments, by_author, ["platform_state"]
+    candidates = _all_hits(
+        store,
+        "find the author's comments",
+        store.names.comments,
+        by_author,
+        ["platform_state", "author_id", "author_handle"],
     )
-    removed = _forget(store, comments, personal_data.request_marker(request.at), dry_run=False)
+    comments = [
+        hit
+        for hit in candidates
+        if request.is_author(
+            platform,
+            hit["_source"].get("author_id") or "",
+            hit["_source"].get("author_handle") or "",
+        )
+    ]
+    removed = _forget(store, comments, personal_data.request_marker(request.at), dry_run)
     dead = _delete_dead_letters(
         store,
         {"match_all": {}},
         lambda source: personal_data.mentions_author(source["payload"], request),
-        dry_run=False,
+        dry_run,
     )
-    removed = replace(removed, dead_letters=dead)
+    authors = personal_data.matched_authors(
+        (hit["_source"].get("author_id") or "", hit["_source"].get("author_handle") or "")
+        for hit in comments
+    )
+    removed = replace(removed, dead_letters=dead, authors=authors)
+    if dry_run:
+        return removed
     if comments:
         store._write(
             [{"_op_type": "delete", "_index": h["_index"], "_id": h["_id"]} for h in comments]

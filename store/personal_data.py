@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -57,8 +58,10 @@ def retention_cutoff(days: int, now: datetime) -> datetime:
 class ErasureRequest:
     """A person's request to erase everything stored about them as one platform's author.
 
-    `author` is the platform's id for the author; for comments stored without one (file
-    imports) it is matched against the handle instead, as the stream identifies authors.
+    `author` is what the person gave: the platform's id for them, or their handle or display
+    name as stored with their comments. It matches either, ignoring case and a leading `@`,
+    so one request can match more than one author (namesakes): `Removed.authors` lists who
+    matched, for a person to check before the erasure is carried out.
     """
 
     platform: Platform
@@ -85,7 +88,47 @@ class ErasureRequest:
     def is_author(self, platform: str, author_id: str, author_handle: str) -> bool:
         if platform != self.platform.value:
             return False
-        return author_id == self.author if author_id else author_handle == self.author
+        wanted = same_name(self.author)
+        return wanted in {same_name(author_id), same_name(author_handle)}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The spellings a store looks up, case aside: as given, without and with its `@`."""
+        bare = self.author.strip().lstrip("@")
+        return tuple(dict.fromkeys((self.author.strip(), bare, f"@{bare}")))
+
+
+def same_name(name: str) -> str:
+    """How an author's id, handle or display name is compared: case and a leading `@` aside."""
+    return name.strip().lstrip("@").casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedAuthor:
+    """One distinct author an erasure request matched: their platform id (or "" for
+    comments stored without one), the handles or names their comments carry, and how
+    many comments."""
+
+    author_id: str
+    names: tuple[str, ...]
+    comments: int
+
+
+def matched_authors(found: Iterable[tuple[str, str]]) -> tuple[MatchedAuthor, ...]:
+    """Group the matched comments' (author_id, author_handle) pairs by author: by id where
+    there is one (a renamed account is one author), else by name; most comments first."""
+    groups: dict[tuple[str, str], tuple[list[str], list[int]]] = {}
+    for author_id, handle in found:
+        key = ("id", author_id) if author_id else ("name", same_name(handle))
+        names, count = groups.setdefault(key, ([], [0]))
+        if handle and handle not in names:
+            names.append(handle)
+        count[0] += 1
+    authors = [
+        MatchedAuthor(key[1] if key[0] == "id" else "", tuple(names), count[0])
+        for key, (names, count) in groups.items()
+    ]
+    return tuple(sorted(authors, key=lambda a: (-a.comments, a.author_id, a.names)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +144,8 @@ class Removed:
     still_hidden: tuple[str, ...] = ()
     # Elasticsearch only: the monthly comment indices dropped.
     indices: tuple[str, ...] = ()
+    # An erasure only: the distinct authors whose comments matched the request.
+    authors: tuple[MatchedAuthor, ...] = ()
 
     @property
     def nothing(self) -> bool:
@@ -153,8 +198,11 @@ def _mentions(node: Any, request: ErasureRequest, platform: str | None) -> bool:
         return False
     here = node.get("platform")
     platform = here if isinstance(here, str) else platform
-    if node.get("author") == f"{request.platform.value}:{request.author}":
-        return True
+    action_author = node.get("author")
+    if isinstance(action_author, str) and ":" in action_author:
+        on, _, action_author_id = action_author.partition(":")
+        if request.is_author(on, action_author_id, ""):
+            return True
     if platform is not None and ("author_id" in node or "author_handle" in node):
         author_id, handle = node.get("author_id"), node.get("author_handle")
         if request.is_author(

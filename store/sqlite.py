@@ -138,20 +138,37 @@ def _comment_filter(filters: CommentFilter | None) -> tuple[str, list[object]]:
     return where, args
 
 
+class StoreUnavailable(Exception):
+    """The store's file or folder cannot be used (a file where the folder should be, no
+    permission to write, not a database); the message names the path."""
+
+
+def store_exists(path: Path) -> bool:
+    """Whether a store file is there to read, without making anything; StoreUnavailable if
+    its folder is a file."""
+    if path.parent.exists() and not path.parent.is_dir():
+        raise StoreUnavailable(f"{path.parent} is a file, not a folder: the store needs a folder")
+    return path.exists()
+
+
 class SqliteStore:
     def __init__(self, path: Path | str) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._lock = threading.RLock()
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        # Deleted rows are overwritten, not just unlinked, so erased text does not linger
-        # in free pages of the file.
-        self._db.execute("PRAGMA secure_delete=ON")
-        self._db.executescript(SCHEMA)
+        try:
+            if str(path) != ":memory:" and not store_exists(Path(path)):
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            # Deleted rows are overwritten, not just unlinked, so erased text does not linger
+            # in free pages of the file.
+            self._db.execute("PRAGMA secure_delete=ON")
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise StoreUnavailable(f"cannot open the store {path}: {reason}") from None
 
     def close(self) -> None:
         with self._lock:
@@ -579,33 +596,37 @@ class SqliteStore:
 
         return self._in_transaction(remove, commit=not dry_run)
 
-    def erase_author(self, request: ErasureRequest) -> Removed:
-        """See `Store.erase_author`; one transaction."""
+    def erase_author(self, request: ErasureRequest, *, dry_run: bool = False) -> Removed:
+        """See `Store.erase_author`; one transaction, rolled back in a dry run."""
 
         def remove(db: sqlite3.Connection) -> Removed:
-            keys = [
-                key
-                for (key,) in db.execute(
-                    "SELECT key FROM comments WHERE platform = ? AND ("
-                    " json_extract(document, '$.comment.author_id') = ?"
-                    " OR (ifnull(json_extract(document, '$.comment.author_id'), '') = ''"
-                    " AND author_handle = ?))",
-                    (request.platform.value, request.author, request.author),
+            # Matching is done here rather than in SQL, so both stores compare names by the
+            # one rule in `personal_data` (SQLite's lower() folds ASCII only).
+            found = [
+                (key, author_id or "", handle)
+                for key, author_id, handle in db.execute(
+                    "SELECT key, json_extract(document, '$.comment.author_id'), author_handle"
+                    " FROM comments WHERE platform = ?",
+                    (request.platform.value,),
                 )
+                if request.is_author(request.platform.value, author_id or "", handle)
             ]
+            keys = [key for key, _, _ in found]
             removed = self._remove_comments(db, keys, personal_data.request_marker(request.at))
             dead = self._remove_dead_letters(
                 db, lambda _at, payload: personal_data.mentions_author(payload, request)
             )
-            removed = replace(removed, dead_letters=dead)
-            db.execute(
-                "INSERT INTO audit(at, actor, event, comment_key, item_id, detail)"
-                " VALUES (?,?,?,?,?,?)",
-                self._audit_row(personal_data.erasure_event(request, removed)),
-            )
+            authors = personal_data.matched_authors((i, h) for _, i, h in found)
+            removed = replace(removed, dead_letters=dead, authors=authors)
+            if not dry_run:
+                db.execute(
+                    "INSERT INTO audit(at, actor, event, comment_key, item_id, detail)"
+                    " VALUES (?,?,?,?,?,?)",
+                    self._audit_row(personal_data.erasure_event(request, removed)),
+                )
             return removed
 
-        return self._in_transaction(remove, commit=True)
+        return self._in_transaction(remove, commit=not dry_run)
 
     def _in_transaction(
         self, work: Callable[[sqlite3.Connection], Removed], *, commit: bool

@@ -23,7 +23,7 @@ NOW = datetime.now(UTC)
 
 
 def stored(
-    n: int, text: str, *, author_id: str, age_days: float, hidden: bool = True
+    n: int, text: str, *, author_id: str, age_days: float, hidden: bool = True, handle: str = ""
 ) -> ProcessedComment:
     c = Comment(
         Platform.FACEBOOK,
@@ -31,7 +31,7 @@ def stored(
         f"c{n}",
         text,
         NOW - timedelta(days=age_days),
-        author_handle=f"name{n}",
+        author_handle=handle or f"name{n}",
         author_id=author_id,
     )
     finding = Finding(Category.HARASSMENT, 0.9, "insults")
@@ -64,8 +64,10 @@ def run(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
     monkeypatch.setenv("HOUSERULES_RETENTION_DAYS", "365")
     runner = CliRunner()
 
-    def invoke(*args: str, expect: int = 0) -> str:
-        result = runner.invoke(main, ["--data-dir", str(data_dir), *args], catch_exceptions=False)
+    def invoke(*args: str, expect: int = 0, input: str | None = None) -> str:
+        result = runner.invoke(
+            main, ["--data-dir", str(data_dir), *args], input=input, catch_exceptions=False
+        )
         assert result.exit_code == expect, result.output
         return result.stdout if expect == 0 else result.output
 
@@ -120,8 +122,9 @@ def test_erasing_an_author_removes_their_comments_and_says_which_stay_hidden_on_
         "Ali Khan",
         "--reason",
         "case DP-2026-0042",
+        "--yes",
     )
-    assert "erased for facebook author 1001: 2 comments, 2 queue items" in text
+    assert "erased for facebook author '1001': 2 comments, 2 queue items" in text
     assert "2 comments are still hidden on facebook and stay hidden there" in text
     assert "facebook:c1, facebook:c2" in text
 
@@ -134,22 +137,52 @@ def test_erasing_an_author_removes_their_comments_and_says_which_stay_hidden_on_
     assert "case DP-2026-0042" in record["detail"] and "1001" not in record["detail"]
 
 
-def test_erasing_an_author_with_nothing_stored_says_so_and_succeeds(run: Invoke) -> None:
-    args = (
-        "erase",
-        "--platform",
-        "facebook",
-        "--author",
-        "9999",
-        "--by",
-        "Ali",
-        "--reason",
-        "DP-7",
-    )
-    assert "nothing to erase" in run(*args)
-    data = json.loads(run(*args, "--json"))
-    assert data["nothing_to_erase"] is True and data["comments"] == 0
+def erase(author: str, *more: str) -> tuple[str, ...]:
+    return ("erase", "--platform", "facebook", "--author", author, "--by", "Ali", *more)
+
+
+def test_an_erasure_that_matches_nothing_is_an_error_and_changes_nothing(run: Invoke) -> None:
+    text = run(*erase("9999", "--reason", "DP-7", "--yes"), expect=2)
+    assert "error: nothing stored matches facebook author '9999'" in text
+    assert "Traceback" not in text
+    run(*erase("9999", "--reason", "DP-7", "--json", "--yes"), expect=2)
     assert len(json.loads(run("queue", "review", "--json"))) == 3
+    assert [e["event"] for e in json.loads(run("audit", "--json"))] == ["hidden"] * 3
+
+
+def test_an_erasure_lists_what_it_will_erase_and_changes_nothing_unless_confirmed(
+    run: Invoke,
+) -> None:
+    text = run(*erase("1001", "--reason", "DP-7"), input="n\n", expect=1)
+    assert "facebook author '1001' matches 2 comments, 2 queue items" in text
+    assert '"name1", "name2" (id 1001): 2 comments' in text
+    assert "Erase all of this?" in text and "Aborted" in text
+    assert len(json.loads(run("queue", "review", "--json"))) == 3
+
+    text = run(*erase("1001", "--reason", "DP-7"), input="y\n")
+    assert "erased for facebook author '1001': 2 comments" in text
+    assert [i["comment"] for i in json.loads(run("queue", "review", "--json"))] == ["facebook:c3"]
+
+
+def test_an_author_is_found_by_display_name_whatever_the_case(run: Invoke) -> None:
+    data = json.loads(run(*erase("NAME3", "--reason", "DP-7", "--yes", "--json")))
+    assert data["authors"] == [{"author_id": "2002", "names": ["name3"], "comments": 1}]
+    assert data["comments"] == 1
+    assert [i["comment"] for i in json.loads(run("queue", "review", "--json"))] == [
+        "facebook:c1",
+        "facebook:c2",
+    ]
+
+
+def test_a_name_shared_by_two_authors_is_not_erased_with_yes(run: Invoke, data_dir: Path) -> None:
+    store = SqliteStore(data_dir / "houserules.db")
+    store.save([stored(4, "a namesake", author_id="4004", age_days=1, handle="Name3")])
+    store.close()
+
+    text = run(*erase("name3", "--reason", "DP-7", "--yes"), expect=2)
+    assert "These are 2 different authors" in text
+    assert "matches 2 different authors" in text
+    assert len(json.loads(run("queue", "review", "--json"))) == 4
 
 
 def test_an_erasure_whose_reason_names_the_author_is_refused(run: Invoke) -> None:

@@ -531,14 +531,66 @@ def test_an_erasure_keeps_who_did_what_and_records_itself_without_the_author(sto
 
 def test_an_author_stored_without_a_platform_id_is_found_by_handle(store: Store) -> None:
     imported = by_author(1, "", "from a spreadsheet", handle="Jo Bloggs")
-    namesake = by_author(2, "555", "a different Jo Bloggs with an id", handle="Jo Bloggs")
-    store.save([imported, namesake])
+    store.save([imported, by_author(2, "555", "someone else", handle="Sam Lee")])
 
     removed = store.erase_author(request("Jo Bloggs"))
 
     assert removed.comments == 1
     assert store.get(imported.key) is None
-    assert store.get(namesake.key) is not None
+    assert store.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("asked", "found"),
+    [
+        ("UID-1001", "facebook:c1"),
+        ("uid-1001", "facebook:c1"),
+        ("jo bloggs", "facebook:c1"),
+        ("jo_bloggs", "facebook:c2"),
+        ("@JO_BLOGGS", "facebook:c2"),
+    ],
+)
+def test_an_author_is_found_by_id_handle_or_display_name_whatever_the_case(
+    store: Store, asked: str, found: str
+) -> None:
+    store.save(
+        [
+            by_author(1, "UID-1001", "call me on 07700 900123", handle="Jo Bloggs"),
+            by_author(2, "", "from a spreadsheet", handle="@Jo_Bloggs"),
+            by_author(3, "UID-2002", "someone else", handle="Sam Lee"),
+        ]
+    )
+
+    removed = store.erase_author(request(asked))
+
+    assert removed.comments == 1
+    gone = [k for k in ("facebook:c1", "facebook:c2", "facebook:c3") if store.get(k) is None]
+    assert gone == [found]
+
+
+def test_an_erasure_dry_run_lists_the_authors_it_matched_and_changes_nothing(
+    store: Store,
+) -> None:
+    store.save(
+        [
+            by_author(1, "555", "one Jo Bloggs", handle="Jo Bloggs"),
+            by_author(2, "555", "the same Jo Bloggs again", handle="Jo Bloggs"),
+            by_author(3, "", "a namesake from a spreadsheet", handle="jo bloggs"),
+            by_author(4, "777", "someone else", handle="Sam Lee"),
+        ]
+    )
+    audit_before = store.audit()
+
+    planned = store.erase_author(request("JO BLOGGS"), dry_run=True)
+
+    assert [(a.author_id, a.names, a.comments) for a in planned.authors] == [
+        ("555", ("Jo Bloggs",), 2),
+        ("", ("jo bloggs",), 1),
+    ]
+    assert (planned.comments, planned.queue_items, planned.audit_details) == (3, 3, 3)
+    assert store.count() == 4 and store.audit() == audit_before
+    assert store.erase_author(request("JO BLOGGS")) == planned
+    assert store.count() == 1
 
 
 def test_erasing_an_unknown_author_removes_nothing_and_records_the_request(store: Store) -> None:

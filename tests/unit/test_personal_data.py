@@ -12,6 +12,7 @@ from moderation.comment import Comment, Platform, Surface
 from store.personal_data import (
     ErasureRequest,
     is_marker,
+    matched_authors,
     mentions_author,
     request_marker,
     retention_cutoff,
@@ -68,12 +69,20 @@ def test_a_reason_may_contain_digits_that_merely_include_the_id() -> None:
     assert request("12", reason="case 2026-123").reason == "case 2026-123"
 
 
-def test_a_dead_letter_names_the_author_by_id_or_by_handle_when_there_is_no_id() -> None:
+def test_a_dead_letter_names_the_author_by_id_handle_or_display_name_whatever_the_case() -> None:
     assert mentions_author(comment("1001"), request())
     assert not mentions_author(comment("2002"), request())
     assert not mentions_author(comment("1001", platform=Platform.X), request())
     assert mentions_author(comment("", handle="Jo Bloggs"), request("Jo Bloggs"))
-    assert not mentions_author(comment("555", handle="Jo Bloggs"), request("Jo Bloggs"))
+    assert mentions_author(comment("555", handle="Jo Bloggs"), request("jo bloggs"))
+    assert mentions_author(comment("AbC-1001"), request("abc-1001"))
+    assert mentions_author(comment("9", handle="@Jo_Bloggs"), request("jo_bloggs"))
+    assert not mentions_author(comment("555", handle="Jo Bloggs"), request("Jo"))
+
+
+def test_an_erasure_request_looks_up_the_name_as_given_and_with_and_without_its_at() -> None:
+    assert request("@Jo_B").names == ("@Jo_B", "Jo_B")
+    assert request(" Jo_B ").names == ("Jo_B", "@Jo_B")
 
 
 def test_a_dead_letter_naming_the_author_deep_inside_or_as_an_action_is_found() -> None:
@@ -86,3 +95,12 @@ def test_a_dead_letter_naming_the_author_deep_inside_or_as_an_action_is_found() 
 def test_a_dead_letter_that_is_not_json_is_left_for_retention() -> None:
     assert not mentions_author("{author_id: 1001", request())
     assert not mentions_author("1001", request())
+
+
+def test_matched_comments_are_grouped_by_author_id_or_else_by_name() -> None:
+    found = [("1001", "Jo"), ("1001", "Jo Bloggs"), ("", "SAM"), ("", "sam"), ("2002", "Jo")]
+    assert [(a.author_id, a.names, a.comments) for a in matched_authors(found)] == [
+        ("", ("SAM", "sam"), 2),
+        ("1001", ("Jo", "Jo Bloggs"), 2),
+        ("2002", ("Jo",), 1),
+    ]
