@@ -1,8 +1,9 @@
 """Retrying transient platform failures with exponential backoff and full jitter.
 
-A `PlatformUnavailable` is retried up to `attempts` times; the wait is a random
-exponential delay, but never shorter than what the platform asked for (`retry_after`,
-from Retry-After, x-rate-limit-reset or the usage headers). A wait the policy will not
+A transient failure (`moderation.platform.is_transient`, e.g. `PlatformUnavailable`) is
+retried up to `attempts` times; the wait is a random exponential delay, but never shorter
+than what the platform asked for (`retry_after`, from Retry-After, x-rate-limit-reset or
+the usage headers). A wait the policy will not
 sit through (longer than `max_wait`) is not retried here: the error goes up to the poll
 loop, which waits that long before the next poll. Everything else is raised at once.
 """
@@ -18,7 +19,7 @@ from typing import TypeVar
 import tenacity
 
 from ingest.connector_settings import PollingSettings
-from ingest.failures import PlatformUnavailable
+from moderation.platform import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class RetryPolicy:
             return max(float(asked), float(jitter(state)))
 
         def worth_retrying(exc: BaseException) -> bool:
-            return isinstance(exc, PlatformUnavailable) and exc.retry_after <= self.max_wait
+            return is_transient(exc) and getattr(exc, "retry_after", 0.0) <= self.max_wait
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None

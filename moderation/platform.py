@@ -21,6 +21,12 @@ class PlatformError(Exception):
         self.transient = transient
 
 
+def is_transient(error: BaseException) -> bool:
+    """The platform boundary's one rule for retrying: a `PlatformError` that says a later
+    attempt may work (outage, timeout, rate limit). Every retry of a platform call uses it."""
+    return isinstance(error, PlatformError) and error.transient
+
+
 class NotHideable(PlatformError):
     """The platform offers no reversible hide for this comment (e.g. an X reply in a
     conversation the council did not start). The item goes to review without a platform

@@ -11,9 +11,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+import tenacity
+
 from moderation.classifier import Classifier
 from moderation.comment import Comment, Platform
-from moderation.platform import NotHideable, PlatformError, PlatformModerator
+from moderation.platform import NotHideable, PlatformError, PlatformModerator, is_transient
 from moderation.review import AuditEvent, PlatformState
 from moderation.verdict import Action, ClassifiedComment, Route, Verdict
 from store.base import ProcessedComment, QueueEntry
@@ -21,6 +23,7 @@ from stream.clock import Clock
 
 SYSTEM = "houserules"
 HIDE_ATTEMPTS = 3
+HIDE_FIRST_WAIT_S = 0.5
 
 
 def classify(classifier: Classifier, comments: Sequence[Comment]) -> list[ClassifiedComment]:
@@ -83,33 +86,42 @@ def act(
             )
         )
         return PlatformState.NOT_CONNECTED, events
-    for attempt in range(1, HIDE_ATTEMPTS + 1):
-        try:
-            moderator.hide(comment)
-        except NotHideable as exc:
-            events.append(AuditEvent(clock.now(), SYSTEM, "not_hideable", comment.key, str(exc)))
-            return PlatformState.NOT_HIDEABLE, events
-        except PlatformError as exc:
-            if exc.transient and attempt < HIDE_ATTEMPTS:
-                sleep(0.5 * 2 ** (attempt - 1))
-                continue
-            events.append(
-                AuditEvent(
-                    clock.now(),
-                    SYSTEM,
-                    "hide_failed",
-                    comment.key,
-                    f"after {attempt} attempt(s): {exc}",
-                )
-            )
-            return PlatformState.HIDE_FAILED, events
+    attempts = 0
+
+    def hide() -> None:
+        nonlocal attempts
+        attempts += 1
+        moderator.hide(comment)
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(is_transient),
+        stop=tenacity.stop_after_attempt(HIDE_ATTEMPTS),
+        wait=tenacity.wait_exponential(multiplier=HIDE_FIRST_WAIT_S),
+        sleep=sleep,
+        reraise=True,
+    )
+    try:
+        retrying(hide)
+    except NotHideable as exc:
+        events.append(AuditEvent(clock.now(), SYSTEM, "not_hideable", comment.key, str(exc)))
+        return PlatformState.NOT_HIDEABLE, events
+    except PlatformError as exc:
         events.append(
             AuditEvent(
-                clock.now(), SYSTEM, "hidden", comment.key, f"hidden on {comment.platform.value}"
+                clock.now(),
+                SYSTEM,
+                "hide_failed",
+                comment.key,
+                f"after {attempts} attempt(s): {exc}",
             )
         )
-        return PlatformState.HIDDEN, events
-    raise AssertionError("unreachable")
+        return PlatformState.HIDE_FAILED, events
+    events.append(
+        AuditEvent(
+            clock.now(), SYSTEM, "hidden", comment.key, f"hidden on {comment.platform.value}"
+        )
+    )
+    return PlatformState.HIDDEN, events
 
 
 def route(verdict: Verdict, platform_state: PlatformState) -> tuple[QueueEntry, ...]:
