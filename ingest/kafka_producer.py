@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import tenacity
+
 from moderation import wire
 from moderation.comment import Comment
 from stream.kafka_settings import KafkaSettings
@@ -31,6 +33,19 @@ log = logging.getLogger(__name__)
 
 FIRST_BACKOFF_S = 0.5
 MAX_BACKOFF_S = 30.0
+
+
+def is_transient(error: BaseException) -> bool:
+    """The Kafka boundary's one rule for retrying: any error from the Kafka client (no
+    broker, a timeout, a failed delivery) may pass once the broker is back."""
+    from kafka.errors import KafkaError
+
+    return isinstance(error, KafkaError)
+
+
+def _failure(outcome: tenacity.Future | None) -> str:
+    """The failed attempt's error class (its message may carry broker details)."""
+    return outcome.exception().__class__.__name__ if outcome is not None else "unknown"
 
 
 class BrokerUnavailable(Exception):
@@ -96,36 +111,40 @@ class KafkaCommentProducer:
 
     def _with_retries(self, what: str, attempt_once: Callable[[], Any]) -> Any:
         """Run `attempt_once` until it succeeds, backing off while Kafka is unreachable."""
-        from kafka.errors import KafkaError
-
         started = self._monotonic()
-        backoff = FIRST_BACKOFF_S
-        attempt = 1
-        while True:
-            try:
-                return attempt_once()
-            except KafkaError as exc:
-                failure = exc.__class__.__name__
-            self._drop_producer()
+        servers = self.settings.bootstrap_servers
+
+        def out_of_time(state: tenacity.RetryCallState) -> bool:
             waited = self._monotonic() - started
-            servers = self.settings.bootstrap_servers
-            if self.max_wait_s is not None and waited + backoff > self.max_wait_s:
-                raise BrokerUnavailable(
-                    f"Kafka at {servers} did not accept {what} within "
-                    f"{self.max_wait_s:.0f} s ({attempt} attempts): {failure}. "
-                    "Is the broker running (`houserules services status`)?"
-                )
+            return self.max_wait_s is not None and waited + state.upcoming_sleep > self.max_wait_s
+
+        def log_retry(state: tenacity.RetryCallState) -> None:
             log.warning(
                 "Kafka at %s: %s failed (%s); attempt %d, retrying in %.1f s",
                 servers,
                 what,
-                failure,
-                attempt,
-                backoff,
+                _failure(state.outcome),
+                state.attempt_number,
+                state.upcoming_sleep,
             )
-            self._sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF_S)
-            attempt += 1
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(is_transient),
+            stop=out_of_time,
+            wait=tenacity.wait_exponential(multiplier=FIRST_BACKOFF_S, max=MAX_BACKOFF_S),
+            after=lambda state: self._drop_producer(),
+            before_sleep=log_retry,
+            sleep=self._sleep,
+        )
+        try:
+            return retrying(attempt_once)
+        except tenacity.RetryError as gave_up:
+            raise BrokerUnavailable(
+                f"Kafka at {servers} did not accept {what} within "
+                f"{self.max_wait_s:.0f} s ({gave_up.last_attempt.attempt_number} attempts): "
+                f"{_failure(gave_up.last_attempt)}. "
+                "Is the broker running (`houserules services status`)?"
+            ) from None
 
     def _drop_producer(self) -> None:
         if self._producer is not None:
