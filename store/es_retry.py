@@ -1,9 +1,9 @@
 """Retrying Elasticsearch calls: transient failures wait and retry, everything else raises.
 
-Transient means the cluster could not answer now: no connection, a timeout, 429 (too many
-requests) or a 5xx. These are retried with exponential backoff; when the budget runs out
+Transient means the cluster could not answer now: no connection, a timeout, 408, 429 (too
+many requests) or a 5xx. These are retried with exponential backoff; when the budget runs out
 the call raises `ElasticsearchUnavailable`, so a caller (the worker) can pause and try the
-same batch again later instead of losing it. A 4xx other than 429 is a bug or bad data and
+same batch again later instead of losing it. Any other 4xx is a bug or bad data and
 raises at once.
 """
 
@@ -27,7 +27,7 @@ from tenacity import (
 
 T = TypeVar("T")
 
-RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 
 
 class ElasticsearchUnavailable(ConnectionError):
@@ -51,6 +51,8 @@ class Backoff:
 
 
 def is_transient(error: BaseException) -> bool:
+    """The Elasticsearch boundary's one rule for retrying, used by the store's own retries
+    and by the worker's (`stream.outages`)."""
     if isinstance(error, TransientFailure | TransportConnectionError | ConnectionTimeout):
         return True
     return isinstance(error, ApiError) and error.meta.status in RETRYABLE_STATUS

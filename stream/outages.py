@@ -3,8 +3,9 @@
 A worker that cannot write to the store must neither drop the batch nor acknowledge it,
 so the write is retried inside the batch's processing: consumption pauses, the offsets
 stay uncommitted, and the batch completes when the store is back. Only failures that a
-later attempt can fix are retried (connection refused, timeouts, "busy", 429/5xx);
-anything else is raised to the caller, which dead-letters what it cannot process.
+later attempt can fix are retried (connection refused, timeouts, SQLite "busy", and for
+Elasticsearch its own rule, `store.es_retry.is_transient`); anything else is raised to
+the caller, which dead-letters what it cannot process.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+import tenacity
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 FIRST_BACKOFF_S = 0.5
 MAX_BACKOFF_S = 15.0
-_RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -39,26 +41,16 @@ def is_transient(exc: BaseException) -> bool:
 def _transient_here(exc: BaseException) -> bool:
     flagged = getattr(exc, "transient", None)
     if isinstance(flagged, bool):
-        return flagged
-    if isinstance(exc, (ConnectionError, TimeoutError)):
-        return True
+        return flagged  # a platform or decision error says for itself
     if isinstance(exc, sqlite3.OperationalError):
         text = str(exc).lower()
         return "locked" in text or "busy" in text
-    module = type(exc).__module__
-    if module.startswith("elastic_transport"):
-        return True  # connection refused, reset, timed out: the node is away
-    if module.startswith("elasticsearch"):
-        status = getattr(exc, "status_code", None)
-        if status is None:
-            meta = getattr(exc, "meta", None)
-            status = getattr(meta, "status", None)
-        return status in _RETRYABLE_STATUS or type(exc).__name__ in (
-            "ConnectionError",
-            "ConnectionTimeout",
-            "TransportError",
-        )
-    return isinstance(exc, OSError)
+    if type(exc).__module__.startswith(("elasticsearch", "elastic_transport")):
+        # Imported here: the client is loaded already if it raised, and not otherwise.
+        from store.es_retry import is_transient as elasticsearch_is_transient
+
+        return elasticsearch_is_transient(exc)
+    return isinstance(exc, OSError)  # connection refused, reset, timed out
 
 
 def keep_trying(
@@ -74,22 +66,23 @@ def keep_trying(
     to stop during an outage waits for the store too (or is killed, losing nothing: the
     batch was not acknowledged and is read again).
     """
-    backoff = FIRST_BACKOFF_S
-    attempt = 1
-    while True:
-        try:
-            return call()
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            log.warning(
-                "%s failed (%s: %s); attempt %d, retrying in %.1f s",
-                what,
-                exc.__class__.__name__,
-                str(exc)[:200],
-                attempt,
-                backoff,
-            )
-            sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF_S)
-            attempt += 1
+
+    def log_retry(state: tenacity.RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        log.warning(
+            "%s failed (%s: %s); attempt %d, retrying in %.1f s",
+            what,
+            exc.__class__.__name__,
+            str(exc)[:200],
+            state.attempt_number,
+            state.upcoming_sleep,
+        )
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(is_transient),
+        wait=tenacity.wait_exponential(multiplier=FIRST_BACKOFF_S, max=MAX_BACKOFF_S),
+        before_sleep=log_retry,
+        sleep=sleep,
+        reraise=True,
+    )
+    return retrying(call)
