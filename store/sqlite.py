@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -174,77 +175,70 @@ class SqliteStore:
         with self._lock:
             self._db.close()
 
-    def _audit_row(self, event: AuditEvent) -> tuple[str, str, str, str, int | None, str]:
-        return (
-            event.at.isoformat(),
-            event.actor,
-            event.event,
-            event.comment_key,
-            event.item_id,
-            event.detail,
-        )
-
-    def save(self, items: Sequence[ProcessedComment]) -> int:
-        new = 0
+    @contextmanager
+    def _transaction(self, *, commit: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction under the store's lock: all of the block's writes happen
+        or none do (rolled back if it raises, or at its end when `commit` is false)."""
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                for item in items:
-                    cc = item.classified
-                    c, v = cc.comment, cc.verdict
-                    exists = db.execute("SELECT 1 FROM comments WHERE key=?", (c.key,)).fetchone()
-                    new += exists is None
-                    services = [n.service for n in v.comms if n.service]
-                    db.execute(
-                        "INSERT INTO comments VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
-                        "ON CONFLICT(key) DO UPDATE SET text=excluded.text, action=excluded.action,"
-                        " categories=excluded.categories, services=excluded.services,"
-                        " platform_state=excluded.platform_state, document=excluded.document,"
-                        " indexed_at=excluded.indexed_at",
-                        (
-                            c.key,
-                            c.platform.value,
-                            c.surface.value,
-                            c.author_handle,
-                            c.text,
-                            c.created_at.astimezone(UTC).isoformat(),
-                            v.action.value,
-                            json.dumps([x.value for x in v.categories]),
-                            json.dumps(services),
-                            item.platform_state.value,
-                            _now(),
-                            wire.encode_classified(cc).decode(),
-                        ),
-                    )
-                    if exists is not None:
-                        # key is UNINDEXED in the full-text table, so this delete scans it:
-                        # only a replayed or edited comment pays for it, never a new one.
-                        db.execute("DELETE FROM comments_text WHERE key=?", (c.key,))
-                    db.execute("INSERT INTO comments_text(key, text) VALUES (?,?)", (c.key, c.text))
-                    for entry in item.queue_entries:
-                        db.execute(
-                            "INSERT INTO queue_items(queue, comment_key, reason, urgent, status,"
-                            " created_at) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                            (
-                                entry.queue.value,
-                                c.key,
-                                entry.reason,
-                                int(entry.urgent),
-                                ReviewStatus.OPEN.value,
-                                _now(),
-                            ),
-                        )
-                    for event in item.audit:
-                        db.execute(
-                            "INSERT INTO audit(at, actor, event, comment_key, item_id,"
-                            " detail) VALUES (?,?,?,?,?,?)",
-                            self._audit_row(event),
-                        )
-                db.execute("COMMIT")
+                yield db
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+            db.execute("COMMIT" if commit else "ROLLBACK")
+
+    def save(self, items: Sequence[ProcessedComment]) -> int:
+        new = 0
+        with self._transaction() as db:
+            for item in items:
+                cc = item.classified
+                c, v = cc.comment, cc.verdict
+                exists = db.execute("SELECT 1 FROM comments WHERE key=?", (c.key,)).fetchone()
+                new += exists is None
+                services = [n.service for n in v.comms if n.service]
+                db.execute(
+                    "INSERT INTO comments VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+                    "ON CONFLICT(key) DO UPDATE SET text=excluded.text, action=excluded.action,"
+                    " categories=excluded.categories, services=excluded.services,"
+                    " platform_state=excluded.platform_state, document=excluded.document,"
+                    " indexed_at=excluded.indexed_at",
+                    (
+                        c.key,
+                        c.platform.value,
+                        c.surface.value,
+                        c.author_handle,
+                        c.text,
+                        c.created_at.astimezone(UTC).isoformat(),
+                        v.action.value,
+                        json.dumps([x.value for x in v.categories]),
+                        json.dumps(services),
+                        item.platform_state.value,
+                        _now(),
+                        wire.encode_classified(cc).decode(),
+                    ),
+                )
+                if exists is not None:
+                    # key is UNINDEXED in the full-text table, so this delete scans it:
+                    # only a replayed or edited comment pays for it, never a new one.
+                    db.execute("DELETE FROM comments_text WHERE key=?", (c.key,))
+                db.execute("INSERT INTO comments_text(key, text) VALUES (?,?)", (c.key, c.text))
+                for entry in item.queue_entries:
+                    db.execute(
+                        "INSERT INTO queue_items(queue, comment_key, reason, urgent, status,"
+                        " created_at) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                        (
+                            entry.queue.value,
+                            c.key,
+                            entry.reason,
+                            int(entry.urgent),
+                            ReviewStatus.OPEN.value,
+                            _now(),
+                        ),
+                    )
+                for event in item.audit:
+                    _write_audit(db, event)
         return new
 
     def seen(self, keys: Sequence[str]) -> dict[str, str]:
@@ -319,49 +313,23 @@ class SqliteStore:
         return self._item(row) if row else None
 
     def close_item(self, item_id: int, status: ReviewStatus, event: AuditEvent) -> None:
-        with self._lock:
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                changed = db.execute(
-                    "UPDATE queue_items SET status=? WHERE id=? AND status=?",
-                    (status.value, item_id, ReviewStatus.OPEN.value),
-                ).rowcount
-                if changed != 1:
-                    raise LookupError(f"queue item {item_id} is not open")
-                db.execute(
-                    "INSERT INTO audit(at, actor, event, comment_key, item_id, detail)"
-                    " VALUES (?,?,?,?,?,?)",
-                    self._audit_row(event),
-                )
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        with self._transaction() as db:
+            changed = db.execute(
+                "UPDATE queue_items SET status=? WHERE id=? AND status=?",
+                (status.value, item_id, ReviewStatus.OPEN.value),
+            ).rowcount
+            if changed != 1:
+                raise LookupError(f"queue item {item_id} is not open")
+            _write_audit(db, event)
 
     def set_platform_state(self, key: str, state: PlatformState, event: AuditEvent) -> None:
-        with self._lock:
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.execute("UPDATE comments SET platform_state=? WHERE key=?", (state.value, key))
-                db.execute(
-                    "INSERT INTO audit(at, actor, event, comment_key, item_id, detail)"
-                    " VALUES (?,?,?,?,?,?)",
-                    self._audit_row(event),
-                )
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        with self._transaction() as db:
+            db.execute("UPDATE comments SET platform_state=? WHERE key=?", (state.value, key))
+            _write_audit(db, event)
 
     def append_audit(self, event: AuditEvent) -> None:
         with self._lock:
-            self._db.execute(
-                "INSERT INTO audit(at, actor, event, comment_key, item_id, detail)"
-                " VALUES (?,?,?,?,?,?)",
-                self._audit_row(event),
-            )
+            _write_audit(self._db, event)
 
     def audit(self, key: str | None = None, limit: int = 100) -> list[AuditEvent]:
         sql = "SELECT at, actor, event, comment_key, detail, item_id FROM audit"
@@ -457,40 +425,29 @@ class SqliteStore:
         return [self._row(r) for r in rows]
 
     def assign(self, item_id: int, assignee: str, event: AuditEvent, *, only_if_free: bool) -> None:
-        with self._lock:
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                found = db.execute(
-                    "SELECT q.status, ifnull(a.assigned_to, '') FROM queue_items q"
-                    " LEFT JOIN queue_assignments a ON a.item_id = q.id WHERE q.id=?",
-                    (item_id,),
-                ).fetchone()
-                if found is None:
-                    raise LookupError(f"there is no queue item {item_id}")
-                status, holder = found
-                if status != ReviewStatus.OPEN.value:
-                    raise LookupError(f"queue item {item_id} is not open: it is {status}")
-                if only_if_free and holder not in ("", assignee):
-                    raise LookupError(f"queue item {item_id} is already claimed by {holder}")
-                if assignee:
-                    db.execute(
-                        "INSERT INTO queue_assignments(item_id, assigned_to, at) VALUES (?,?,?)"
-                        " ON CONFLICT(item_id) DO UPDATE SET assigned_to=excluded.assigned_to,"
-                        " at=excluded.at",
-                        (item_id, assignee, event.at.isoformat()),
-                    )
-                else:
-                    db.execute("DELETE FROM queue_assignments WHERE item_id=?", (item_id,))
+        with self._transaction() as db:
+            found = db.execute(
+                "SELECT q.status, ifnull(a.assigned_to, '') FROM queue_items q"
+                " LEFT JOIN queue_assignments a ON a.item_id = q.id WHERE q.id=?",
+                (item_id,),
+            ).fetchone()
+            if found is None:
+                raise LookupError(f"there is no queue item {item_id}")
+            status, holder = found
+            if status != ReviewStatus.OPEN.value:
+                raise LookupError(f"queue item {item_id} is not open: it is {status}")
+            if only_if_free and holder not in ("", assignee):
+                raise LookupError(f"queue item {item_id} is already claimed by {holder}")
+            if assignee:
                 db.execute(
-                    "INSERT INTO audit(at, actor, event, comment_key, item_id, detail)"
-                    " VALUES (?,?,?,?,?,?)",
-                    self._audit_row(event),
+                    "INSERT INTO queue_assignments(item_id, assigned_to, at) VALUES (?,?,?)"
+                    " ON CONFLICT(item_id) DO UPDATE SET assigned_to=excluded.assigned_to,"
+                    " at=excluded.at",
+                    (item_id, assignee, event.at.isoformat()),
                 )
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+            else:
+                db.execute("DELETE FROM queue_assignments WHERE item_id=?", (item_id,))
+            _write_audit(db, event)
 
     def audit_page(
         self, filters: AuditFilter | None = None, *, limit: int = 100, offset: int = 0
@@ -587,11 +544,7 @@ class SqliteStore:
             removed = replace(removed, dead_letters=dead)
             if not dry_run:
                 event = personal_data.retention_event(days, now, removed)
-                db.execute(
-                    "INSERT INTO audit(at, actor, event, comment_key, item_id, detail)"
-                    " VALUES (?,?,?,?,?,?)",
-                    self._audit_row(event),
-                )
+                _write_audit(db, event)
             return removed
 
         return self._in_transaction(remove, commit=not dry_run)
@@ -619,11 +572,7 @@ class SqliteStore:
             authors = personal_data.matched_authors((i, h) for _, i, h in found)
             removed = replace(removed, dead_letters=dead, authors=authors)
             if not dry_run:
-                db.execute(
-                    "INSERT INTO audit(at, actor, event, comment_key, item_id, detail)"
-                    " VALUES (?,?,?,?,?,?)",
-                    self._audit_row(personal_data.erasure_event(request, removed)),
-                )
+                _write_audit(db, personal_data.erasure_event(request, removed))
             return removed
 
         return self._in_transaction(remove, commit=not dry_run)
@@ -632,14 +581,8 @@ class SqliteStore:
         self, work: Callable[[sqlite3.Connection], Removed], *, commit: bool
     ) -> Removed:
         with self._lock:
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction(commit=commit) as db:
                 done = work(db)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT" if commit else "ROLLBACK")
             if commit and (done.comments or done.dead_letters):
                 self._purge_leftovers()
             return done
@@ -695,3 +638,17 @@ class SqliteStore:
                 f"DELETE FROM dead_letters WHERE id IN ({','.join('?' * len(chunk))})", chunk
             )
         return len(ids)
+
+
+def _write_audit(db: sqlite3.Connection, event: AuditEvent) -> None:
+    db.execute(
+        "INSERT INTO audit(at, actor, event, comment_key, item_id, detail) VALUES (?,?,?,?,?,?)",
+        (
+            event.at.isoformat(),
+            event.actor,
+            event.event,
+            event.comment_key,
+            event.item_id,
+            event.detail,
+        ),
+    )
