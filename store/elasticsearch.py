@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from elasticsearch import ConflictError, Elasticsearch, NotFoundError
+from elasticsearch import Elasticsearch, NotFoundError
 
 from moderation.review import AuditEvent, PlatformState, QueueItem, ReviewStatus
 from moderation.verdict import Route
@@ -341,19 +341,13 @@ class ElasticsearchStore:
                 return  # an earlier attempt closed it and its answer was lost
             if source["status"] != ReviewStatus.OPEN.value:
                 raise LookupError(f"queue item {item_id} is not open: it is {source['status']}")
-            try:
-                self.client.index(
-                    index=self.names.queue,
-                    id=str(item_id),
-                    document={**source, **closing},
-                    if_seq_no=found["_seq_no"],
-                    if_primary_term=found["_primary_term"],
-                    refresh=self.refresh_policy,
-                )
-            except ConflictError:
-                raise LookupError(
-                    f"queue item {item_id} is not open: someone else closed it just now"
-                ) from None
+            es_review.replace_item(
+                self,
+                item_id,
+                found,
+                {**source, **closing},
+                f"queue item {item_id} is not open: someone else closed it just now",
+            )
 
         self._retry("close a queue item", run)
         try:

@@ -12,9 +12,11 @@ two officers claiming the same item at once, one wins and the other gets LookupE
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from elastic_transport import ObjectApiResponse
 from elasticsearch import ConflictError, NotFoundError
 
 from moderation.review import AuditEvent, ReviewStatus
@@ -37,6 +39,29 @@ _ROW_VIEW = [
 ]
 
 
+def replace_item(
+    store: ElasticsearchStore,
+    item_id: int,
+    found: ObjectApiResponse[Any],
+    document: dict[str, Any],
+    conflict: str,
+) -> None:
+    """Write a queue item's new `document` only if nobody changed the item since `found`
+    was read (optimistic concurrency on its sequence number); LookupError(`conflict`) if
+    somebody did."""
+    try:
+        store.client.index(
+            index=store.names.queue,
+            id=str(item_id),
+            document=document,
+            if_seq_no=found["_seq_no"],
+            if_primary_term=found["_primary_term"],
+            refresh=store.refresh_policy,
+        )
+    except ConflictError:
+        raise LookupError(conflict) from None
+
+
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
@@ -46,21 +71,30 @@ def comment_filters(filters: CommentFilter | None, created_field: str) -> list[d
     (`created_at`)."""
     if filters is None:
         return []
-    clauses: list[dict[str, Any]] = []
-    for field, value in (
+    terms = (
         ("platform", filters.platform),
         ("surface", filters.surface),
         ("categories", filters.category),
-    ):
-        if value:
-            clauses.append({"term": {field: value}})
+    )
+    return _clauses(terms, created_field, filters.since, filters.until)
+
+
+def _clauses(
+    terms: Iterable[tuple[str, str | None]],
+    time_field: str,
+    since: datetime | None,
+    until: datetime | None,
+) -> list[dict[str, Any]]:
+    """A term clause for each value given, and a range on `time_field` from `since`
+    (inclusive) to `until` (exclusive) where either is given."""
+    clauses: list[dict[str, Any]] = [{"term": {field: value}} for field, value in terms if value]
     window: dict[str, str] = {}
-    if filters.since is not None:
-        window["gte"] = _utc(filters.since)
-    if filters.until is not None:
-        window["lt"] = _utc(filters.until)
+    if since is not None:
+        window["gte"] = _utc(since)
+    if until is not None:
+        window["lt"] = _utc(until)
     if window:
-        clauses.append({"range": {created_field: window}})
+        clauses.append({"range": {time_field: window}})
     return clauses
 
 
@@ -164,19 +198,13 @@ def assign(
         holder = source.get("assigned_to") or ""
         if only_if_free and holder not in ("", assignee):
             raise LookupError(f"queue item {item_id} is already claimed by {holder}")
-        try:
-            store.client.index(
-                index=store.names.queue,
-                id=str(item_id),
-                document={**source, **change},
-                if_seq_no=found["_seq_no"],
-                if_primary_term=found["_primary_term"],
-                refresh=store.refresh_policy,
-            )
-        except ConflictError:
-            raise LookupError(
-                f"queue item {item_id} changed just now; look again before claiming it"
-            ) from None
+        replace_item(
+            store,
+            item_id,
+            found,
+            {**source, **change},
+            f"queue item {item_id} changed just now; look again before claiming it",
+        )
 
     store._retry("assign a queue item", run)
     store._write([store._audit_action(event, f"assign-{change['assign_id']}")])
@@ -186,17 +214,8 @@ def audit_page(
     store: ElasticsearchStore, filters: AuditFilter | None, limit: int, offset: int
 ) -> tuple[list[AuditEvent], int]:
     f = filters or AuditFilter()
-    clauses: list[dict[str, Any]] = []
-    for field, value in (("actor", f.actor), ("event", f.event), ("comment_key", f.comment_key)):
-        if value:
-            clauses.append({"term": {field: value}})
-    window: dict[str, str] = {}
-    if f.since is not None:
-        window["gte"] = _utc(f.since)
-    if f.until is not None:
-        window["lt"] = _utc(f.until)
-    if window:
-        clauses.append({"range": {"at": window}})
+    terms = (("actor", f.actor), ("event", f.event), ("comment_key", f.comment_key))
+    clauses = _clauses(terms, "at", f.since, f.until)
     result = store._search(
         "read the audit log",
         store.names.audit,
