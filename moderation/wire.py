@@ -243,11 +243,14 @@ def decision_from_dict(d: Any, where: str = "decision") -> Decision:
         raise WireError(f"{where}: {exc}") from None
 
 
-def _envelope(kind: str, body: dict[str, Any]) -> bytes:
+def envelope(kind: str, body: dict[str, Any]) -> bytes:
+    """A message of type `kind` in the current wire version, as UTF-8 JSON."""
     return json.dumps({"v": WIRE_VERSION, "type": kind, **body}, ensure_ascii=False).encode()
 
 
-def _open(data: bytes | str, expected: str) -> dict[str, Any]:
+def open_envelope(data: bytes | str, expected: str) -> dict[str, Any]:
+    """The message's fields, once its JSON, version and type (`expected`) are checked;
+    `WireError` naming what is wrong otherwise."""
     try:
         obj = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -263,22 +266,22 @@ def _open(data: bytes | str, expected: str) -> dict[str, Any]:
 
 
 def encode_comment(c: Comment) -> bytes:
-    return _envelope("comment", {"comment": comment_to_dict(c)})
+    return envelope("comment", {"comment": comment_to_dict(c)})
 
 
 def decode_comment(data: bytes | str) -> Comment:
-    return comment_from_dict(_open(data, "comment").get("comment"))
+    return comment_from_dict(open_envelope(data, "comment").get("comment"))
 
 
 def encode_classified(cc: ClassifiedComment) -> bytes:
-    return _envelope(
+    return envelope(
         "classified",
         {"comment": comment_to_dict(cc.comment), "verdict": verdict_to_dict(cc.verdict)},
     )
 
 
 def decode_classified(data: bytes | str) -> ClassifiedComment:
-    obj = _open(data, "classified")
+    obj = open_envelope(data, "classified")
     return ClassifiedComment(
         comment=comment_from_dict(obj.get("comment")),
         verdict=verdict_from_dict(obj.get("verdict")),
@@ -286,8 +289,8 @@ def decode_classified(data: bytes | str) -> ClassifiedComment:
 
 
 def encode_decision(dec: Decision) -> bytes:
-    return _envelope("decision", {"decision": decision_to_dict(dec)})
+    return envelope("decision", {"decision": decision_to_dict(dec)})
 
 
 def decode_decision(data: bytes | str) -> Decision:
-    return decision_from_dict(_open(data, "decision").get("decision"))
+    return decision_from_dict(open_envelope(data, "decision").get("decision"))

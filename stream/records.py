@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,24 +24,17 @@ from store.base import ProcessedComment, QueueEntry
 WIRE_VERSION = wire.WIRE_VERSION
 
 
-def _envelope(kind: str, body: dict[str, Any]) -> bytes:
-    return json.dumps({"v": WIRE_VERSION, "type": kind, **body}, ensure_ascii=False).encode()
-
-
-def _open(data: bytes | str, expected: str) -> dict[str, Any]:
+@contextmanager
+def _fields_of(data: bytes | str, kind: str) -> Iterator[dict[str, Any]]:
+    """The fields of a `kind` message; a missing or malformed one inside the block becomes
+    a `WireError` naming the message type."""
+    obj = wire.open_envelope(data, kind)
     try:
-        obj = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"not valid JSON: {exc}") from None
-    if not isinstance(obj, dict):
-        raise WireError("message is not a JSON object")
-    if obj.get("v") != WIRE_VERSION:
-        raise WireError(
-            f"unsupported wire version {obj.get('v')!r}; this build reads {WIRE_VERSION}"
-        )
-    if obj.get("type") != expected:
-        raise WireError(f"expected a '{expected}' message, got type {obj.get('type')!r}")
-    return obj
+        yield obj
+    except WireError:
+        raise
+    except (KeyError, ValueError, TypeError) as exc:
+        raise WireError(f"{kind}: {exc.__class__.__name__}: {exc}") from None
 
 
 def message_type(data: bytes | str) -> str | None:
@@ -73,7 +68,7 @@ class ActionRecord:
 
 def encode_action(processed: ProcessedComment) -> bytes:
     c, v = processed.classified.comment, processed.classified.verdict
-    return _envelope(
+    return wire.envelope(
         "action",
         {
             "comment_key": c.key,
@@ -88,8 +83,7 @@ def encode_action(processed: ProcessedComment) -> bytes:
 
 
 def decode_action(data: bytes | str) -> ActionRecord:
-    obj = _open(data, "action")
-    try:
+    with _fields_of(data, "action") as obj:
         return ActionRecord(
             comment_key=str(obj["comment_key"]),
             author=str(obj["author"]),
@@ -99,10 +93,6 @@ def decode_action(data: bytes | str) -> ActionRecord:
             queues=tuple(Route(x) for x in obj.get("queues", [])),
             created_at=_aware(obj["created_at"], "created_at"),
         )
-    except (KeyError, ValueError, TypeError) as exc:
-        if isinstance(exc, WireError):
-            raise
-        raise WireError(f"action: {exc.__class__.__name__}: {exc}") from None
 
 
 def _aware(value: Any, key: str) -> datetime:
@@ -125,7 +115,7 @@ class CommsQueueRecord:
 
 def encode_queue_entry(processed: ProcessedComment, entry: QueueEntry) -> bytes:
     cc = processed.classified
-    return _envelope(
+    return wire.envelope(
         "queue_entry",
         {
             "comment_key": cc.comment.key,
@@ -141,8 +131,7 @@ def encode_queue_entry(processed: ProcessedComment, entry: QueueEntry) -> bytes:
 
 
 def decode_queue_entry(data: bytes | str) -> CommsQueueRecord:
-    obj = _open(data, "queue_entry")
-    try:
+    with _fields_of(data, "queue_entry") as obj:
         return CommsQueueRecord(
             comment_key=str(obj["comment_key"]),
             reason=str(obj["reason"]),
@@ -150,10 +139,6 @@ def decode_queue_entry(data: bytes | str) -> CommsQueueRecord:
             services=tuple(str(s) for s in obj.get("services", [])),
             created_at=_aware(obj["created_at"], "created_at"),
         )
-    except (KeyError, ValueError, TypeError) as exc:
-        if isinstance(exc, WireError):
-            raise
-        raise WireError(f"queue_entry: {exc.__class__.__name__}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +170,7 @@ def _span(start: datetime, end: datetime) -> str:
 
 
 def encode_alert(alert: Alert) -> bytes:
-    return _envelope(
+    return wire.envelope(
         "alert",
         {
             "kind": alert.kind,
@@ -201,8 +186,7 @@ def encode_alert(alert: Alert) -> bytes:
 
 
 def decode_alert(data: bytes | str) -> Alert:
-    obj = _open(data, "alert")
-    try:
+    with _fields_of(data, "alert") as obj:
         return Alert(
             kind=str(obj["kind"]),
             subject=str(obj["subject"]),
@@ -212,10 +196,6 @@ def decode_alert(data: bytes | str) -> Alert:
             comment_keys=tuple(str(k) for k in obj.get("comment_keys", [])),
             raised_at=_aware(obj["raised_at"], "raised_at"),
         )
-    except (KeyError, ValueError, TypeError) as exc:
-        if isinstance(exc, WireError):
-            raise
-        raise WireError(f"alert: {exc.__class__.__name__}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +221,7 @@ def encode_dead_letter(record: DeadLetterRecord) -> bytes:
         payload, encoding = record.payload.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         payload, encoding = base64.b64encode(record.payload).decode("ascii"), "base64"
-    return _envelope(
+    return wire.envelope(
         "dead_letter",
         {
             "stage": record.stage,
@@ -257,8 +237,7 @@ def encode_dead_letter(record: DeadLetterRecord) -> bytes:
 
 
 def decode_dead_letter(data: bytes | str) -> DeadLetterRecord:
-    obj = _open(data, "dead_letter")
-    try:
+    with _fields_of(data, "dead_letter") as obj:
         raw = str(obj["payload"])
         payload = base64.b64decode(raw) if obj.get("payload_encoding") == "base64" else raw.encode()
         return DeadLetterRecord(
@@ -270,10 +249,6 @@ def decode_dead_letter(data: bytes | str) -> DeadLetterRecord:
             payload=payload,
             at=_aware(obj["at"], "at"),
         )
-    except (KeyError, ValueError, TypeError) as exc:
-        if isinstance(exc, WireError):
-            raise
-        raise WireError(f"dead_letter: {exc.__class__.__name__}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +261,7 @@ class ServiceComplaint:
 
 
 def encode_service_complaint(complaint: ServiceComplaint) -> bytes:
-    return _envelope(
+    return wire.envelope(
         "service_complaint",
         {
             "service": complaint.service,
@@ -297,17 +272,12 @@ def encode_service_complaint(complaint: ServiceComplaint) -> bytes:
 
 
 def decode_service_complaint(data: bytes | str) -> ServiceComplaint:
-    obj = _open(data, "service_complaint")
-    try:
+    with _fields_of(data, "service_complaint") as obj:
         return ServiceComplaint(
             service=str(obj["service"]),
             comment_key=str(obj["comment_key"]),
             created_at=_aware(obj["created_at"], "created_at"),
         )
-    except (KeyError, ValueError, TypeError) as exc:
-        if isinstance(exc, WireError):
-            raise
-        raise WireError(f"service_complaint: {exc.__class__.__name__}: {exc}") from None
 
 
 def service_complaints(processed: ProcessedComment) -> list[ServiceComplaint]:
