@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from moderation import wire
 from moderation.classifier import Classifier
@@ -52,6 +52,8 @@ from stream.topics import (
 )
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 _DECISION_CLOSES_AS = {
     DecisionKind.CONFIRM: ReviewStatus.CONFIRMED,
@@ -124,6 +126,23 @@ class Steps:
     def store(self) -> Store:
         return self.parts.store
 
+    def _decoded(
+        self,
+        messages: Sequence[Incoming],
+        decode: Callable[[bytes], T],
+        what: str,
+        result: StepResult,
+    ) -> Iterator[tuple[T, Incoming]]:
+        """Each message that decodes, in order, as it is read; one that does not is
+        dead-lettered in `result` with why, and the rest go on."""
+        for m in messages:
+            try:
+                value = decode(m.value)
+            except wire.WireError as exc:
+                result.dead.append(self._dead("decode", f"undecodable {what}: {exc}", m))
+                continue
+            yield value, m
+
     def _dead(self, stage: str, reason: str, message: Incoming) -> DeadLetterRecord:
         return DeadLetterRecord(
             stage=stage,
@@ -154,12 +173,7 @@ class Steps:
     def classify(self, messages: Sequence[Incoming]) -> StepResult:
         """comments.raw → comments.classified."""
         result = StepResult()
-        decoded: list[tuple[Comment, Incoming]] = []
-        for m in messages:
-            try:
-                decoded.append((wire.decode_comment(m.value), m))
-            except wire.WireError as exc:
-                result.dead.append(self._dead("decode", f"undecodable comment: {exc}", m))
+        decoded = self._decoded(messages, wire.decode_comment, "comment", result)
         latest: dict[str, tuple[Comment, Incoming]] = {c.key: (c, m) for c, m in decoded}
         unchanged = self._unchanged([c for c, _ in latest.values()])
         fresh = [(c, m) for c, m in latest.values() if c.key not in unchanged]
@@ -201,14 +215,10 @@ class Steps:
         """comments.classified → act (hide), route (queues), index (store.save), then
         moderation.actions, comms.queue and the rekeyed topics for the windowed counts."""
         result = StepResult()
-        decoded: dict[str, tuple[ClassifiedComment, Incoming]] = {}
-        for m in messages:
-            try:
-                cc = wire.decode_classified(m.value)
-            except wire.WireError as exc:
-                result.dead.append(self._dead("decode", f"undecodable classified: {exc}", m))
-                continue
-            decoded[cc.comment.key] = (cc, m)
+        decoded: dict[str, tuple[ClassifiedComment, Incoming]] = {
+            cc.comment.key: (cc, m)
+            for cc, m in self._decoded(messages, wire.decode_classified, "classified", result)
+        }
         unchanged = self._unchanged([cc.comment for cc, _ in decoded.values()])
         processed: list[tuple[ProcessedComment, Incoming]] = []
         for key, (cc, m) in decoded.items():
@@ -271,12 +281,7 @@ class Steps:
         (no such item, the platform refused) is dead-lettered with the reviewer-facing
         reason, and the item stays as it was."""
         result = StepResult()
-        for m in messages:
-            try:
-                decision = wire.decode_decision(m.value)
-            except wire.WireError as exc:
-                result.dead.append(self._dead("decode", f"undecodable decision: {exc}", m))
-                continue
+        for decision, m in self._decoded(messages, wire.decode_decision, "decision", result):
             item = keep_trying(
                 lambda d=decision: self.store.item(d.item_id),  # type: ignore[misc]
                 "store: reading a queue item",
