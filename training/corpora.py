@@ -2,9 +2,9 @@
 
 Each example carries a value per label: 1, 0, or None when the source says nothing about
 that label (the head for it ignores the example). ethos/ and jigsaw_bias/ are never read
-here: they are evaluation-only (see PROVENANCE.md); `bias_madlibs.py` reads the madlibs.
+here: they are evaluation-only (docs/training-data.md).
 
-Mapping (documented in MODEL_CARD.md):
+The sets' own labels (`finetune.py` maps them onto the house-rules labels):
 - davidson: hate -> toxicity, identity_attack; offensive -> toxicity; neither -> all 0.
   No target information, so `insult` is unknown for toxic tweets.
 - hatexplain (majority label): hatespeech -> toxicity, identity_attack; offensive ->
@@ -13,8 +13,8 @@ Mapping (documented in MODEL_CARD.md):
   identity_attack; Neutral and CounterSpeech -> all 0.
 - olid: OFF -> toxicity; OFF/TIN/IND -> insult; OFF/TIN/GRP -> identity_attack unknown
   (groups include political ones); NOT -> all 0.
-- threat and obscene: no public set here labels them, so they get silver labels from
-  `weak_labels` (patterns over the text, gated by the gold toxicity label).
+- threat and obscene: no public set here labels them; `finetune.py` leaves them out of the
+  loss for public examples (0 where the gold toxicity label is 0).
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from weak_labels import obscene_label, threat_label
 
 LABELS = ("toxicity", "insult", "identity_attack", "threat", "obscene")
 SPLITS = ("train", "val", "test")
@@ -56,11 +54,7 @@ def clean(text: str) -> str:
 
 def _example(text: str, source: str, split: str, gold: dict[str, Label]) -> Example:
     text = clean(text)
-    toxic = gold["toxicity"]
-    labels = dict(gold)
-    labels["threat"] = threat_label(text, toxic)
-    labels["obscene"] = obscene_label(text)
-    return Example(text, source, split, labels)
+    return Example(text, source, split, dict(gold))
 
 
 def _all_zero() -> dict[str, Label]:

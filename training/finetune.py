@@ -310,7 +310,14 @@ def teacher_embeddings(texts: list[str], device: str) -> np.ndarray:
     return out
 
 
-def train(examples: list[Example], epochs: int, device: str, batch_size: int) -> Judge:
+def train(
+    examples: list[Example],
+    epochs: int,
+    device: str,
+    batch_size: int,
+    resume: Path | None = None,
+    lr_scale: float = 1.0,
+) -> Judge:
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
     plain = sorted({e.plain for e in examples})
@@ -325,10 +332,13 @@ def train(examples: list[Example], epochs: int, device: str, batch_size: int) ->
     pos_weight = (negatives / positives.clamp(min=1)).clamp(1.0, 8.0)
     print("positives per label:", dict(zip(LABELS, positives.int().tolist(), strict=True)))
 
-    judge = Judge(load_bert()).to(device)
+    judge = Judge(load_bert())
+    if resume is not None:
+        judge.load_state_dict(torch.load(resume, map_location="cpu"))
+    judge = judge.to(device)
     groups = [
-        {"params": judge.bert.parameters(), "lr": 4e-5},
-        {"params": judge.head.parameters(), "lr": 2e-3},
+        {"params": judge.bert.parameters(), "lr": 4e-5 * lr_scale},
+        {"params": judge.head.parameters(), "lr": 2e-3 * lr_scale},
     ]
     optimiser = torch.optim.AdamW(groups, weight_decay=0.01)
     steps = epochs * math.ceil(len(examples) / batch_size)
@@ -366,7 +376,8 @@ def train(examples: list[Example], epochs: int, device: str, batch_size: int) ->
                     f"distil {distil.item():.4f} {rate:.0f} comments/s",
                     flush=True,
                 )
-        torch.save(judge.state_dict(), CACHE / f"epoch{epoch + 1}.pt")
+        done = epoch + 1 + (int(resume.stem.removeprefix("epoch")) if resume else 0)
+        torch.save(judge.state_dict(), CACHE / f"epoch{done}.pt")
     return judge
 
 
@@ -432,9 +443,20 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--limit", type=int, default=0, help="train on this many (a smoke run)")
+    parser.add_argument(
+        "--export-only", type=Path, default=None, help="export a saved checkpoint (epochN.pt)"
+    )
+    parser.add_argument("--resume", type=Path, default=None, help="go on from epochN.pt")
+    parser.add_argument("--lr-scale", type=float, default=1.0, help="scale the learning rates")
     args = parser.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     CACHE.mkdir(parents=True, exist_ok=True)
+    if args.export_only is not None:
+        judge = Judge(load_bert())
+        judge.load_state_dict(torch.load(args.export_only, map_location="cpu"))
+        export(judge, args.out)
+        print(f"exported {args.export_only} to {args.out}")
+        return
     rng = random.Random(SEED)
     examples = council_examples(rng) + public_examples(args.public, rng)
     rng.shuffle(examples)
@@ -445,7 +467,7 @@ def main() -> None:
         key = e.source.split(":")[0]
         counts[key] = counts.get(key, 0) + 1
     print(f"{len(examples)} examples:", counts, flush=True)
-    judge = train(examples, args.epochs, args.device, args.batch)
+    judge = train(examples, args.epochs, args.device, args.batch, args.resume, args.lr_scale)
     export(judge, args.out)
     print(f"exported to {args.out}")
 

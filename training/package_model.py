@@ -7,12 +7,13 @@ council with the exported model exactly as houserules will (the int8 ONNX encode
 numpy heads), then chooses one threshold per label on the selection councils: the written
 councils marked `select` in training/corpus/HELD_OUT, council-dev and the demo council.
 
-- labels that hide (harassment, discrimination, obscenity, allegation, scam): the threshold
-  with the best F1 among those that flag at most HIDE_BUDGET of the lawful comments (gold
-  action allow or comms), so criticism stays visible;
-- threat (escalates): the lowest threshold that flags at most THREAT_BUDGET of the lawful
-  comments: escalation favours recall;
-- service_complaint, criticism, negative (never hide): the best F1.
+- every label starts at its best F1 (F2 for threat: escalation favours recall);
+- then, while the labels that hide or escalate (threat, harassment, discrimination,
+  obscenity, allegation, scam) together flag more than LAWFUL_BUDGET of the lawful comments
+  (gold action allow or comms), the one whose raise loses the fewest true findings per lawful
+  comment spared is raised a step (a threat lost counts THREAT_LOSS times), so criticism stays
+  visible;
+- service_complaint, criticism and negative never hide: they keep their best F1.
 
 Leave-one-council-out: each selection council's figures are measured with thresholds chosen
 on the other selection councils, so the estimate is of a council the thresholds never saw.
@@ -60,8 +61,11 @@ CATEGORY_OF = {
     "criticism": "criticism",
 }
 HIDING = ("harassment", "discrimination", "obscenity", "allegation", "scam")
-HIDE_BUDGET = 0.004
-THREAT_BUDGET = 0.006
+# The hiding labels together may flag this share of the lawful comments (gold allow or
+# comms) on the selection councils; the register detectors' own false hides come on top.
+LAWFUL_BUDGET = 0.015
+# A threat missed costs this many other findings missed.
+THREAT_LOSS = 8.0
 GRID = np.round(np.arange(0.05, 0.99, 0.01), 2)
 NAME = "minilm-judge-2026.12"
 
@@ -111,17 +115,58 @@ def f1(truth: np.ndarray, flagged: np.ndarray) -> tuple[float, float, float]:
     return precision, recall, 2 * precision * recall / max(1e-9, precision + recall)
 
 
-def choose(label: str, p: np.ndarray, truth: np.ndarray, lawful: np.ndarray) -> float:
-    def lawful_rate(t: float) -> float:
-        return float((p[lawful & ~truth.astype(bool)] >= t).mean()) if lawful.any() else 0.0
+def fbeta(truth: np.ndarray, flagged: np.ndarray, beta: float) -> float:
+    precision, recall, _ = f1(truth, flagged)
+    b2 = beta * beta
+    return (1 + b2) * precision * recall / max(1e-9, b2 * precision + recall)
 
-    if label == "threat":
-        feasible = [t for t in GRID if lawful_rate(t) <= THREAT_BUDGET]
-        return float(min(feasible)) if feasible else float(GRID[-1])
-    candidates = [t for t in GRID if label not in HIDING or lawful_rate(t) <= HIDE_BUDGET]
-    if not candidates:
-        return float(GRID[-1])
-    return float(max(candidates, key=lambda t: (f1(truth.astype(bool), p >= t)[2], t)))
+
+def choose_all(p: np.ndarray, y: np.ndarray, lawful: np.ndarray) -> dict[str, float]:
+    """Every label's threshold. Each starts where it scores best on its own (F1; F2 for the
+    threat label, since escalation favours recall); then, while the labels that hide flag more
+    than LAWFUL_BUDGET of the lawful comments between them, the label whose raise costs the
+    fewest true findings per lawful comment spared is raised a step."""
+    chosen: dict[str, float] = {}
+    for j, label in enumerate(LABELS):
+        beta = 2.0 if label == "threat" else 1.0
+        truth = y[:, j].astype(bool)
+        chosen[label] = float(max(GRID, key=lambda t: (fbeta(truth, p[:, j] >= t, beta), t)))
+    hiding = [LABELS.index(label) for label in (*HIDING, "threat")]
+
+    def lawful_flags(th: dict[str, float]) -> int:
+        flagged = np.zeros(len(y), dtype=bool)
+        for j in hiding:
+            flagged |= p[:, j] >= th[LABELS[j]]
+        return int((flagged & lawful).sum())
+
+    budget = LAWFUL_BUDGET * int(lawful.sum())
+    while lawful_flags(chosen) > budget:
+        now = lawful_flags(chosen)
+        best: tuple[float, str, float] | None = None
+        for j in hiding:
+            label = LABELS[j]
+            # The next threshold up that spares at least one lawful comment.
+            step = next(
+                (
+                    float(t)
+                    for t in GRID
+                    if t > chosen[label] and lawful_flags({**chosen, label: float(t)}) < now
+                ),
+                None,
+            )
+            if step is None:
+                continue
+            spared = now - lawful_flags({**chosen, label: step})
+            truth = y[:, j].astype(bool)
+            lost = int((truth & (p[:, j] >= chosen[label]) & (p[:, j] < step)).sum())
+            weight = THREAT_LOSS if label == "threat" else 1.0
+            cost = lost * weight / spared
+            if best is None or cost < best[0]:
+                best = (cost, label, step)
+        if best is None:
+            break
+        chosen[best[1]] = best[2]
+    return chosen
 
 
 def main() -> None:
@@ -150,8 +195,7 @@ def main() -> None:
         )
 
     def thresholds_on(names: list[str]) -> dict[str, float]:
-        p, y, lawful = pooled(names)
-        return {label: choose(label, p[:, j], y[:, j], lawful) for j, label in enumerate(LABELS)}
+        return choose_all(*pooled(names))
 
     def report(name: str, chosen: dict[str, float]) -> dict[str, object]:
         p, y, lawful, role = scored[name]
@@ -188,9 +232,9 @@ def main() -> None:
         "labels": list(LABELS),
         "thresholds": final,
         "thresholds_note": (
-            "chosen by training/package_model.py on the selection councils: hiding labels keep "
-            f"lawful comments flagged at most {HIDE_BUDGET:.1%} each; threat at most "
-            f"{THREAT_BUDGET:.1%}, lowest such; the rest best F1"
+            "chosen by training/package_model.py on the selection councils: each label's best "
+            "F1 (F2 for threat), then the hiding labels raised, cheapest first, until together "
+            f"they flag at most {LAWFUL_BUDGET:.1%} of lawful comments"
         ),
         "encoder": "all-MiniLM-L6-v2 fine-tuned end to end (training/finetune.py), mean pooling, "
         "L2-normalised, weight-only int8; token vectors exported for word evidence",

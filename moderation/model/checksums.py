@@ -59,7 +59,8 @@ def verify(folder: Path, required: tuple[str, ...]) -> str:
             raise ModelFilesError(
                 f"model file {path} does not match {SUMS_FILE} "
                 f"(expected {expected[:12]}…, found {actual[:12]}…): "
-                "the file is corrupt or was changed; rebuild it with training/train.py"
+                "the file is corrupt or was changed; rebuild it with training/finetune.py "
+                "and training/package_model.py"
             )
     return file_sha256(folder / SUMS_FILE)
 

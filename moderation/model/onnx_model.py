@@ -111,19 +111,23 @@ class SentenceEncoder:
                     tokens[i] = TokenVectors(
                         np.asarray(result[1][row, real], dtype=np.float32),
                         tuple(encoding.offsets[k] for k in real),
+                        tuple(encoding.word_ids[k] for k in real),
                     )
         return out, tokens
 
 
 @dataclass(frozen=True)
 class TokenVectors:
-    """One text's token vectors (before pooling) and each token's (start, end) in the text."""
+    """One text's token vectors (before pooling), each token's (start, end) in the text, and
+    the word each token belongs to (None for [CLS] and [SEP]; punctuation is a word of its
+    own)."""
 
     vectors: FloatArray
     offsets: tuple[tuple[int, int], ...]
+    word_ids: tuple[int | None, ...] = ()
 
 
-EMPTY_TOKENS = TokenVectors(np.zeros((0, EMBEDDING_DIM), dtype=np.float32), ())
+EMPTY_TOKENS = TokenVectors(np.zeros((0, EMBEDDING_DIM), dtype=np.float32), (), ())
 
 
 @dataclass(frozen=True)
@@ -227,7 +231,7 @@ class ToxicityModel:
         scores = self.scores_from_embeddings(embeddings)
         linear = len(self.heads.weights) == 1
         explanations: list[Explanation] = []
-        for text_scores, token_vectors in zip(scores, tokens, strict=True):
+        for text, text_scores, token_vectors in zip(texts, scores, tokens, strict=True):
             wanted = [
                 j for j, label in enumerate(self.labels) if text_scores[label] >= EXPLAIN_FROM
             ]
@@ -239,7 +243,7 @@ class ToxicityModel:
                     self.labels[j]: words
                     for j, words in zip(
                         wanted,
-                        _word_weights(token_vectors, self.heads.weights[0][:, wanted]),
+                        _word_weights(text, token_vectors, self.heads.weights[0][:, wanted]),
                         strict=True,
                     )
                 }
@@ -251,22 +255,23 @@ EXPLAIN_FROM = 0.2
 TOP_WORDS = 3
 
 
-def _word_weights(tokens: TokenVectors, weight: FloatArray) -> list[tuple[WordWeight, ...]]:
+def _word_weights(
+    text: str, tokens: TokenVectors, weight: FloatArray
+) -> list[tuple[WordWeight, ...]]:
     """For each column of `weight`, the words whose tokens add most to that logit."""
     pooled = tokens.vectors.mean(axis=0)
     scale = len(tokens.offsets) * max(float(np.linalg.norm(pooled)), 1e-9)
     terms = tokens.vectors @ weight / scale  # (tokens, labels)
-    words: list[tuple[int, int, list[int]]] = []  # start, end, token rows
-    for row, (start, end) in enumerate(tokens.offsets):
-        if end <= start:
+    words: dict[int, tuple[int, int, list[int]]] = {}  # word -> start, end, token rows
+    for row, (word, (start, end)) in enumerate(zip(tokens.word_ids, tokens.offsets, strict=True)):
+        if word is None or end <= start:
             continue  # [CLS], [SEP]
-        if words and start == words[-1][1]:
-            words[-1] = (words[-1][0], end, words[-1][2] + [row])
-        else:
-            words.append((start, end, [row]))
+        first, _, rows = words.get(word, (start, end, []))
+        words[word] = (first, end, [*rows, row])
+    spans = [w for w in words.values() if any(c.isalnum() for c in text[w[0] : w[1]])]
     result = []
     for column in range(weight.shape[1]):
-        sums = [(float(terms[rows, column].sum()), s, e) for s, e, rows in words]
+        sums = [(float(terms[rows, column].sum()), s, e) for s, e, rows in spans]
         positive = sum(v for v, _, _ in sums if v > 0) or 1.0
         top = sorted((x for x in sums if x[0] > 0), reverse=True)[:TOP_WORDS]
         result.append(tuple(WordWeight(s, e, round(v / positive, 3)) for v, s, e in top))

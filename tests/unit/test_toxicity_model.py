@@ -1,4 +1,5 @@
-"""The bundled toxicity model: files verified, scores that order abuse above politeness."""
+"""The bundled model: files verified, scores that order abuse above politeness, and the words
+that carried a score."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import pytest
 from moderation.model import ModelFilesError, ToxicityModel, bundled_folder
 from moderation.model.checksums import verify
 from moderation.model.onnx_model import REQUIRED_FILES
-from moderation.model_interface import LABELS
 
 POLITE = "Thank you for fixing the streetlight on Mill Lane so quickly, much appreciated."
 INSULT = "You are a pathetic, useless idiot and everyone here thinks you're a worthless moron."
@@ -29,17 +29,29 @@ def test_bundled_model_files_match_their_checksums() -> None:
 
 
 def test_model_version_names_the_model_and_its_files(model: ToxicityModel) -> None:
-    assert model.version.startswith("minilm-heads-")
+    assert model.version.startswith("minilm-judge-")
     assert model.version == ToxicityModel.load().version
 
 
 def test_an_abusive_insult_scores_higher_than_a_polite_comment(model: ToxicityModel) -> None:
     _, (polite, insult) = model.score([POLITE, INSULT])
 
-    assert set(polite) == set(LABELS)
-    assert insult["toxicity"] > polite["toxicity"] + 0.5
-    assert insult["insult"] > polite["insult"] + 0.3
-    assert insult["toxicity"] >= model.thresholds["toxicity"] > polite["toxicity"]
+    assert set(polite) == set(model.labels) == set(model.thresholds)
+    assert insult["harassment"] > polite["harassment"] + 0.5
+    assert insult["negative"] > polite["negative"] + 0.5
+    assert insult["harassment"] >= model.thresholds["harassment"] > polite["harassment"]
+
+
+def test_the_words_that_carry_a_score_are_words_of_the_comment(model: ToxicityModel) -> None:
+    _, _, explained = model.score_explained([POLITE, INSULT])
+
+    words = explained[1]["harassment"]
+    assert 1 <= len(words) <= 3
+    assert all(0 < w.share <= 1 for w in words)
+    spans = {INSULT[w.start : w.end].lower() for w in words}
+    assert all(span.isalpha() for span in spans), "whole words, not pieces of them"
+    assert {"pathetic", "useless", "idiot", "worthless", "moron"} & spans
+    assert "harassment" not in explained[0], "a score too low to matter is not explained"
 
 
 def test_embeddings_are_unit_length_and_do_not_depend_on_the_batch(

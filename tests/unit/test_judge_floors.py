@@ -1,0 +1,118 @@
+"""The floors docs/evaluation.md promises for the bundled judge.
+
+These hold the line under the measured numbers (docs/evaluation.md gives them, and the
+command that produced each); they are floors with a margin, not the numbers themselves:
+- council-dev, the development council;
+- Isbury, a written council held out of training and of threshold choice (HELD_OUT `test`);
+- our functional suite, per functionality.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from houserules.config import load_registers, load_rules
+from houserules.eval_command import per_functionality
+from houserules.public_sets import read_functional
+from ingest.files import read_comments
+from moderation.classifier import HouseRulesClassifier
+from moderation.evaluation import LabelledComment, evaluate
+from moderation.model import ToxicityModel
+
+ROOT = Path(__file__).resolve().parents[2]
+COUNCIL_DEV = ROOT / "evaluation" / "council-dev"
+ISBURY = ROOT / "training" / "corpus" / "isbury"
+FUNCTIONAL = ROOT / "evaluation" / "functional"
+
+# functionality -> the share of its cases that must be judged the right way round: about 0.1
+# under what the bundled model measured (docs/evaluation.md), so a retrained model that does
+# worse on any one functionality fails here
+FUNCTIONAL_FLOORS = {
+    "threat_direct": 0.6,
+    "threat_veiled": 0.4,
+    "threat_property": 0.5,
+    "threat_incitement": 0.6,
+    "threat_group": 0.65,
+    "self_harm": 0.45,
+    "hate_no_slur": 0.4,
+    "hate_slur_dodged": 0.4,
+    "harassment_personal": 0.4,
+    "obscenity": 0.4,
+    "defamation": 0.55,
+    "scam": 0.7,
+    "criticism_harsh": 0.9,
+    "idioms_violent": 0.85,
+    "electoral_legal": 0.75,
+    "safety_warning": 0.75,
+    "negated_abuse": 0.9,
+    "quoted_reported": 0.9,
+    "counter_speech": 0.8,
+    "identity_self": 0.9,
+    "identity_neutral": 0.9,
+    "dodged_benign": 0.9,
+    "questions_neutral": 0.9,
+}
+
+
+@pytest.fixture(scope="module")
+def model() -> Iterator[ToxicityModel]:
+    yield ToxicityModel.load()
+
+
+def council_items(folder: Path) -> list[LabelledComment]:
+    rows = read_comments(folder / "comments.jsonl").rows
+    return [
+        LabelledComment(
+            r.comment,
+            frozenset(r.extra.get("gold_categories") or ()),
+            str(r.extra.get("gold_action", "allow")),
+        )
+        for r in rows
+    ]
+
+
+def judged(model: ToxicityModel, folder: Path, items: list[LabelledComment]) -> Any:
+    classifier = HouseRulesClassifier(load_rules(), load_registers(folder), model)
+    verdicts = []
+    for i in range(0, len(items), 64):
+        verdicts += classifier.classify([it.comment for it in items[i : i + 64]])
+    return verdicts
+
+
+def report(model: ToxicityModel, folder: Path) -> dict[str, Any]:
+    items = council_items(folder)
+    result = evaluate(items, judged(model, folder, items))
+    print(json.dumps({k: result[k] for k in ("n", "action_macro_f1", "false_hide_rate")}))
+    return result
+
+
+def test_council_dev_floors(model: ToxicityModel) -> None:
+    result = report(model, COUNCIL_DEV)  # measured 0.880, 0.013, 0.792, 0.792
+    assert result["action_macro_f1"] >= 0.84
+    assert result["false_hide_rate"] <= 0.025
+    assert result["escalate_recall"] >= 0.75
+    assert result["hide_recall"] >= 0.75
+
+
+def test_a_written_council_never_trained_on(model: ToxicityModel) -> None:
+    result = report(model, ISBURY)  # measured 0.826, 0.043, 0.763
+    assert result["action_macro_f1"] >= 0.79
+    assert result["false_hide_rate"] <= 0.06
+    assert result["escalate_recall"] >= 0.70
+
+
+def test_each_functionality_of_our_own_suite_holds_its_floor(model: ToxicityModel) -> None:
+    items = read_functional(FUNCTIONAL / "cases.jsonl")
+    results = per_functionality(items, judged(model, FUNCTIONAL, items))
+    assert set(results) == set(FUNCTIONAL_FLOORS), "every functionality has a floor"
+    below = {
+        name: (m["pass_rate"], FUNCTIONAL_FLOORS[name])
+        for name, m in results.items()
+        if m["pass_rate"] < FUNCTIONAL_FLOORS[name]
+    }
+    assert below == {}
