@@ -37,6 +37,7 @@ from moderation.verdict import Route, Verdict
 from store.base import Store
 from stream.records import decode_alert, decode_dead_letter, message_type
 from stream.topics import ensure_topics, topic_names
+from tests.fakes.scripted_model import ScriptedModel
 from tests.integration.topic_reading import read_topic
 
 FAULT_MARKER = "EXPLODE-IN-CLASSIFIER"
@@ -227,6 +228,10 @@ class _FaultyClassifier:
         return list(self.real.classify(comments))
 
 
+# The alerts are under test, not the model: the bins complaint is always a service complaint.
+COMPLAINTS_MODEL = ScriptedModel({"have not been collected": {"service_complaint": 0.95}})
+
+
 def run_worker_with_faults() -> None:
     """A worker process whose classifier raises on FAULT_MARKER, with low alert
     thresholds (spikes at 3 complaints, repeated abuse at 2 comments)."""
@@ -237,7 +242,7 @@ def run_worker_with_faults() -> None:
     from stream.spikes import PatternSettings
 
     settings = load_settings()
-    app = build_app(settings, model=None)
+    app = build_app(settings, model=COMPLAINTS_MODEL)
     app.classifier = _FaultyClassifier(app.classifier)  # type: ignore[assignment]
     patterns = PatternSettings(spike_threshold=3, abuse_threshold=2)
     faust_app = create_app(
