@@ -326,8 +326,8 @@ def bench_classify(obj: Any, file: Path | None, batch: int, rounds: int, as_json
 
 
 def _raw_encoders(model: Any) -> dict[str, Any]:
-    """The same encoder file run bare, two ways: int8 weights folded to float32 once at load
-    (what houserules does), and int8 weights dequantised on every run."""
+    """The same encoder file run bare, two ways: int8 weights folded to float32 once at load,
+    and onnxruntime's own int8 kernels (what houserules runs)."""
     from moderation.model import SentenceEncoder, ToxicityModel, bundled_folder
 
     if not isinstance(model, ToxicityModel):
@@ -336,7 +336,7 @@ def _raw_encoders(model: Any) -> dict[str, Any]:
     paths = (folder / "encoder.onnx", folder / "tokenizer.json")
     return {
         "fp32 (int8 weights folded at load)": SentenceEncoder(*paths, fold_weights=True),
-        "int8 (dequantised per run)": SentenceEncoder(*paths, fold_weights=False),
+        "int8 (onnxruntime int8 kernels)": SentenceEncoder(*paths, fold_weights=False),
     }
 
 
