@@ -7,6 +7,7 @@ services through the same function. Nothing here runs at import time.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,13 @@ from stream.embedded import EmbeddedPipeline, ProgressCallback
 log = logging.getLogger(__name__)
 
 
+def model_cache_dir() -> Path:
+    """Where onnxruntime's optimised copy of the encoder is kept between runs (a cache: safe
+    to delete): $XDG_CACHE_HOME/houserules, else ~/.cache/houserules."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "houserules"
+
+
 def load_model(settings: Settings) -> TextModel | None:
     """The text model the settings ask for; a clear ConfigError if it cannot be loaded."""
     if settings.model == "none":
@@ -46,7 +54,7 @@ def load_model(settings: Settings) -> TextModel | None:
     from moderation.model import ModelFilesError, ToxicityModel
 
     try:
-        return ToxicityModel.load(settings.model_dir)
+        return ToxicityModel.load(settings.model_dir, cache_dir=model_cache_dir())
     except (OSError, ValueError, ModelFilesError) as exc:
         raise ConfigError(f"the bundled model could not be loaded: {exc}") from None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 _LEET: dict[str, str] = {
     "a": "a@4",
@@ -64,8 +65,13 @@ class Lexicon:
         self.terms = tuple(dict.fromkeys(t.strip() for t in terms if t.strip()))
         if not self.terms:
             raise ValueError(f"lexicon {name!r} has no terms")
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        # Compiled on first use: a one-off `houserules classify` should not pay for word
+        # lists the comment never reaches.
         groups = "|".join(f"(?P<t{i}>{term_pattern(t)})" for i, t in enumerate(self.terms))
-        self._pattern = re.compile(rf"(?<![a-z0-9])(?:{groups})(?![a-z0-9])")
+        return re.compile(rf"(?<![a-z0-9])(?:{groups})(?![a-z0-9])")
 
     def find(self, folded: str) -> list[Match]:
         found = []

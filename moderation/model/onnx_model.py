@@ -10,6 +10,8 @@ share a batch (the encoder is quantised on its weights only, and padding is mask
 from __future__ import annotations
 
 import json
+import os
+import platform
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ import numpy.typing as npt
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
-from moderation.model.checksums import ModelFilesError, verify
+from moderation.model.checksums import ModelFilesError, read_sums, verify
 from moderation.model_interface import Explanation, WordWeight
 
 ENCODER_FILE = "encoder.onnx"
@@ -56,7 +58,11 @@ class SentenceEncoder:
         threads: int = 2,
         *,
         fold_weights: bool = False,
+        optimised_copy: Path | None = None,
     ) -> None:
+        """`optimised_copy`: where to keep onnxruntime's optimised graph of this encoder (it
+        must name this exact file, its checksum in the name), so later starts skip the
+        optimisation; a copy that cannot be written or read is simply not used."""
         tokenizer = Tokenizer.from_file(str(tokenizer_path))
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         pad_id = tokenizer.token_to_id("[PAD]")
@@ -75,9 +81,7 @@ class SentenceEncoder:
             # on a comment's batch-mates.
             options.add_session_config_entry("session.disable_quant_qdq", "1")
         options.log_severity_level = 3
-        self._session = ort.InferenceSession(
-            str(encoder_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        self._session = _session(encoder_path, options, optimised_copy)
 
     @property
     def has_tokens(self) -> bool:
@@ -117,6 +121,32 @@ class SentenceEncoder:
                         tuple(encoding.word_ids[k] for k in real),
                     )
         return out, tokens
+
+
+def _session(
+    path: Path, options: ort.SessionOptions, optimised_copy: Path | None
+) -> ort.InferenceSession:
+    providers = ["CPUExecutionProvider"]
+    if optimised_copy is not None and optimised_copy.is_file():
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+        try:
+            return ort.InferenceSession(str(optimised_copy), options, providers=providers)
+        except Exception:  # a damaged copy: make the session from the shipped file
+            optimised_copy.unlink(missing_ok=True)
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if optimised_copy is None:
+        return ort.InferenceSession(str(path), options, providers=providers)
+    partial = optimised_copy.with_suffix(f".{os.getpid()}.partial")
+    try:
+        optimised_copy.parent.mkdir(parents=True, exist_ok=True)
+        options.optimized_model_filepath = str(partial)
+        session = ort.InferenceSession(str(path), options, providers=providers)
+        os.replace(partial, optimised_copy)
+        return session
+    except OSError:
+        partial.unlink(missing_ok=True)
+        options.optimized_model_filepath = ""
+        return ort.InferenceSession(str(path), options, providers=providers)
 
 
 @dataclass(frozen=True)
@@ -186,7 +216,9 @@ class ToxicityModel:
         return self.heads.labels
 
     @classmethod
-    def load(cls, folder: Path | None = None, threads: int = 2) -> ToxicityModel:
+    def load(
+        cls, folder: Path | None = None, threads: int = 2, cache_dir: Path | None = None
+    ) -> ToxicityModel:
         """Verify the folder against SHA256SUMS, then load it.
 
         Raises ModelFilesError naming the file when one is missing, unlisted or corrupt.
@@ -196,7 +228,13 @@ class ToxicityModel:
         card = _read_labels(folder / LABELS_FILE)
         labels = tuple(str(label) for label in card["labels"])
         heads = ToxicityHeads.from_npz(folder / HEADS_FILE, labels)
-        encoder = SentenceEncoder(folder / ENCODER_FILE, folder / TOKENIZER_FILE, threads)
+        copy = None
+        if cache_dir is not None:
+            digest = read_sums(folder)[ENCODER_FILE][:16]
+            copy = cache_dir / f"encoder-{digest}-ort{ort.__version__}-{platform.machine()}.onnx"
+        encoder = SentenceEncoder(
+            folder / ENCODER_FILE, folder / TOKENIZER_FILE, threads, optimised_copy=copy
+        )
         thresholds = {str(k): float(v) for k, v in card.get("thresholds", {}).items()}
         version = f"{card.get('name', 'minilm-heads')}-{sums_digest[:8]}"
         model = cls(encoder, heads, version, thresholds)

@@ -117,3 +117,17 @@ def test_a_missing_model_file_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(ModelFilesError, match=r"encoder\.onnx is missing"):
         ToxicityModel.load(folder)
+
+
+def test_the_optimised_copy_is_reused_and_a_damaged_one_is_replaced(tmp_path: Path) -> None:
+    first = ToxicityModel.load(cache_dir=tmp_path)
+    (copy,) = tmp_path.glob("encoder-*.onnx")
+    again = ToxicityModel.load(cache_dir=tmp_path)
+    copy.write_bytes(b"not a model")
+    repaired = ToxicityModel.load(cache_dir=tmp_path)
+
+    texts = [POLITE, INSULT]
+    expected = first.embed(texts)
+    assert np.allclose(again.embed(texts), expected, atol=1e-6)
+    assert np.allclose(repaired.embed(texts), expected, atol=1e-6)
+    assert copy.read_bytes() != b"not a model"
