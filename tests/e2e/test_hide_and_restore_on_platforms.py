@@ -20,10 +20,13 @@ from moderation.comment import Platform
 from moderation.review import DecisionKind, PlatformState, ReviewStatus
 from moderation.verdict import Route
 from tests.fakes.facebook_graph import FakeGraph
+from tests.fakes.scripted_model import ScriptedModel
 from tests.fakes.youtube_api import FakeYouTube
 
 ABUSE = "Cllr Smith takes backhanders from developers, everyone knows it"
 FINE = "The bins were not collected again on Elm Road"
+# The platforms' hide and restore are under test, not the model: the allegation is scripted.
+SCRIPTED = ScriptedModel({"takes backhanders": {"allegation": 0.9}})
 
 
 @pytest.fixture
@@ -67,7 +70,7 @@ def app(tmp_path: Path, settings: tuple[FacebookSettings, YouTubeSettings]) -> I
             Platform.FACEBOOK: FacebookModerator(facebook_client(facebook)),
             Platform.YOUTUBE: YouTubeModerator(youtube_client),
         },
-        model=None,
+        model=SCRIPTED,
     )
     yield built
     built.close()
