@@ -6,9 +6,9 @@ be found, and what was expected; the CLI prints it without a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -20,6 +20,7 @@ from moderation.vocabulary import Vocabulary
 DEFAULT_RULES_FILE = Path(__file__).with_name("rules.yaml")
 DEMO_REGISTERS_DIR = Path(__file__).with_name("demo_data")
 REGISTER_FILES = ("people.yaml", "facts.yaml", "contacts.yaml")
+T = TypeVar("T")
 BUNDLED_VOCABULARY = Path(__file__).with_name("vocabulary.yaml")
 COUNCIL_VOCABULARY = "vocabulary.yaml"
 
@@ -80,28 +81,28 @@ def explain_validation_error(
     return "\n".join(lines)
 
 
-def load_rules(path: Path | None = None) -> HouseRules:
-    path = path or DEFAULT_RULES_FILE
+def _read_mapping(path: Path, build: Callable[[dict[str, Any]], T], expected: str) -> T:
+    """A YAML file holding one mapping, checked by `build`; errors name file, key and line."""
     data, node = read_yaml(path)
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping with 'version' and 'categories' at the top")
+        raise ConfigError(f"{path}: expected a mapping with {expected} at the top")
     try:
-        return HouseRules.from_mapping(data)
+        return build(data)
     except ValidationError as exc:
         raise ConfigError(explain_validation_error(path, exc, node)) from None
+
+
+def load_rules(path: Path | None = None) -> HouseRules:
+    return _read_mapping(
+        path or DEFAULT_RULES_FILE, HouseRules.from_mapping, "'version' and 'categories'"
+    )
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
     """One vocabulary file (the bundled one or a council's additions), checked."""
-    data, node = read_yaml(path)
-    if data is None:
+    if read_yaml(path)[0] is None:
         return Vocabulary()
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping with 'services' and/or 'slurs'")
-    try:
-        return Vocabulary.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(explain_validation_error(path, exc, node)) from None
+    return _read_mapping(path, Vocabulary.model_validate, "'services' and/or 'slurs'")
 
 
 def load_registers(folder: Path | None = None) -> Registers:

@@ -36,30 +36,12 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+from labels import CATEGORY_OF, LABELS  # noqa: E402
 
 from moderation.model.onnx_model import SentenceEncoder, ToxicityHeads  # noqa: E402
 
-LABELS = (
-    "threat",
-    "harassment",
-    "discrimination",
-    "obscenity",
-    "allegation",
-    "scam",
-    "service_complaint",
-    "criticism",
-    "negative",
-)
-CATEGORY_OF = {
-    "threat": "threat",
-    "harassment": "harassment",
-    "discrimination": "discrimination",
-    "obscenity": "obscenity",
-    "allegation": "defamation",
-    "scam": "spam_scam",
-    "service_complaint": "service_complaint",
-    "criticism": "criticism",
-}
 HIDING = ("harassment", "discrimination", "obscenity", "allegation", "scam")
 # The hiding labels together may flag this share of the lawful comments (gold allow or
 # comms) on the selection councils; the register detectors' own false hides come on top.
