@@ -47,6 +47,12 @@ DEFAULT_THRESHOLD = 0.5
 SLUR_SUPPORT = 0.4
 # Scores this far under the rules' half-way mark are not worth recording as near misses.
 NOT_WORTH_RECORDING = 0.2
+# Discrimination and harassment are hostility: the model must also read the comment's tone as
+# negative, or the finding stays a near miss. "Being gay is fine by me" mentions a group,
+# warmly; it does not attack one.
+HOSTILE = frozenset({Category.DISCRIMINATION, Category.HARASSMENT})
+TONE_LABEL = "negative"
+JUST_UNDER = 0.49
 SLUR_SCORE = 0.6
 
 
@@ -84,6 +90,8 @@ class LearnedDetector:
             score = on_rules_scale(probability, threshold)
             if score < NOT_WORTH_RECORDING:
                 continue
+            if category in HOSTILE and not self._reads_negative(doc):
+                score = min(score, JUST_UNDER)
             evidence = self._evidence(doc, label, probability, threshold)
             if category is Category.DEFAMATION:
                 aimed = self._aimed_at_someone(doc)
@@ -131,6 +139,12 @@ class LearnedDetector:
             for w in words
         )
         return (summary, *spans)
+
+    def _reads_negative(self, doc: Document) -> bool:
+        tone = doc.model_scores.get(TONE_LABEL)
+        if tone is None:  # a model without a tone label (Detoxify): nothing to check
+            return True
+        return tone >= self.thresholds.get(TONE_LABEL, DEFAULT_THRESHOLD)
 
     def _supported_slur(self, doc: Document) -> Evidence | None:
         if self.slurs is None:

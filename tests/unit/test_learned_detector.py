@@ -132,3 +132,15 @@ def test_a_service_complaint_names_the_service_from_the_vocabulary(model: SetMod
     assert verdict.action is Action.COMMS
     assert verdict.comms[0].service == "waste"
     assert "Ferry Road" in verdict.comms[0].reason
+
+
+def test_discrimination_needs_the_model_to_read_the_comment_as_hostile(model: SetModel) -> None:
+    warm = model.tell("Great to see the Pride flags up on the town hall", discrimination=0.8)
+    model.scores[warm]["negative"] = 0.1
+    hostile = model.tell("Those people should not be allowed near our schools", discrimination=0.8)
+    model.scores[hostile]["negative"] = 0.9
+
+    warm_verdict = judge(model, warm)
+    assert warm_verdict.action is Action.ALLOW
+    assert [f.category for f in warm_verdict.below_threshold] == [Category.DISCRIMINATION]
+    assert Category.DISCRIMINATION in judge(model, hostile).categories
