@@ -598,6 +598,8 @@ def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
         "people": len(regs.people),
         "facts": len(regs.facts),
         "contacts_organisation": regs.contacts.organisation,
+        "services": len(regs.vocabulary.services),
+        "slurs": len(regs.vocabulary.slurs),
         "store": settings.store,
         "model": settings.model,
     }
@@ -607,8 +609,9 @@ def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
     out.print(
         f"configuration OK: rules {rules.version} ({rules.hiding} hiding), "
         f"{len(regs.people)} people, {len(regs.facts)} facts, contacts for "
-        f"{regs.contacts.organisation or 'no organisation'}; store {settings.store}, "
-        f"model {settings.model}"
+        f"{regs.contacts.organisation or 'no organisation'}; vocabulary of "
+        f"{len(regs.vocabulary.services)} services and {len(regs.vocabulary.slurs)} slurs; "
+        f"store {settings.store}, model {settings.model}"
     )
 
 
