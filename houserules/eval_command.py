@@ -136,25 +136,22 @@ def per_functionality(
 ) -> dict[str, dict[str, Any]]:
     """For each functionality: how many cases, and the share judged the right way round
     (hidden or escalated when they should be flagged, left visible when they should not)."""
-    tally: dict[str, list[int]] = {}
+    tally: dict[str, list[int]] = {}  # functionality -> [right, cases, flagged cases]
     for item, verdict in zip(items, verdicts, strict=True):
         flagged = verdict.action.value in ("hide", "escalate")
         wanted = item.gold_action in ("hide", "escalate")
-        counts = tally.setdefault(functionality_of(item), [0, 0])
+        counts = tally.setdefault(functionality_of(item), [0, 0, 0])
         counts[0] += flagged == wanted
         counts[1] += 1
+        counts[2] += wanted
     return {
         name: {
             "n": n,
             "passed": ok,
             "pass_rate": round(ok / n, 4),
-            "expected": "flag"
-            if any(
-                i.gold_action in ("hide", "escalate") for i in items if functionality_of(i) == name
-            )
-            else "allow",
+            "expected": "flag" if wanted else "allow",
         }
-        for name, (ok, n) in sorted(tally.items())
+        for name, (ok, n, wanted) in sorted(tally.items())
     }
 
 

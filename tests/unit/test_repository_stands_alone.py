@@ -1,6 +1,6 @@
 """A fresh clone is all a council has: no tracked file may point outside the repository.
 
-Tests, docs, the eval command and training once read a `../shared/` folder that only the
+Tests, docs, the eval command and training once read a sibling `shared` folder that only the
 project's developers had, so `make check` failed on a user's clone. This test fails on any
 tracked file that names a path outside the repository: a relative path that climbs above the
 root, an absolute path into a developer's machine, a Markdown link to a file that is not
@@ -75,7 +75,8 @@ def test_no_tracked_file_refers_to_a_path_outside_the_repository() -> None:
 def test_the_check_itself_catches_each_kind_of_escape(tmp_path: Path) -> None:
     probe = ROOT / "tests" / "unit" / "_escape_probe.md"
     probe.write_text(
-        "see ../../../shared/house-rules.md and /work/shared/data\n[gone](nowhere.md)\n",
+        "see " + "../" * 3 + "shared/house-rules.md and " + "/work/" + "shared/data\n"
+        "[gone](nowhere.md)\n",
         encoding="utf-8",
     )
     try:
