@@ -9,6 +9,7 @@ import json
 import resource
 import statistics
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,10 @@ from rich.table import Table
 
 from houserules.bootstrap import build_classifier, load_model
 from houserules.config import DEMO_REGISTERS_DIR, load_registers, load_rules
+from houserules.name_fairness import name_fairness
 from houserules.public_sets import ADAPTERS, functionality_of, guess_format, identity_term
 from ingest.files import read_comments
+from moderation.comment import Comment
 from moderation.evaluation import ACTIONS, LabelledComment, evaluate
 from moderation.verdict import Verdict
 
@@ -83,6 +86,12 @@ def _madlibs_flags(items: list[LabelledComment], actions: list[str]) -> dict[str
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option("--markdown", is_flag=True, help="Print the tables as Markdown (for docs).")
+@click.option(
+    "--swap-names",
+    is_flag=True,
+    help="Also rename the people in harmless comments to names from many backgrounds and "
+    "report each group's flag rate (a council file with a people register).",
+)
 @click.pass_obj
 def eval_command(
     obj: Any,
@@ -93,6 +102,7 @@ def eval_command(
     worst: int,
     as_json: bool,
     markdown: bool,
+    swap_names: bool,
 ) -> None:
     """Measure the classifier against a labelled file (council JSONL or a public set)."""
     fmt = guess_format(file) if fmt == "auto" else fmt
@@ -100,15 +110,17 @@ def eval_command(
     items = read_labelled(file, fmt)[:limit]
     if registers is None and (file.parent / "people.yaml").is_file():
         registers = file.parent  # a labelled council ships its registers beside its comments
-    classifier = build_classifier(
-        load_rules(settings.rules_file),
-        load_registers(registers or settings.registers_dir),
-        load_model(settings),
-    )
+    council = load_registers(registers or settings.registers_dir)
+    classifier = build_classifier(load_rules(settings.rules_file), council, load_model(settings))
+
+    def judge(comments: Sequence[Comment]) -> list[Verdict]:
+        verdicts: list[Verdict] = []
+        for i in range(0, len(comments), 64):
+            verdicts += classifier.classify(comments[i : i + 64])
+        return verdicts
+
     started = time.perf_counter()
-    verdicts = []
-    for i in range(0, len(items), 64):
-        verdicts += classifier.classify([it.comment for it in items[i : i + 64]])
+    verdicts = judge([it.comment for it in items])
     seconds = time.perf_counter() - started
     report = evaluate(items, verdicts, worst=worst)
     report.update(
@@ -123,6 +135,8 @@ def eval_command(
         report.update(_madlibs_flags(items, [v.action.value for v in verdicts]))
     if fmt == "functional":
         report["per_functionality"] = per_functionality(items, verdicts)
+    if swap_names:
+        report["names"] = name_fairness(items, council.people, judge)
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     elif markdown:
@@ -189,6 +203,16 @@ def markdown_report(r: dict[str, Any]) -> str:
             f"{r['worst_term_flag_rate']:.3f} ('{r['worst_term']}') over "
             f"{len(r['non_toxic_flag_rate_by_term'])} terms.",
         ]
+    if "names" in r:
+        lines += [
+            "",
+            f"Names swapped in {r['names']['comments']} harmless comments "
+            f"({r['names']['draws']} draws each); widest gap {r['names']['gap']:.3f}:",
+            "",
+            "| names | hidden or escalated |",
+            "|---|---|",
+        ]
+        lines += [f"| {g} | {v:.3f} |" for g, v in r["names"]["flag_rate_by_names"].items()]
     return "\n".join(lines)
 
 
@@ -236,6 +260,14 @@ def _print_report(r: dict[str, Any]) -> None:
             f"identity terms: worst non-toxic flag rate {r['worst_term_flag_rate']:.3f} "
             f"({r['worst_term']})"
         )
+    if "names" in r:
+        table = Table(title=f"Names swapped in {r['names']['comments']} harmless comments")
+        table.add_column("names")
+        table.add_column("hidden or escalated", justify="right")
+        for group, rate in r["names"]["flag_rate_by_names"].items():
+            table.add_row(group, f"{rate:.3f}")
+        out.print(table)
+        out.print(f"widest gap between groups: {r['names']['gap']:.3f}")
     out.print("[bold]Worst misses[/bold]")
     for m in r["worst_misses"]:
         out.print(

@@ -13,7 +13,9 @@ Data:
 - the public sets whose licence allows training a shipped model (`--public DIR`, see
   docs/training-data.md), a seeded sample, each mapped to the labels it can speak for: a
   label a set says nothing about is masked out of the loss for its examples;
-- `identity_mentions.py`: neutral sentences about identities, as negatives.
+- `identity_mentions.py`: neutral sentences about identities, as negatives;
+- `names.py`: half the council comments with their people renamed from a pool of names
+  from many backgrounds, and harmless comments about named people, so no name decides a label.
 
 The sentence embedding stays usable for matching claims by meaning: a distillation term keeps
 each comment's (normalised, mean-pooled) embedding close to the original encoder's embedding
@@ -50,6 +52,7 @@ sys.path.insert(0, str(HERE))
 
 import corpora  # noqa: E402
 import identity_mentions  # noqa: E402
+import names  # noqa: E402
 from dodges import dodge  # noqa: E402
 from labels import CATEGORY_OF, LABELS  # noqa: E402
 
@@ -74,6 +77,10 @@ PUBLIC_WEIGHT = 0.5
 # word itself; the neutral identity sentences count this much more to undo that.
 IDENTITY_WEIGHT = 3.0
 DODGE_SHARE = 0.35
+# Harmless comments about named people from many backgrounds (names.py), so that an
+# unfamiliar name is never read as a sign of abuse.
+PEOPLE_SENTENCES = 900
+PEOPLE_WEIGHT = 2.0
 
 Mask = list[float | None]
 
@@ -121,8 +128,11 @@ def council_examples(rng: random.Random) -> list[Example]:
     for folder in sorted(p for p in CORPUS.iterdir() if (p / "comments.jsonl").exists()):
         if folder.name in roles:
             continue
+        swapper = names.NameSwapper(folder / "people.yaml")
         for row in read_council(folder):
             text, labels = str(row["text"]), council_labels(row)
+            if rng.random() < names.SWAP_SHARE:
+                text = swapper.swap(text, rng)
             examples.append(Example(text, text, labels, 1.0, f"council:{folder.name}"))
             if rng.random() < DODGE_SHARE:
                 examples.append(Example(dodge(text, rng), text, labels, 1.0, "dodged"))
@@ -197,7 +207,11 @@ def public_examples(public: Path, rng: random.Random) -> list[Example]:
         Example(t, t, [0.0] * 6 + [None, None, 0.0], IDENTITY_WEIGHT, "identity_mentions")
         for t in identity_mentions.sentences()
     ]
-    return sample + mentions
+    people = [
+        Example(t, t, [0.0] * 6 + [None, None, 0.0], PEOPLE_WEIGHT, "people_sentences")
+        for t in names.people_sentences(identity_mentions.TERMS, rng, PEOPLE_SENTENCES)
+    ]
+    return sample + mentions + people
 
 
 # --- the model -------------------------------------------------------------------------
