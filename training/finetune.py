@@ -14,8 +14,9 @@ Data:
   docs/training-data.md), a seeded sample, each mapped to the labels it can speak for: a
   label a set says nothing about is masked out of the loss for its examples;
 - `identity_mentions.py`: neutral sentences about identities, as negatives;
-- `names.py`: half the council comments with their people renamed from a pool of names
-  from many backgrounds, and harmless comments about named people, so no name decides a label.
+- `names.py` (with `--fair-names`): half the council comments with their people renamed from a
+  pool of names from many backgrounds, and harmless comments about named people, so no name
+  decides a label.
 
 The sentence embedding stays usable for matching claims by meaning: a distillation term keeps
 each comment's (normalised, mean-pooled) embedding close to the original encoder's embedding
@@ -122,7 +123,7 @@ def read_council(folder: Path) -> list[dict[str, object]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def council_examples(rng: random.Random) -> list[Example]:
+def council_examples(rng: random.Random, fair_names: bool) -> list[Example]:
     roles = held_out()
     examples = []
     for folder in sorted(p for p in CORPUS.iterdir() if (p / "comments.jsonl").exists()):
@@ -131,7 +132,7 @@ def council_examples(rng: random.Random) -> list[Example]:
         swapper = names.NameSwapper(folder / "people.yaml")
         for row in read_council(folder):
             text, labels = str(row["text"]), council_labels(row)
-            if rng.random() < names.SWAP_SHARE:
+            if fair_names and rng.random() < names.SWAP_SHARE:
                 text = swapper.swap(text, rng)
             examples.append(Example(text, text, labels, 1.0, f"council:{folder.name}"))
             if rng.random() < DODGE_SHARE:
@@ -194,7 +195,9 @@ def sbic_dev(public: Path) -> list[Example]:
     return out
 
 
-def public_examples(public: Path, rng: random.Random) -> list[Example]:
+def public_examples(
+    public: Path, rng: random.Random, identity_weight: float, fair_names: bool
+) -> list[Example]:
     mapped = [
         Example(e.text, e.text, _public_labels(e), PUBLIC_WEIGHT, e.source)
         for e in corpora.load(public)
@@ -204,9 +207,11 @@ def public_examples(public: Path, rng: random.Random) -> list[Example]:
     rng.shuffle(mapped)
     sample = mapped[:PUBLIC_SAMPLE]
     mentions = [
-        Example(t, t, [0.0] * 6 + [None, None, 0.0], IDENTITY_WEIGHT, "identity_mentions")
+        Example(t, t, [0.0] * 6 + [None, None, 0.0], identity_weight, "identity_mentions")
         for t in identity_mentions.sentences()
     ]
+    if not fair_names:
+        return sample + mentions
     people = [
         Example(t, t, [0.0] * 6 + [None, None, 0.0], PEOPLE_WEIGHT, "people_sentences")
         for t in names.people_sentences(identity_mentions.TERMS, rng, PEOPLE_SENTENCES)
@@ -444,6 +449,18 @@ def main() -> None:
     )
     parser.add_argument("--resume", type=Path, default=None, help="go on from epochN.pt")
     parser.add_argument("--lr-scale", type=float, default=1.0, help="scale the learning rates")
+    parser.add_argument(
+        "--identity-weight",
+        type=float,
+        default=IDENTITY_WEIGHT,
+        help="weight of the neutral identity sentences (1 in the first three epochs)",
+    )
+    parser.add_argument(
+        "--fair-names",
+        action="store_true",
+        help="rename the council corpus's people from names.py's pool and add harmless comments "
+        "about named people (not used for the bundled model yet)",
+    )
     args = parser.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -454,7 +471,9 @@ def main() -> None:
         print(f"exported {args.export_only} to {args.out}")
         return
     rng = random.Random(SEED)
-    examples = council_examples(rng) + public_examples(args.public, rng)
+    examples = council_examples(rng, args.fair_names) + public_examples(
+        args.public, rng, args.identity_weight, args.fair_names
+    )
     rng.shuffle(examples)
     if args.limit:
         examples = examples[: args.limit]
