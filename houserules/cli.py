@@ -366,7 +366,7 @@ def classify(
     )
     verdict = classifier.classify([comment])[0]
     if as_json:
-        _emit_json(wire.verdict_to_dict(verdict))
+        _emit_json(wire.to_data(verdict))
         return
     out.print(
         f"[bold]action: {verdict.action.value}[/bold]"

@@ -44,6 +44,7 @@ from ingest.failures import (
     RateLimited,
     redact,
 )
+from ingest.moderator import HiddenFlagModerator
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
 from ingest.watermark import Watermark, WatermarkConnector
@@ -262,8 +263,12 @@ class YouTubeConnector(WatermarkConnector):
                 return replies
 
 
-class YouTubeModerator:
+class YouTubeModerator(HiddenFlagModerator):
     """Holds comments for review and publishes them again (`PlatformModerator`)."""
+
+    platform = Platform.YOUTUBE
+    what = "a YouTube comment"
+    not_hideable_because = "is not on the council's channel"
 
     def __init__(self, client: YouTubeClient) -> None:
         self._client = client
@@ -271,15 +276,8 @@ class YouTubeModerator:
     def close(self) -> None:
         self._client.close()
 
-    def hide(self, comment: Comment) -> None:
-        self._set_status(comment, HIDE_STATUS)
-
-    def restore(self, comment: Comment) -> None:
-        self._set_status(comment, RESTORE_STATUS)
-
-    def _set_status(self, comment: Comment, status: str) -> None:
-        if comment.platform is not Platform.YOUTUBE:
-            raise PlatformError(f"not a YouTube comment: {comment.key}", transient=False)
+    def _set_hidden(self, comment: Comment, hidden: bool) -> None:
+        status = HIDE_STATUS if hidden else RESTORE_STATUS
         comments = self._client.api.comments()
         self._client.execute(
             f"comments.setModerationStatus({status})",

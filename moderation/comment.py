@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import PlainSerializer
 
 
 class Platform(StrEnum):
@@ -57,7 +59,9 @@ class Comment:
     parent_id: str = ""
     permalink: str = ""
     post_context: str = ""
-    raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    raw: Annotated[Mapping[str, Any], PlainSerializer(dict)] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def __post_init__(self) -> None:
         if not self.comment_id:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from moderation.comment import Comment
+from moderation.comment import Comment, Platform
 
 
 class PlatformError(Exception):
@@ -46,17 +46,27 @@ class PlatformModerator(Protocol):
 
 @dataclass
 class InMemoryModerator:
-    """A platform that remembers what is hidden; for the demo and for tests."""
+    """A platform that remembers what is hidden; for the demo and for tests. It keeps the
+    same contract as the real platforms: only a comment on the council's own page of a
+    platform that offers a hide can be hidden (`platform`, when set, is the only one)."""
 
     hidden: set[str] = field(default_factory=set)
     fail_with: PlatformError | None = None
+    platform: Platform | None = None
 
     def hide(self, comment: Comment) -> None:
-        if self.fail_with is not None:
-            raise self.fail_with
-        self.hidden.add(comment.key)
+        self.hidden.add(self._ours(comment).key)
 
     def restore(self, comment: Comment) -> None:
+        self.hidden.discard(self._ours(comment).key)
+
+    def _ours(self, comment: Comment) -> Comment:
+        if self.platform is not None and comment.platform is not self.platform:
+            raise PlatformError(
+                f"not a {self.platform.value} comment: {comment.key}", transient=False
+            )
+        if not comment.hideable:
+            raise NotHideable(f"{comment.key} is not on a page the council can hide comments on")
         if self.fail_with is not None:
             raise self.fail_with
-        self.hidden.discard(comment.key)
+        return comment

@@ -283,13 +283,13 @@ def _watch_patterns(
         await dead_letter(
             [
                 DeadLetterRecord(
-                    stage,
-                    f"undecodable: {exc}",
-                    incoming.topic,
-                    incoming.partition,
-                    incoming.offset,
-                    incoming.value,
-                    steps.parts.clock.now(),
+                    stage=stage,
+                    reason=f"undecodable: {exc}",
+                    topic=incoming.topic,
+                    partition=incoming.partition,
+                    offset=incoming.offset,
+                    payload=incoming.value,
+                    at=steps.parts.clock.now(),
                 )
             ]
         )

@@ -1,50 +1,36 @@
-"""The stream's own messages: what moderation.actions, comms.queue and deadletter carry.
+"""The stream's own messages: what moderation.actions, comms.queue, alerts, deadletter and
+service.complaints carry.
 
-Same envelope as `moderation.wire` (`"v"` and `"type"`), same promise: decoding checks the
-version and type and raises `WireError` naming what is wrong. Comments and verdicts inside
-them use `moderation.wire`'s dictionaries, so a consumer never meets a second format.
+Each is a `moderation.wire.Message` (the same envelope, version and strict decoding as
+comments and verdicts), and `StreamMessage` is the discriminated union of every message on
+every topic, so any payload can be told apart and checked by its `type`.
 """
 
 from __future__ import annotations
 
 import base64
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    computed_field,
+    field_serializer,
+    model_validator,
+)
 
 from moderation import wire
+from moderation.comment import Comment
 from moderation.review import PlatformState
-from moderation.verdict import Action, Route
-from moderation.wire import WireError
+from moderation.verdict import Action, Route, Verdict
+from moderation.wire import Message, WireError
 from store.base import ProcessedComment, QueueEntry
 
 WIRE_VERSION = wire.WIRE_VERSION
-
-
-@contextmanager
-def _fields_of(data: bytes | str, kind: str) -> Iterator[dict[str, Any]]:
-    """The fields of a `kind` message; a missing or malformed one inside the block becomes
-    a `WireError` naming the message type."""
-    obj = wire.open_envelope(data, kind)
-    try:
-        yield obj
-    except WireError:
-        raise
-    except (KeyError, ValueError, TypeError) as exc:
-        raise WireError(f"{kind}: {exc.__class__.__name__}: {exc}") from None
-
-
-def message_type(data: bytes | str) -> str | None:
-    """The `type` of an envelope, or None when it is not one."""
-    try:
-        obj = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    kind = obj.get("type") if isinstance(obj, dict) else None
-    return kind if isinstance(kind, str) else None
 
 
 def author_of(processed: ProcessedComment) -> str:
@@ -53,106 +39,85 @@ def author_of(processed: ProcessedComment) -> str:
     return f"{c.platform.value}:{c.author_id or c.author_handle}"
 
 
-@dataclass(frozen=True, slots=True)
-class ActionRecord:
+class ActionRecord(Message):
     """What was done with one comment (one per comment on moderation.actions)."""
 
+    type: Literal["action"] = "action"
     comment_key: str
     author: str
     action: Action
     platform_state: PlatformState
-    categories: tuple[str, ...]
-    queues: tuple[Route, ...]
-    created_at: datetime
+    categories: tuple[str, ...] = ()
+    queues: tuple[Route, ...] = ()
+    created_at: AwareDatetime
 
 
 def encode_action(processed: ProcessedComment) -> bytes:
     c, v = processed.classified.comment, processed.classified.verdict
-    return wire.envelope(
-        "action",
-        {
-            "comment_key": c.key,
-            "author": author_of(processed),
-            "action": v.action.value,
-            "platform_state": processed.platform_state.value,
-            "categories": [x.value for x in v.categories],
-            "queues": [e.queue.value for e in processed.queue_entries],
-            "created_at": c.created_at.isoformat(),
-        },
-    )
+    return ActionRecord(
+        comment_key=c.key,
+        author=author_of(processed),
+        action=v.action,
+        platform_state=processed.platform_state,
+        categories=tuple(x.value for x in v.categories),
+        queues=tuple(e.queue for e in processed.queue_entries),
+        created_at=c.created_at,
+    ).encode()
 
 
 def decode_action(data: bytes | str) -> ActionRecord:
-    with _fields_of(data, "action") as obj:
-        return ActionRecord(
-            comment_key=str(obj["comment_key"]),
-            author=str(obj["author"]),
-            action=Action(obj["action"]),
-            platform_state=PlatformState(obj["platform_state"]),
-            categories=tuple(str(x) for x in obj.get("categories", [])),
-            queues=tuple(Route(x) for x in obj.get("queues", [])),
-            created_at=_aware(obj["created_at"], "created_at"),
-        )
+    return wire.decode(data, ActionRecord)
 
 
-def _aware(value: Any, key: str) -> datetime:
-    parsed = datetime.fromisoformat(str(value))
-    if parsed.tzinfo is None:
-        raise WireError(f"field '{key}' has no timezone: {value!r}")
-    return parsed
+class CommsQueueRecord(Message):
+    """A comment for a queue, with the services its complaint names."""
 
-
-@dataclass(frozen=True, slots=True)
-class CommsQueueRecord:
-    """A comment for the comms team, with the services its complaint names."""
-
+    type: Literal["queue_entry"] = "queue_entry"
     comment_key: str
+    queue: Route
     reason: str
-    urgent: bool
-    services: tuple[str, ...]
-    created_at: datetime
+    urgent: bool = False
+    services: tuple[str, ...] = ()
+    created_at: AwareDatetime
+    comment: Comment
+    verdict: Verdict
 
 
 def encode_queue_entry(processed: ProcessedComment, entry: QueueEntry) -> bytes:
     cc = processed.classified
-    return wire.envelope(
-        "queue_entry",
-        {
-            "comment_key": cc.comment.key,
-            "queue": entry.queue.value,
-            "reason": entry.reason,
-            "urgent": entry.urgent,
-            "services": sorted({n.service for n in cc.verdict.comms if n.service}),
-            "created_at": cc.comment.created_at.isoformat(),
-            "comment": wire.comment_to_dict(cc.comment),
-            "verdict": wire.verdict_to_dict(cc.verdict),
-        },
-    )
+    return CommsQueueRecord(
+        comment_key=cc.comment.key,
+        queue=entry.queue,
+        reason=entry.reason,
+        urgent=entry.urgent,
+        services=tuple(sorted({n.service for n in cc.verdict.comms if n.service})),
+        created_at=cc.comment.created_at,
+        comment=cc.comment,
+        verdict=cc.verdict,
+    ).encode()
 
 
 def decode_queue_entry(data: bytes | str) -> CommsQueueRecord:
-    with _fields_of(data, "queue_entry") as obj:
-        return CommsQueueRecord(
-            comment_key=str(obj["comment_key"]),
-            reason=str(obj["reason"]),
-            urgent=bool(obj.get("urgent", False)),
-            services=tuple(str(s) for s in obj.get("services", [])),
-            created_at=_aware(obj["created_at"], "created_at"),
-        )
+    return wire.decode(data, CommsQueueRecord)
 
 
-@dataclass(frozen=True, slots=True)
-class Alert:
+class Alert(Message):
     """A pattern over many comments: a spike of complaints about one service, or one
     author's comments hidden again and again."""
 
+    type: Literal["alert"] = "alert"
     kind: str  # "service_spike" | "repeated_abuse"
     subject: str  # the service, or the author (platform:author)
     count: int
-    window_start: datetime
-    window_end: datetime
-    comment_keys: tuple[str, ...]
-    raised_at: datetime
+    window_start: AwareDatetime
+    window_end: AwareDatetime
+    comment_keys: tuple[str, ...] = ()
+    raised_at: AwareDatetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def description(self) -> str:
+        return self.describe()
 
     def describe(self) -> str:
         what = (
@@ -170,45 +135,54 @@ def _span(start: datetime, end: datetime) -> str:
 
 
 def encode_alert(alert: Alert) -> bytes:
-    return wire.envelope(
-        "alert",
-        {
-            "kind": alert.kind,
-            "subject": alert.subject,
-            "count": alert.count,
-            "window_start": alert.window_start.isoformat(),
-            "window_end": alert.window_end.isoformat(),
-            "comment_keys": list(alert.comment_keys),
-            "raised_at": alert.raised_at.isoformat(),
-            "description": alert.describe(),
-        },
-    )
+    return alert.encode()
 
 
 def decode_alert(data: bytes | str) -> Alert:
-    with _fields_of(data, "alert") as obj:
-        return Alert(
-            kind=str(obj["kind"]),
-            subject=str(obj["subject"]),
-            count=int(obj["count"]),
-            window_start=_aware(obj["window_start"], "window_start"),
-            window_end=_aware(obj["window_end"], "window_end"),
-            comment_keys=tuple(str(k) for k in obj.get("comment_keys", [])),
-            raised_at=_aware(obj["raised_at"], "raised_at"),
-        )
+    return wire.decode(data, Alert)
 
 
-@dataclass(frozen=True, slots=True)
-class DeadLetterRecord:
-    """A message the stream could not handle, with why, and where it came from."""
+class DeadLetterRecord(Message):
+    """A message the stream could not handle, with why, and where it came from.
 
+    The payload travels as text when it is UTF-8 and in base64 when it is not
+    (`payload_encoding` says which), so it is read in lax mode, after that conversion."""
+
+    model_config = ConfigDict(strict=False)
+    type: Literal["dead_letter"] = "dead_letter"
     stage: str
     reason: str
     topic: str
     partition: int
     offset: int
     payload: bytes
-    at: datetime
+    at: AwareDatetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _payload_bytes(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("payload_encoding") == "base64":
+            encoded = data.get("payload")
+            if not isinstance(encoded, str):
+                raise ValueError("a base64 payload must be a string")
+            data = {**data, "payload": base64.b64decode(encoded, validate=True)}
+        return data
+
+    @field_serializer("payload")
+    def _payload_text(self, payload: bytes) -> str:
+        try:
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return base64.b64encode(payload).decode("ascii")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def payload_encoding(self) -> str:
+        try:
+            self.payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return "base64"
+        return "utf-8"
 
     @property
     def payload_text(self) -> str:
@@ -217,71 +191,67 @@ class DeadLetterRecord:
 
 
 def encode_dead_letter(record: DeadLetterRecord) -> bytes:
-    try:
-        payload, encoding = record.payload.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        payload, encoding = base64.b64encode(record.payload).decode("ascii"), "base64"
-    return wire.envelope(
-        "dead_letter",
-        {
-            "stage": record.stage,
-            "reason": record.reason,
-            "topic": record.topic,
-            "partition": record.partition,
-            "offset": record.offset,
-            "payload": payload,
-            "payload_encoding": encoding,
-            "at": record.at.isoformat(),
-        },
-    )
+    return record.encode()
 
 
 def decode_dead_letter(data: bytes | str) -> DeadLetterRecord:
-    with _fields_of(data, "dead_letter") as obj:
-        raw = str(obj["payload"])
-        payload = base64.b64decode(raw) if obj.get("payload_encoding") == "base64" else raw.encode()
-        return DeadLetterRecord(
-            stage=str(obj["stage"]),
-            reason=str(obj["reason"]),
-            topic=str(obj["topic"]),
-            partition=int(obj["partition"]),
-            offset=int(obj["offset"]),
-            payload=payload,
-            at=_aware(obj["at"], "at"),
-        )
+    return wire.decode(data, DeadLetterRecord)
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceComplaint:
+class ServiceComplaint(Message):
     """One comment complaining about one service (keyed by service, for counting)."""
 
+    type: Literal["service_complaint"] = "service_complaint"
     service: str
     comment_key: str
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 def encode_service_complaint(complaint: ServiceComplaint) -> bytes:
-    return wire.envelope(
-        "service_complaint",
-        {
-            "service": complaint.service,
-            "comment_key": complaint.comment_key,
-            "created_at": complaint.created_at.isoformat(),
-        },
-    )
+    return complaint.encode()
 
 
 def decode_service_complaint(data: bytes | str) -> ServiceComplaint:
-    with _fields_of(data, "service_complaint") as obj:
-        return ServiceComplaint(
-            service=str(obj["service"]),
-            comment_key=str(obj["comment_key"]),
-            created_at=_aware(obj["created_at"], "created_at"),
-        )
+    return wire.decode(data, ServiceComplaint)
+
+
+StreamMessage = Annotated[
+    wire.CommentMessage
+    | wire.ClassifiedMessage
+    | wire.DecisionMessage
+    | ActionRecord
+    | CommsQueueRecord
+    | Alert
+    | DeadLetterRecord
+    | ServiceComplaint,
+    Field(discriminator="type"),
+]
+_ANY_MESSAGE: TypeAdapter[StreamMessage] = TypeAdapter(StreamMessage)
+
+
+def decode_any(data: bytes | str) -> Message:
+    """Whatever message `data` holds, told apart by its `type`; `WireError` otherwise."""
+    try:
+        message = _ANY_MESSAGE.validate_json(data)
+    except ValidationError as exc:
+        raise WireError(wire.describe(exc, "known", tagged=True)) from None
+    assert isinstance(message, Message)
+    return message
+
+
+def message_type(data: bytes | str) -> str | None:
+    """The `type` of a valid message, or None when it is not one."""
+    try:
+        return decode_any(data).type
+    except WireError:
+        return None
 
 
 def service_complaints(processed: ProcessedComment) -> list[ServiceComplaint]:
     """One record per service a comment's comms notes name."""
     cc = processed.classified
     services = sorted({n.service for n in cc.verdict.comms if n.service})
-    return [ServiceComplaint(s, cc.comment.key, cc.comment.created_at) for s in services]
+    return [
+        ServiceComplaint(service=s, comment_key=cc.comment.key, created_at=cc.comment.created_at)
+        for s in services
+    ]

@@ -62,4 +62,12 @@ def alert(
     kind: str, subject: str, keys: list[str], at: datetime, size: timedelta, now: datetime
 ) -> Alert:
     start, end = window_of(at, size)
-    return Alert(kind, subject, len(keys), start, end, tuple(keys), now)
+    return Alert(
+        kind=kind,
+        subject=subject,
+        count=len(keys),
+        window_start=start,
+        window_end=end,
+        comment_keys=tuple(keys),
+        raised_at=now,
+    )

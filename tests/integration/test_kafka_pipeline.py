@@ -528,7 +528,7 @@ def test_demo_data_gives_identical_verdicts_and_queues_in_kafka_and_embedded_mod
         found = {}
         for key in keys:
             stored = app.store.get(key)
-            found[key] = (wire.verdict_to_dict(stored.classified.verdict), stored.platform_state)
+            found[key] = (wire.to_data(stored.classified.verdict), stored.platform_state)
         return found
 
     def queues(s: Settings) -> set[tuple[Any, ...]]:

@@ -1,3 +1,5 @@
+import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -81,8 +83,6 @@ def test_a_decision_survives_the_wire_unchanged() -> None:
 
 
 def test_every_message_carries_its_version_and_type() -> None:
-    import json
-
     body = json.loads(wire.encode_comment(a_comment()))
     assert body["v"] == wire.WIRE_VERSION
     assert body["type"] == "comment"
@@ -106,10 +106,54 @@ def test_a_bad_message_is_refused_with_the_reason(payload: bytes, complaint: str
 
 
 def test_a_comment_without_a_timezone_is_refused() -> None:
-    body = wire.comment_to_dict(a_comment())
-    body["created_at"] = "2026-11-20T09:30:00"
-    with pytest.raises(wire.WireError, match="no timezone"):
-        wire.comment_from_dict(body)
+    body = json.loads(wire.encode_comment(a_comment()))
+    body["comment"]["created_at"] = "2026-11-20T09:30:00"
+    with pytest.raises(wire.WireError, match="comment: created_at must be timezone-aware"):
+        wire.decode_comment(json.dumps(body))
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        (("comment", "comment_id", 123), "comment: field 'comment_id' is 123"),
+        (("comment", "text", None), "comment: field 'text' is None"),
+        (("verdict", "hide_on_platform", 1), "verdict: field 'hide_on_platform' is 1"),
+        (("verdict", "rules_version", ...), "verdict: missing field 'rules_version'"),
+    ],
+)
+def test_a_field_of_the_wrong_kind_is_named(
+    change: tuple[str, str, object], complaint: str
+) -> None:
+    part, key, value = change
+    body = json.loads(wire.encode_classified(ClassifiedComment(a_comment(), a_verdict())))
+    if value is ...:
+        del body[part][key]
+    else:
+        body[part][key] = value
+    with pytest.raises(wire.WireError, match=re.escape(complaint)):
+        wire.decode_classified(json.dumps(body))
+
+
+def test_a_nested_field_is_named_with_its_place() -> None:
+    body = json.loads(wire.encode_classified(ClassifiedComment(a_comment(), a_verdict())))
+    body["verdict"]["findings"][1]["score"] = "high"
+    with pytest.raises(wire.WireError, match=re.escape("verdict.findings[1]: field 'score'")):
+        wire.decode_classified(json.dumps(body))
+
+
+def test_fields_a_newer_writer_adds_are_ignored() -> None:
+    body = json.loads(wire.encode_comment(a_comment()))
+    body["comment"]["language"] = "cy"
+    body["trace_id"] = "abc"
+    assert wire.decode_comment(json.dumps(body)) == a_comment()
+
+
+def test_the_json_output_of_a_verdict_is_the_wire_form() -> None:
+    v = a_verdict()
+    data = wire.to_data(v)
+    assert data["action"] == "hide"
+    assert data["findings"][0]["evidence"][0]["register_entry"] == "fr-x"
+    assert json.loads(wire.encode_classified(ClassifiedComment(a_comment(), v)))["verdict"] == data
 
 
 def test_a_naive_datetime_cannot_make_a_comment() -> None:
