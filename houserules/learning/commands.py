@@ -12,7 +12,6 @@ from typing import Any, NoReturn
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from houserules.settings import Settings
 
@@ -161,30 +160,30 @@ def model_list(ctx: click.Context, as_json: bool) -> None:
             }
         )
         return
-    table = Table(title=f"Model versions in {escape(str(versions.folder))}")
-    for column in ("", "version", "kind", "made", "figures", "what changed"):
-        table.add_column(column)
+    _say(f"model versions in {versions.folder} (newest last):")
     for r in records:
-        figures = "; ".join(
-            f"{escape(name)}: false-hide {f['false_hide_rate']:.3f}, macro-F1 {f['macro_f1']:.3f}"
-            for name, f in r.measured.items()
-            if isinstance(f, dict)
-        )
-        changed = escape(r.summary)
-        if r.erased_since:
-            changed += (
-                f" [bold]{r.erased_since} of the comments it learned from have since been "
-                "erased or expired; run `houserules learn` to learn without them[/bold]"
+        mark = "  (current)" if r.name == current else ""
+        _say(f"{'*' if mark else '-'} {r.name}{mark}")
+        made = r.created_at[:16].replace("T", " ")
+        if r.kind == "learned":
+            _say(
+                f"    learned {made} UTC on the bundled model; current before it: {r.learned_from}"
             )
-        table.add_row(
-            "current" if r.name == current else "",
-            escape(r.name),
-            r.kind,
-            r.created_at[:16].replace("T", " "),
-            figures or "not measured yet",
-            changed,
-        )
-    out.print(table)
+        else:
+            _say(f"    {r.summary}, first recorded {made} UTC")
+        for name, f in r.measured.items():
+            if isinstance(f, dict):
+                _say(
+                    f"    {name}: false-hide rate {f['false_hide_rate']:.3f}, "
+                    f"macro-F1 {f['macro_f1']:.3f}"
+                )
+        if r.kind == "learned":
+            _say(f"    what changed: {r.summary}")
+        if r.erased_since:
+            _say(
+                f"    {r.erased_since} of the comments it learned from have since been erased "
+                "or expired: run `houserules learn` to learn again without them"
+            )
     ran = last_run(versions.folder)
     if ran:
         _say(f"last learn: {ran['at'][:16].replace('T', ' ')} UTC, {ran['status']}")

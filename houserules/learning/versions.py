@@ -148,12 +148,15 @@ class ModelVersions:
             raise VersionError(f"{path} is damaged: {exc}") from None
 
     def records(self) -> list[VersionRecord]:
-        """Every version, oldest first."""
+        """Every version: the bundled one first, then the learned ones, oldest first."""
         root = self.folder / VERSIONS
         if not root.is_dir():
             return []
         found = [self.record(p.name) for p in root.iterdir() if NAME.match(p.name)]
-        return sorted((r for r in found if r is not None), key=lambda r: (r.created_at, r.name))
+        return sorted(
+            (r for r in found if r is not None),
+            key=lambda r: (r.kind != BUNDLED, r.created_at, r.name),
+        )
 
     def save_record(self, record: VersionRecord) -> None:
         """Replace a version's record (its figures or erasure count), in one rename."""
