@@ -142,7 +142,6 @@ def model() -> None:
 @click.pass_context
 def model_list(ctx: click.Context, as_json: bool) -> None:
     """Every model version the council has had, with its figures; the current one marked."""
-    from houserules.learning.learn import last_run
     from stream.clock import SystemClock
 
     settings: Settings = ctx.obj.settings()
@@ -156,7 +155,7 @@ def model_list(ctx: click.Context, as_json: bool) -> None:
                 "current": current,
                 "versions": [r.to_json() | {"current": r.name == current} for r in records],
                 "history": versions.history(),
-                "last_learn": last_run(versions.folder),
+                "last_learn": versions.last_run(),
             }
         )
         return
@@ -184,7 +183,7 @@ def model_list(ctx: click.Context, as_json: bool) -> None:
                 f"    {r.erased_since} of the comments it learned from have since been erased "
                 "or expired: run `houserules learn` to learn again without them"
             )
-    ran = last_run(versions.folder)
+    ran = versions.last_run()
     if ran:
         _say(f"last learn: {ran['at'][:16].replace('T', ' ')} UTC, {ran['status']}")
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -34,12 +33,11 @@ import numpy.typing as npt
 from houserules.learning.versions import ModelVersions, key_digest
 from moderation.comment import Comment
 from moderation.model.onnx_model import SentenceEncoder
-from moderation.review import AuditEvent, DecisionKind
+from moderation.review import RECATEGORISED, AuditEvent, DecisionKind, parse_recategorised
 from moderation.rules import HouseRules
 from moderation.verdict import Action, Category
 from store.base import AuditFilter, Store
 
-RECATEGORISED = "recategorised"
 DECISIONS = (DecisionKind.CONFIRM.value, DecisionKind.RESTORE.value, DecisionKind.ESCALATE.value)
 # An escalation referred to one of these (the review app's referral, first in its reason)
 # is a threat.
@@ -116,26 +114,6 @@ def audit_events(store: Store, event: str, page: int = 1000) -> list[AuditEvent]
     return sorted(found.values(), key=lambda e: e.at)
 
 
-def parse_categories(detail: str) -> frozenset[Category] | None:
-    """The categories a "recategorised" event sets ("categories: a, b; was: c"); None if the
-    detail is not one (an erased one, for example)."""
-    match = re.match(r"categories: ([^;]*)", detail)
-    if match is None:
-        return None
-    names = [n.strip() for n in match.group(1).split(",") if n.strip() and n.strip() != "none"]
-    try:
-        return frozenset(Category(n) for n in names)
-    except ValueError:
-        return None
-
-
-def correction_detail(chosen: Sequence[Category], was: Sequence[Category]) -> str:
-    """The audit detail of a reviewer's correction, as `parse_categories` reads it."""
-    now = ", ".join(c.value for c in chosen) or "none"
-    before = ", ".join(c.value for c in was) or "none"
-    return f"categories: {now}; was: {before}"
-
-
 def _decision_labels(
     event: AuditEvent,
     comment: Comment,
@@ -210,7 +188,7 @@ def collect(store: Store, rules: HouseRules, labels: Sequence[str]) -> Collected
             times.append(event.at)
             decision = event.event
         if key in corrected:
-            chosen = parse_categories(corrected[key].detail)
+            chosen = parse_recategorised(corrected[key].detail)
             if chosen is not None:
                 values.update(_correction_labels(chosen, labels))
                 times.append(corrected[key].at)

@@ -10,7 +10,6 @@ over many runs.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections import Counter
@@ -51,7 +50,6 @@ from store.base import Store
 
 # Fewer decisions than this and there is nothing to learn from yet.
 MIN_EXAMPLES = 20
-LAST_RUN_FILE = "last_learn.json"
 ACTOR = "houserules learn"
 LEARNED_EVENT = "model_learned"
 REFUSED_EVENT = "model_refused"
@@ -253,7 +251,16 @@ def learn(
         f"{gate.summary()}" + ("" if gate.accepted else f"; refused: {gate.why}")
     )
     store.append_audit(AuditEvent(now, by, event, "", detail))
-    _write_last_run(versions.folder, now, report, summary)
+    versions.note_last_run(
+        {
+            "at": now.isoformat(),
+            "status": report.status,
+            "version": report.version,
+            "was": report.current,
+            "summary": summary,
+            "why": gate.why,
+        }
+    )
     report.seconds = {**clock, "total": round(time.perf_counter() - started, 2)}
     return report
 
@@ -264,27 +271,3 @@ def _summary(report: LearnReport, gate: GateResult) -> str:
         f"{label} +{c['positive']}/-{c['negative']}" for label, c in report.by_label.items()
     )
     return f"learned from {report.examples} decisions ({kinds}; {labels}). {gate.summary()}"
-
-
-def _write_last_run(folder: Path, now: datetime, report: LearnReport, summary: str) -> None:
-    data = {
-        "at": now.isoformat(),
-        "status": report.status,
-        "version": report.version,
-        "was": report.current,
-        "summary": summary,
-        "why": report.gate.why if report.gate else "",
-    }
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".{LAST_RUN_FILE}.{os.getpid()}.partial"
-    partial.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    os.replace(partial, folder / LAST_RUN_FILE)
-
-
-def last_run(folder: Path) -> dict[str, Any] | None:
-    path = folder / LAST_RUN_FILE
-    try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
-    return found if isinstance(found, dict) else None

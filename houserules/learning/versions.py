@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 CURRENT_FILE = "CURRENT"
 HISTORY_FILE = "history.jsonl"
+LAST_RUN_FILE = "last_learn.json"
 VERSIONS = "versions"
 RECORD_FILE = "version.json"
 HEADS_FILE = "heads.npz"
@@ -130,6 +131,20 @@ class ModelVersions:
             for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()
         ]
+
+    def note_last_run(self, data: dict[str, Any]) -> None:
+        """What the last `houserules learn` did (accepted or refused), for the review app."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.folder / f".{LAST_RUN_FILE}.{os.getpid()}.partial"
+        partial.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        os.replace(partial, self.folder / LAST_RUN_FILE)
+
+    def last_run(self) -> dict[str, Any] | None:
+        try:
+            found = json.loads((self.folder / LAST_RUN_FILE).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return None
+        return found if isinstance(found, dict) else None
 
     # --- the versions ---------------------------------------------------------------------
 
