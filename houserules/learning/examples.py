@@ -254,7 +254,7 @@ class ExampleEmbeddings:
             )
         os.replace(partial, self.path)
 
-    def keys(self) -> list[str]:
+    def comment_keys(self) -> list[str]:
         return sorted(self._read())
 
     def embed(
