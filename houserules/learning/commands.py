@@ -77,7 +77,8 @@ def learn(ctx: click.Context, dry_run: bool, by: str, as_json: bool) -> None:
     base, versions = _base_and_versions(settings)
     app = build_app(settings, model=None, moderators={})
     try:
-        report = run_learning(
+        report = _learning_or_fail(
+            run_learning,
             store=app.store,
             rules=app.rules,
             registers=app.registers,
@@ -94,6 +95,17 @@ def learn(ctx: click.Context, dry_run: bool, by: str, as_json: bool) -> None:
         _emit_json(report.to_json())
         return
     _print_report(report)
+
+
+def _learning_or_fail(run: Any, **kwargs: Any) -> Any:
+    from houserules.learning.learn import LearnError
+    from houserules.learning.sample import SampleError
+    from houserules.learning.versions import VersionError
+
+    try:
+        return run(**kwargs)
+    except (LearnError, SampleError, VersionError) as exc:
+        _fail(str(exc))
 
 
 def _print_report(report: Any) -> None:
@@ -146,9 +158,11 @@ def model_list(ctx: click.Context, as_json: bool) -> None:
 
     settings: Settings = ctx.obj.settings()
     base, versions = _base_and_versions(settings)
-    versions.ensure_bundled(base, SystemClock().now())
     current = versions.current_model(base).version
     records = versions.records()
+    if not any(r.name == base.version for r in records):
+        # Listed, not written: reading the list makes nothing on disk.
+        records.insert(0, versions.bundled_record(base, SystemClock().now()))
     if as_json:
         _emit_json(
             {

@@ -56,6 +56,10 @@ REFUSED_EVENT = "model_refused"
 USED_EVENT = "model_used"
 
 
+class LearnError(Exception):
+    """Learning cannot run here; the message says what is missing."""
+
+
 @dataclass
 class LearnReport:
     """What a run found and did; `to_json` is what `learn --json` prints."""
@@ -159,6 +163,12 @@ def learn(
         report.seconds = {**clock, "total": round(time.perf_counter() - started, 2)}
         return report
 
+    sets = evaluation if evaluation is not None else evaluation_sets()
+    if not sets:
+        raise LearnError(
+            f"the bundled evaluation councils are missing from {evaluation_folder()}: the gate "
+            "needs them (they come with the repository and the container image)"
+        )
     encoder_sha = encoder_sha256(base)
     vectors = ex.ExampleEmbeddings(versions.folder).embed(examples, base.encoder, save=not dry_run)
     split = time_split(len(examples))
@@ -171,7 +181,6 @@ def learn(
     report.weight_change = {k: v for k, v in fit.weight_change.items() if v}
     t = lap("fitting", t)
 
-    sets = evaluation if evaluation is not None else evaluation_sets()
     known = {e.comment.text: vectors[i] for i, e in enumerate(examples)}
     texts = [it.comment.text for s in sets for it in s.items]
     if texts:
@@ -186,13 +195,11 @@ def learn(
         [LabelledComment(e.comment, frozenset(), e.gold_action) for e in held],
         registers,
     )
-    results = [compare(rules, [council], old, new, COUNCIL_SET)]
-    if sets:
-        results.append(compare(rules, sets, old, new, EVALUATION_SET))
-    gate = GateResult(accepted=bool(sets) and all(r.passed for r in results), sets=results)
-    if not sets:
-        for r in results:
-            r.why += "; no bundled evaluation councils were found, and the gate needs them"
+    results = [
+        compare(rules, [council], old, new, COUNCIL_SET),
+        compare(rules, sets, old, new, EVALUATION_SET),
+    ]
+    gate = GateResult(accepted=all(r.passed for r in results), sets=results)
     report.gate = gate
     lap("gate", t)
 

@@ -180,12 +180,9 @@ class ModelVersions:
         partial.write_text(json.dumps(record.to_json(), indent=1) + "\n", encoding="utf-8")
         os.replace(partial, path)
 
-    def ensure_bundled(self, model: ToxicityModel, at: datetime) -> VersionRecord:
-        """The bundled model's record (made the first time it is asked for)."""
-        found = self.record(model.version)
-        if found is not None:
-            return found
-        record = VersionRecord(
+    @staticmethod
+    def bundled_record(model: ToxicityModel, at: datetime) -> VersionRecord:
+        return VersionRecord(
             name=model.version,
             kind=BUNDLED,
             created_at=at.isoformat(),
@@ -193,6 +190,13 @@ class ModelVersions:
             thresholds=dict(model.thresholds),
             summary="the model shipped with houserules",
         )
+
+    def ensure_bundled(self, model: ToxicityModel, at: datetime) -> VersionRecord:
+        """The bundled model's record (written the first time it is asked for)."""
+        found = self.record(model.version)
+        if found is not None:
+            return found
+        record = self.bundled_record(model, at)
         self._dir(record.name).mkdir(parents=True, exist_ok=True)
         self.save_record(record)
         return record
