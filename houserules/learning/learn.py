@@ -10,7 +10,6 @@ over many runs.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -37,11 +36,10 @@ from houserules.learning.versions import (
     ModelVersions,
     VersionRecord,
     encoder_sha256,
+    heads_fingerprint,
     key_digest,
-    save_heads,
 )
 from moderation.evaluation import LabelledComment
-from moderation.model.checksums import file_sha256
 from moderation.model.onnx_model import ToxicityModel
 from moderation.registers import Registers
 from moderation.review import AuditEvent
@@ -212,19 +210,14 @@ def learn(
         report.seconds = {**clock, "total": round(time.perf_counter() - started, 2)}
         return report
 
-    bundled = versions.ensure_bundled(base, now)
-    measured = {s.name: s.current for s in results}
-    for name in {bundled.name, current.version}:
-        record = versions.record(name)
-        if record is not None:
-            versions.save_record(replace(record, measured={"at": now.isoformat(), **measured}))
+    versions.ensure_bundled(base, now)
+    measured = versions.record(current.version)
+    if measured is not None:  # the current model's figures on this gate's sets
+        figures = {"at": now.isoformat(), **{s.name: s.current for s in results}}
+        versions.save_record(replace(measured, measured=figures))
     summary = _summary(report, gate)
     if gate.accepted:
-        scratch = versions.folder / f".candidate.{os.getpid()}.npz"
-        versions.folder.mkdir(parents=True, exist_ok=True)
-        save_heads(heads, scratch)
-        name = versions.next_learned_name(base, file_sha256(scratch))
-        scratch.unlink()
+        name = versions.next_learned_name(base, heads_fingerprint(heads))
         record = VersionRecord(
             name=name,
             kind=LEARNED,
@@ -277,4 +270,7 @@ def _summary(report: LearnReport, gate: GateResult) -> str:
     labels = ", ".join(
         f"{label} +{c['positive']}/-{c['negative']}" for label, c in report.by_label.items()
     )
-    return f"learned from {report.examples} decisions ({kinds}; {labels}). {gate.summary()}"
+    return (
+        f"{report.examples} decisions ({kinds}; {labels}): trained on the oldest "
+        f"{report.trained_on}, the newest {report.held_out} held out. {gate.summary()}"
+    )

@@ -201,10 +201,12 @@ class ModelVersions:
         self.save_record(record)
         return record
 
-    def next_learned_name(self, base: ToxicityModel, heads_sha256: str) -> str:
+    def next_learned_name(self, base: ToxicityModel, fingerprint: str) -> str:
+        """e.g. minilm-judge-2026.12+learned3-1ab237f5: the bundled model's name, how many
+        learned versions there are, and the start of the heads' fingerprint."""
         learned = sum(1 for r in self.records() if r.kind == LEARNED)
         stem = base.version.rsplit("-", 1)[0]
-        return f"{stem}+learned{learned + 1}-{heads_sha256[:8]}"
+        return f"{stem}+learned{learned + 1}-{fingerprint[:8]}"
 
     def add_learned(self, heads: ToxicityHeads, record: VersionRecord) -> None:
         """Write a learned version's folder whole (temporary name, then one rename)."""
@@ -264,6 +266,14 @@ class ModelVersions:
         except VersionError as exc:
             log.warning("judging with %s: %s", base.version, exc)
             return base
+
+
+def heads_fingerprint(heads: ToxicityHeads) -> str:
+    """sha256 of the heads' numbers (not of their file, whose zip entries carry a time)."""
+    digest = hashlib.sha256()
+    for array in (*heads.weights, *heads.biases):
+        digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
+    return digest.hexdigest()
 
 
 def save_heads(heads: ToxicityHeads, path: Path) -> None:
