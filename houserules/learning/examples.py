@@ -66,6 +66,8 @@ NEGATIVE_TONE = frozenset(
     }
 )
 EMBEDDINGS_FILE = "examples.npz"
+# Pages read before the audit search restarts from the oldest time read (9 x 1,000 < 10,000).
+WINDOW_PAGES = 9
 
 
 @dataclass(frozen=True)
@@ -94,23 +96,26 @@ class Collected:
 
 
 def audit_events(store: Store, event: str, page: int = 1000) -> list[AuditEvent]:
-    """Every audit event of one kind, oldest first. Paged by time rather than by offset, so
-    an Elasticsearch store's 10,000-hit window is never reached."""
+    """Every audit event of one kind, oldest first.
+
+    Read newest first in pages; every WINDOW_PAGES pages the search restarts from the oldest
+    time read (plus a second, so nothing at that time is skipped; what is read twice is
+    recognised), so an Elasticsearch store's 10,000-hit window is never reached."""
     found: dict[tuple[object, ...], AuditEvent] = {}
     until: datetime | None = None
+    offset = 0
     while True:
-        events, _ = store.audit_page(AuditFilter(event=event, until=until), limit=page)
-        fresh = 0
+        events, _ = store.audit_page(
+            AuditFilter(event=event, until=until), limit=page, offset=offset
+        )
         for e in events:
-            key = (e.at, e.actor, e.event, e.comment_key, e.item_id, e.detail)
-            if key not in found:
-                found[key] = e
-                fresh += 1
-        if len(events) < page or fresh == 0:
+            found.setdefault((e.at, e.actor, e.event, e.comment_key, e.item_id, e.detail), e)
+        if len(events) < page:
             break
-        # `until` is exclusive: step just past the oldest seen, so events sharing its time
-        # are read again (and recognised) rather than skipped.
-        until = min(e.at for e in events) + timedelta(microseconds=1)
+        offset += page
+        if offset >= WINDOW_PAGES * page:
+            until = min(e.at for e in events) + timedelta(seconds=1)
+            offset = 0
     return sorted(found.values(), key=lambda e: e.at)
 
 

@@ -273,3 +273,21 @@ def test_the_review_apps_model_status_follows_learn_and_model_use(
     versions.use(bundled.version, NOW, "officer", "back")
     status = model_status(folder)
     assert status.current == bundled.version and "Went back" in status.changed
+
+
+def test_every_decision_is_read_back_across_pages(tmp_path: Path) -> None:
+    """The audit log is read by time in pages; events close together are neither lost nor
+    counted twice."""
+    from datetime import timedelta
+
+    from houserules.learning.examples import audit_events
+    from moderation.review import AuditEvent
+
+    store = SqliteStore(tmp_path / "db.sqlite")
+    for i in range(95):
+        at = NOW + timedelta(microseconds=3 * i) + timedelta(seconds=i // 10)
+        store.append_audit(AuditEvent(at, "officer", "restore", f"facebook:{i}", "fair", i))
+    store.append_audit(AuditEvent(NOW, "officer", "confirm", "facebook:x", "abuse", 99))
+    found = audit_events(store, "restore", page=4)
+    assert [e.comment_key for e in found] == [f"facebook:{i}" for i in range(95)]
+    store.close()
