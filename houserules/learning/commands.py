@@ -211,7 +211,7 @@ def model_list(ctx: click.Context, as_json: bool) -> None:
 def model_use(ctx: click.Context, version: str, by: str, reason: str, as_json: bool) -> None:
     """Make VERSION the current model (back or forward); `bundled` is the shipped one.
 
-    Running workers and `houserules watch` switch before their next batch; nothing needs a
+    Running workers and connectors switch before their next batch; nothing needs a
     restart. The change is written to the audit log.
     """
     from houserules.bootstrap import build_app

@@ -1,7 +1,8 @@
 """A classifier that follows the council's current model version, checked between batches.
 
-Long-running processes (scale-out workers, `houserules watch`) judge with whatever version
-`houserules learn` or `houserules model use` last made current, without a restart: before
+Long-running processes (scale-out workers, `houserules connect`, `webhook serve`) judge with
+whatever version `houserules learn` or `houserules model use` last made current, without a
+restart: before
 each batch the pointer file is read (one small read), and when it names another version the
 classifier is rebuilt on the new heads (the encoder is shared, so this takes milliseconds).
 A batch is always judged whole by one version, and each verdict names it. A version that
