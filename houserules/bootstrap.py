@@ -14,7 +14,7 @@ from pathlib import Path
 
 from houserules.config import ConfigError, load_registers, load_rules
 from houserules.settings import Settings
-from moderation.classifier import HouseRulesClassifier
+from moderation.classifier import Classifier, HouseRulesClassifier
 from moderation.comment import Platform
 from moderation.model_interface import TextModel
 from moderation.platform import PlatformModerator
@@ -37,7 +37,21 @@ def model_cache_dir() -> Path:
 
 
 def load_model(settings: Settings) -> TextModel | None:
-    """The text model the settings ask for; a clear ConfigError if it cannot be loaded."""
+    """The text model the settings ask for, as the council's current model version (the
+    bundled model, or heads learned from its reviewers: docs/learning.md); a clear
+    ConfigError if it cannot be loaded."""
+    model = load_base_model(settings)
+    if settings.model != "bundled" or model is None:
+        return model
+    from houserules.learning.versions import ModelVersions
+    from moderation.model import ToxicityModel
+
+    assert isinstance(model, ToxicityModel)
+    return ModelVersions(settings.model_versions_dir).current_model(model)
+
+
+def load_base_model(settings: Settings) -> TextModel | None:
+    """The text model the settings ask for, as installed (no learned version applied)."""
     if settings.model == "none":
         return None
     if settings.model == "detoxify":
@@ -80,7 +94,7 @@ class App:
     settings: Settings
     rules: HouseRules
     registers: Registers
-    classifier: HouseRulesClassifier
+    classifier: Classifier
     store: Store
     clock: Clock
     moderators: dict[Platform, PlatformModerator] = field(default_factory=dict)
@@ -119,9 +133,23 @@ def build_app(
 ) -> App:
     rules = load_rules(settings.rules_file)
     registers = load_registers(registers_dir or settings.registers_dir)
-    text_model = load_model(settings) if model == "settings" else model
+    text_model = load_base_model(settings) if model == "settings" else model
     assert not isinstance(text_model, str)
-    classifier = build_classifier(rules, registers, text_model)
+    classifier: Classifier
+    if model == "settings" and settings.model == "bundled" and text_model is not None:
+        # The council's current model version, followed between batches (docs/learning.md).
+        from houserules.learning.following import FollowingClassifier
+        from houserules.learning.versions import ModelVersions
+        from moderation.model import ToxicityModel
+
+        assert isinstance(text_model, ToxicityModel)
+        classifier = FollowingClassifier(
+            lambda m: build_classifier(rules, registers, m),
+            text_model,
+            ModelVersions(settings.model_versions_dir),
+        )
+    else:
+        classifier = build_classifier(rules, registers, text_model)
     if moderators is None:
         # The platform clients are heavy to import; only processes that act load them.
         from ingest.runner import platform_moderators

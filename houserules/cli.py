@@ -110,6 +110,8 @@ LAZY_COMMANDS = {
     "erase": "houserules.personal_data_commands:erase",
     "serve": "houserules.review_app_commands:serve",
     "users": "houserules.review_app_commands:users",
+    "learn": "houserules.learning.commands:learn",
+    "model": "houserules.learning.commands:model",
 }
 
 

@@ -96,6 +96,7 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     try:
         days, now = app.settings.retention_days, app.clock.now()
         removed = app.store.apply_retention(days, now, dry_run=dry_run)
+        examples = 0 if dry_run else _forget_examples(app)
     finally:
         app.close()
     cutoff = personal_data.retention_cutoff(days, now)
@@ -107,6 +108,7 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
                 "retention_days": days,
                 "created_before": cutoff.isoformat(),
                 **_counts(removed),
+                "learning_examples_removed": examples,
             }
         )
         return
@@ -116,6 +118,8 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
         f"{cutoff.astimezone(LONDON):%d %b %Y %H:%M} (UK time): {_what(removed)}.",
         highlight=False,
     )
+    if examples:
+        out.print(_examples_line(examples), highlight=False)
     if removed.indices:
         out.print(
             f"Elasticsearch indices {'to drop' if dry_run else 'dropped'}: "
@@ -139,6 +143,21 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
         )
     if dry_run:
         out.print("Dry run: nothing was changed and nothing was written to the audit log.")
+
+
+def _forget_examples(app: App) -> int:
+    """Drop what `houserules learn` kept of the comments just removed (docs/learning.md)."""
+    from houserules.learning.examples import forget_removed
+
+    return forget_removed(app.settings.model_versions_dir, app.store)
+
+
+def _examples_line(count: int) -> str:
+    return (
+        f"{_plural(count, 'learning example')} of these comments removed; model versions "
+        "learned from them say so in `houserules model list` until `houserules learn` runs "
+        "again without them."
+    )
 
 
 def _who(author: MatchedAuthor) -> str:
@@ -232,12 +251,22 @@ def erase(
         if not yes:
             click.confirm("Erase all of this?", abort=True, err=as_json)
         removed = app.store.erase_author(request)
+        examples = _forget_examples(app)
     finally:
         app.close()
     if as_json:
-        _emit_json({"platform": platform, "authors": _authors_json(removed), **_counts(removed)})
+        _emit_json(
+            {
+                "platform": platform,
+                "authors": _authors_json(removed),
+                **_counts(removed),
+                "learning_examples_removed": examples,
+            }
+        )
         return
     out.print(f"erased for {escape(who)}: {_what(removed)}.", highlight=False)
+    if examples:
+        out.print(_examples_line(examples), highlight=False)
     if removed.still_hidden:
         out.print(
             _plural(len(removed.still_hidden), "comment is", "comments are")

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from houserules.bootstrap import build_app
+from houserules.learning.status import model_status
 from houserules.settings import Settings
 from moderation.comment import Platform
 from moderation.platform import PlatformModerator
@@ -75,6 +76,7 @@ def build_review_app(
         settings=settings.review_app,
         watcher=watcher,
         mode="scale-out" if scale_out else "embedded",
+        model_status=lambda: model_status(settings.model_versions_dir),
     )
     return create_app(deps), deps
 

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     store: Literal["sqlite", "elasticsearch"] = "sqlite"
     model: Literal["bundled", "detoxify", "none"] = "bundled"
     model_dir: Path | None = None
+    # Where the council's learned model versions and the pointer to the current one live
+    # (default <data_dir>/models). Scale-out workers on several machines share one folder.
+    models_dir: Path | None = None
     detoxify_checkpoint: Path | None = None
     detoxify_config_dir: Path | None = None
     retention_days: int = Field(default=365, ge=1)
@@ -56,6 +59,10 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "houserules.db"
+
+    @property
+    def model_versions_dir(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
 
     @classmethod
     def settings_customise_sources(

@@ -39,6 +39,8 @@ def worker_environment(settings: Settings, base: dict[str, str] | None = None) -
     for name, value in (
         ("HOUSERULES_RULES_FILE", settings.rules_file),
         ("HOUSERULES_REGISTERS_DIR", settings.registers_dir),
+        ("HOUSERULES_MODEL_DIR", settings.model_dir),
+        ("HOUSERULES_MODELS_DIR", settings.models_dir),
     ):
         if value is not None:
             env[name] = str(value)

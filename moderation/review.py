@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from moderation.verdict import Route
+from moderation.verdict import Category, Route
 
 
 class ReviewStatus(StrEnum):
@@ -84,3 +86,30 @@ class AuditEvent:
     comment_key: str
     detail: str
     item_id: int | None = None
+
+
+# A reviewer's correction of a comment's categories is an audit event of its own, read back by
+# `houserules learn` (docs/learning.md): the detail says what it is and what it was judged as.
+RECATEGORISED = "recategorised"
+
+
+def recategorised_detail(chosen: Iterable[Category], was: Iterable[Category]) -> str:
+    """The audit detail of a correction: "categories: a, b; was: c" ("none" for none)."""
+    order = list(Category)
+
+    def names(cats: Iterable[Category]) -> str:
+        return ", ".join(c.value for c in sorted(set(cats), key=order.index)) or "none"
+
+    return f"categories: {names(chosen)}; was: {names(was)}"
+
+
+def parse_recategorised(detail: str) -> frozenset[Category] | None:
+    """The categories a correction's detail sets; None if it is not one (an erased detail)."""
+    match = re.match(r"categories: ([^;]*);", detail)
+    if match is None:
+        return None
+    names = [n.strip() for n in match.group(1).split(",")]
+    try:
+        return frozenset(Category(n) for n in names if n and n != "none")
+    except ValueError:
+        return None

@@ -41,6 +41,7 @@ ROUTES = [
     Route("/items/{item_id:int}/claim", comment_views.claim, methods=["POST"]),
     Route("/items/{item_id:int}/release", comment_views.release, methods=["POST"]),
     Route("/items/{item_id:int}/assign", comment_views.assign, methods=["POST"]),
+    Route("/comments/{key:path}/categories", comment_views.recategorise, methods=["POST"]),
     Route("/comments/{key:path}", comment_views.comment_page),
     Route("/search", other_views.search),
     Route("/audit", other_views.audit_page),

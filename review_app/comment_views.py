@@ -10,8 +10,15 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from moderation.review import AuditEvent, Decision, DecisionKind, ReviewStatus
-from moderation.verdict import Evidence, Verdict
+from moderation.review import (
+    RECATEGORISED,
+    AuditEvent,
+    Decision,
+    DecisionKind,
+    ReviewStatus,
+    recategorised_detail,
+)
+from moderation.verdict import Category, Evidence, Verdict
 from review_app.accounts import Role
 from review_app.web import deps, flash_and_go, render, require, session
 from store.base import AuditFilter, QueueRow, StoredComment
@@ -106,6 +113,8 @@ def _comment_page(
             "events": events,
             "referrals": REFERRALS,
             "moderators": moderators,
+            "all_categories": [c.value for c in Category],
+            "current_categories": [c.value for c in verdict.categories],
             "title": f"Comment {comment.key}",
         },
     )
@@ -208,3 +217,31 @@ async def _assign(request: Request, how: str) -> RedirectResponse:
     except LookupError as exc:
         return flash_and_go(request, "error", f"Not done: {exc}", back)
     return flash_and_go(request, "ok", detail[0].upper() + detail[1:] + ".", back)
+
+
+async def recategorise(request: Request) -> RedirectResponse:
+    """A moderator says which categories a comment really has. Recorded in the audit log as
+    "recategorised"; `houserules learn` teaches the model from it (docs/learning.md)."""
+    officer = require(request, Role.MODERATOR)
+    d = deps(request)
+    key = request.path_params["key"]
+    stored = d.store.get(key)
+    if stored is None:
+        raise HTTPException(404, "That comment is not stored.")
+    form = await request.form()
+    item = str(form.get("item", ""))
+    back = f"/items/{item}" if item.isdigit() else f"/comments/{key}"
+    valid = {c.value: c for c in Category}
+    names = [str(n) for n in form.getlist("category")]
+    if any(n not in valid for n in names):
+        return flash_and_go(request, "error", "Choose categories from the list.", back)
+    chosen = [valid[n] for n in dict.fromkeys(names)]
+    detail = recategorised_detail(chosen, stored.classified.verdict.categories)
+    d.store.append_audit(AuditEvent(d.clock.now(), officer.user.name, RECATEGORISED, key, detail))
+    said = ", ".join(c.value.replace("_", " ") for c in chosen) or "none of the categories"
+    return flash_and_go(
+        request,
+        "ok",
+        f"Recorded: this comment is {said}. The model learns from it at the next houserules learn.",
+        back,
+    )

@@ -44,6 +44,10 @@ AUDIT_EVENTS = (
     "pending_review",
     "retention",
     "erasure",
+    "recategorised",
+    "model_learned",
+    "model_refused",
+    "model_used",
 )
 
 
@@ -144,6 +148,7 @@ async def audit_page(request: Request) -> Response:
             "typed": typed,
             "event_names": AUDIT_EVENTS,
             "query": query,
+            "model": d.model_status() if d.model_status is not None else None,
         },
     )
 

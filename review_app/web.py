@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -37,6 +37,20 @@ QUEUE_TITLES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class ModelStatus:
+    """What the audit page says about the model judging comments: which version, since when,
+    when it last learned from the council's reviewers, and what that changed."""
+
+    current: str
+    learned: bool
+    since: datetime | None = None
+    last_learned: datetime | None = None
+    changed: str = ""
+    last_attempt: datetime | None = None
+    last_attempt_refused: str = ""
+
+
 @dataclass
 class ReviewDeps:
     """Everything the app needs, built by the composition root (`houserules serve`)."""
@@ -49,6 +63,8 @@ class ReviewDeps:
     settings: ReviewAppSettings
     watcher: EscalationWatcher | None = None
     mode: str = "embedded"
+    # The council's current model version (read from its versions folder on each page view).
+    model_status: Callable[[], ModelStatus | None] | None = None
 
 
 def environment() -> Environment:

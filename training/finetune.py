@@ -55,17 +55,8 @@ import corpora  # noqa: E402
 import identity_mentions  # noqa: E402
 import names  # noqa: E402
 from dodges import dodge  # noqa: E402
-from labels import CATEGORY_OF, LABELS  # noqa: E402
+from labels import LABELS, council_labels  # noqa: E402
 
-NEGATIVE_CATEGORIES = {
-    "criticism",
-    "service_complaint",
-    "threat",
-    "harassment",
-    "discrimination",
-    "obscenity",
-    "defamation",
-}
 ABUSE = ("threat", "harassment", "discrimination", "obscenity")
 CORPUS = HERE / "corpus"
 CACHE = HERE / ".cache" / "finetune"
@@ -104,18 +95,6 @@ def held_out() -> dict[str, str]:
             council, role = line.split()
             roles[council] = role
     return roles
-
-
-def council_labels(row: dict[str, object]) -> Mask:
-    cats = set(row["gold_categories"])  # type: ignore[call-overload]
-    labels: Mask = [float(CATEGORY_OF[label] in cats) for label in LABELS[:-1]]
-    if cats & NEGATIVE_CATEGORIES:
-        negative: float | None = 1.0
-    elif not cats and row["gold_action"] == "allow":
-        negative = 0.0
-    else:
-        negative = None
-    return [*labels, negative]
 
 
 def read_council(folder: Path) -> list[dict[str, object]]:

@@ -15,7 +15,11 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
+from houserules.learning.versions import LEARNED, ModelVersions, VersionRecord
 from moderation.comment import Comment, Platform, Surface
+from moderation.model import ToxicityHeads
+from moderation.model.checksums import read_sums
+from moderation.model.onnx_model import bundled_folder
 from moderation.review import ReviewStatus
 from review_app.settings import ReviewAppSettings
 from stream.embedded import EmbeddedPipeline
@@ -171,6 +175,64 @@ def test_a_new_escalation_appears_without_a_reload(
     )
     assert browser.execute_script("return window.notReloaded === true;")
     assert "2 open escalations" in text_of(browser, "#live")
+
+
+def _learned_version(data_dir: Path) -> str:
+    """A learned version as `houserules learn` leaves it (the bundled heads, renamed)."""
+    folder = bundled_folder()
+    labels = (
+        "threat",
+        "harassment",
+        "discrimination",
+        "obscenity",
+        "allegation",
+        "scam",
+        "service_complaint",
+        "criticism",
+        "negative",
+    )
+    versions = ModelVersions(data_dir / "models")
+    name = "minilm-judge-2026.12+learned1-0b1d2e3f"
+    versions.add_learned(
+        ToxicityHeads.from_npz(folder / "heads.npz", labels),
+        VersionRecord(
+            name=name,
+            kind=LEARNED,
+            created_at="2026-12-05T09:30:00+00:00",
+            encoder_sha256=read_sums(folder)["encoder.onnx"],
+            thresholds={},
+            summary="learned from 42 decisions (15 confirm, 27 restore; discrimination "
+            "+15/-27). council's newest decisions (10): false hides 7 -> 0 of 7 lawful",
+        ),
+    )
+    versions.use(name, datetime(2026, 12, 5, 9, 30, tzinfo=UTC), "houserules learn", "gate")
+    return name
+
+
+def test_a_moderator_records_what_a_comment_really_is_and_the_audit_page_shows_the_model(
+    world: World, base: str, browser: WebDriver, tmp_path: Path
+) -> None:
+    name = _learned_version(tmp_path / "data")
+    sign_in(browser, base, "mo", PASSWORD)
+    item = world.item_for("defamation", "review")
+    browser.get(f"{base}/items/{item}")
+    found = browser.find_element(By.ID, "category-defamation")
+    assert found.is_selected(), "what houserules found is ticked to start with"
+    found.click()
+    browser.find_element(By.CSS_SELECTOR, "label[for='category-criticism']").click()
+    browser.find_element(By.CSS_SELECTOR, "#categories-form button[type='submit']").click()
+    assert "this comment is criticism" in flash(browser)
+    assert browser.current_url.endswith(f"/items/{item}")
+    last = world.deps.store.audit(world.keys["defamation"])[-1]
+    assert (last.event, last.actor) == ("recategorised", "mo")
+    assert last.detail == "categories: criticism; was: defamation"
+
+    browser.get(base + "/audit")
+    model = text_of(browser, "section[aria-labelledby='model-h']")
+    assert name in model and "05 Dec 2026 09:30" in model
+    assert "false hides 7 -> 0" in model
+    assert "recategorised" in text_of(browser, "table.audit")
+    assert axe_violations(browser) == []
 
 
 def test_axe_finds_no_serious_or_critical_problem_on_any_page(

@@ -165,6 +165,27 @@ def test_a_viewer_reads_but_cannot_decide(world: World) -> None:
     assert world.deps.store.item(item).status is ReviewStatus.OPEN  # type: ignore[union-attr]
 
 
+def test_only_a_moderator_records_categories_and_only_from_the_list(world: World) -> None:
+    key = world.keys["defamation"]
+    events = len(world.deps.store.audit(key))
+    viewer, token = signed_in(world, "vi")
+    assert "categories-form" not in viewer.get(f"/comments/{key}").text
+    refused = viewer.post(
+        f"/comments/{key}/categories", data={"category": "criticism", "csrf_token": token}
+    )
+    assert refused.status_code == 403
+    c, token = signed_in(world, "mo")
+    answer = c.post(
+        f"/comments/{key}/categories", data={"category": "not-a-category", "csrf_token": token}
+    )
+    assert answer.status_code == 303
+    assert "Choose categories from the list" in c.get(answer.headers["location"]).text
+    assert len(world.deps.store.audit(key)) == events, "nothing recorded"
+    answer = c.post(f"/comments/{key}/categories", data={"csrf_token": token})
+    assert "this comment is none of the categories" in c.get(answer.headers["location"]).text
+    assert world.deps.store.audit(key)[-1].detail == "categories: none; was: defamation"
+
+
 def test_a_session_ends_after_the_idle_timeout(world: World) -> None:
     c, _ = signed_in(world)
     world.clock.advance(timedelta(minutes=29))
