@@ -98,7 +98,7 @@ class ElasticsearchStore:
         store = cls(
             client,
             settings.index_prefix,
-            backoff=backoff,
+            backoff=backoff or Backoff(attempts=settings.retry_attempts),
             refresh=refresh,
             where=without_credentials(settings.url),
         )
