@@ -16,12 +16,13 @@ from typing import Any, NoReturn
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from houserules.bootstrap import App, build_app
 from houserules.config import DEMO_REGISTERS_DIR, ConfigError, load_registers, load_rules
+from houserules.log_safety import install_log_safety, mask
+from houserules.outside_text import cell, shown
 from houserules.settings import Settings, load_settings
 from ingest.connector_settings import ConnectorNotConfigured
 from ingest.files import ImportFileError, read_comments
@@ -44,6 +45,9 @@ EXPECTED_ERRORS = (
     PlatformError,
     StoreUnavailable,
 )
+# Expected too, but their modules are heavy to import: matched only once loaded (an error
+# of a module never imported cannot have been raised).
+LAZY_EXPECTED_ERRORS = (("store.es_retry", "ElasticsearchUnavailable"),)
 
 err = Console(stderr=True)
 out = Console()
@@ -70,18 +74,20 @@ class Context:
         if settings.store != "sqlite" or store_exists(settings.sqlite_path):
             return False
         err.print(
-            f"nothing stored yet in {settings.data_dir}: run `houserules demo` or "
-            "`houserules import FILE` first",
+            cell(
+                f"nothing stored yet in {settings.data_dir}: run `houserules demo` or "
+                "`houserules import FILE` first"
+            ),
             highlight=False,
-            markup=False,
             soft_wrap=True,
         )
         return True
 
 
 def _fail(message: str) -> NoReturn:
-    """An expected failure: one `error:` line and exit status 2."""
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    """An expected failure: one `error:` line and exit status 2. The message may quote
+    outside text and (through a library's words) a secret: both are shown safely."""
+    err.print(f"[red]error:[/red] {shown(mask(message))}", highlight=False, soft_wrap=True)
     sys.exit(2)
 
 
@@ -94,8 +100,19 @@ def _expected_errors() -> Iterator[None]:
     try:
         yield
     except EXPECTED_ERRORS as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(str(exc))
+    except Exception as exc:
+        if _lazily_expected(exc):
+            _fail(str(exc))
+        raise
+
+
+def _lazily_expected(exc: Exception) -> bool:
+    for module, name in LAZY_EXPECTED_ERRORS:
+        loaded = sys.modules.get(module)
+        if loaded is not None and isinstance(exc, getattr(loaded, name)):
+            return True
+    return False
 
 
 # Commands that live in modules of their own, imported only when they are run, so that a
@@ -148,6 +165,7 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx: click.Context, config: Path | None, data_dir: Path | None) -> None:
     """houserules: watch a council's social media and enforce its house rules."""
+    install_log_safety()
     ctx.obj = Context(config, data_dir)
 
 
@@ -155,7 +173,7 @@ def _progress(
     total: int | None, label: str, quiet: bool
 ) -> tuple[Progress, Callable[[RunSummary], None]]:
     progress = Progress(
-        TextColumn(label),
+        TextColumn(shown(label)),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -179,8 +197,10 @@ def _run(app: App, comments: list[Comment], label: str, quiet: bool) -> RunSumma
         summary = app.pipeline(on_progress=update).run_sync(comments)
     if not err.is_terminal and not quiet:
         err.print(
-            f"{label}: {summary.read} read, {summary.processed} processed, "
-            f"{summary.unchanged} unchanged, {summary.dead_lettered} dead-lettered"
+            cell(
+                f"{label}: {summary.read} read, {summary.processed} processed, "
+                f"{summary.unchanged} unchanged, {summary.dead_lettered} dead-lettered"
+            )
         )
     return summary
 
@@ -203,14 +223,14 @@ def _print_summary(
     out.print(
         f"[bold]{data['processed']}[/bold] comments processed, {data['unchanged']} already "
         f"stored and unchanged, {data['dead_lettered']} set aside; "
-        f"{data['stored']} in the store ({app.settings.sqlite_path})."
+        f"{data['stored']} in the store ({shown(app.settings.sqlite_path)})."
     )
     table = Table(title="By action")
     table.add_column("action")
     table.add_column("comments", justify="right")
     for action, n in data["by_action"].items():
-        shown = f"{action} (simulated)" if simulated and action in ("hide", "escalate") else action
-        table.add_row(shown, str(n))
+        label = f"{action} (simulated)" if simulated and action in ("hide", "escalate") else action
+        table.add_row(label, str(n))
     out.print(table)
     if simulated:
         out.print(
@@ -230,9 +250,11 @@ def _print_summary(
         for it in items:
             reason = it.reason if len(it.reason) <= 60 else it.reason[:57] + "..."
             out.print(
-                f"  #{it.item_id} {'URGENT ' if it.urgent else ''}[{reason}] {it.text[:90]!r}",
+                cell(
+                    f"  #{it.item_id} {'URGENT ' if it.urgent else ''}[{reason}] {it.text[:90]!r}",
+                    one_line=True,
+                ),
                 highlight=False,
-                markup=False,
             )
 
 
@@ -270,7 +292,11 @@ def import_(obj: Context, file: Path, registers: Path | None, as_json: bool) -> 
     through the pipeline. Exits with status 2 when no row could be imported."""
     result = read_comments(file)
     for bad in result.rejected:
-        err.print(f"{file}:{bad.line}: skipped: {bad.reason}", highlight=False, markup=False)
+        err.print(
+            cell(f"{file}:{bad.line}: skipped: {bad.reason}", one_line=True),
+            highlight=False,
+            soft_wrap=True,
+        )
     rejected = [{"line": r.line, "reason": r.reason} for r in result.rejected]
     if not result.rows:
         _fail(
@@ -293,8 +319,10 @@ def import_(obj: Context, file: Path, registers: Path | None, as_json: bool) -> 
         _emit_json(data)
     else:
         out.print(
-            f"{file}: {len(result.rows)} rows imported, {len(result.rejected)} rejected; "
-            f"{summary.processed} processed, {summary.unchanged} unchanged."
+            cell(
+                f"{file}: {len(result.rows)} rows imported, {len(result.rejected)} rejected; "
+                f"{summary.processed} processed, {summary.unchanged} unchanged."
+            )
         )
     app.close()
 
@@ -313,8 +341,10 @@ def _produce(
         _emit_json(data)
     else:
         out.print(
-            f"{file}: {len(comments)} comments sent to {producer.topic}, "
-            f"{len(rejected)} rows rejected."
+            cell(
+                f"{file}: {len(comments)} comments sent to {producer.topic}, "
+                f"{len(rejected)} rows rejected."
+            )
         )
 
 
@@ -381,15 +411,17 @@ def classify(
         threshold = f", threshold {rule.threshold:.2f}" if rule else ""
         out.print(f"- {f.category.value}: score {f.score:.2f} of 1{threshold}, by {f.detector}")
         for e in f.evidence:
-            out.print(f"    evidence: {e.description}", highlight=False, markup=False)
+            out.print(cell(f"    evidence: {e.description}", one_line=True), highlight=False)
     for note in verdict.comms:
         out.print(
-            f"comms: {note.reason}"
-            + (f"; official line: {note.official_line}" if note.official_line else ""),
+            cell(
+                f"comms: {note.reason}"
+                + (f"; official line: {note.official_line}" if note.official_line else "")
+            ),
             highlight=False,
         )
     if verdict.referral:
-        out.print(f"referral: {verdict.referral}", highlight=False)
+        out.print(cell(f"referral: {verdict.referral}"), highlight=False)
     out.print(f"rules {verdict.rules_version}, classifier {verdict.classifier_version}")
 
 
@@ -430,10 +462,10 @@ def queue(obj: Context, name: str, limit: int, as_json: bool) -> None:
     for i in items:
         table.add_row(
             str(i.item_id),
-            i.comment_key,
-            ("URGENT " if i.urgent else "") + i.reason,
+            cell(i.comment_key),
+            cell(("URGENT " if i.urgent else "") + i.reason),
             i.platform_state.value,
-            i.text[:120],
+            cell(i.text[:120]),
         )
     out.print(table)
 
@@ -454,8 +486,11 @@ def _decide(
         )
     else:
         out.print(
-            f"item #{item.item_id} {item.status.value} by {by}; "
-            f"platform: {item.platform_state.value}"
+            cell(
+                f"item #{item.item_id} {item.status.value} by {by}; "
+                f"platform: {item.platform_state.value}",
+                one_line=True,
+            )
         )
 
 
@@ -527,9 +562,11 @@ def audit(obj: Context, key: str | None, limit: int, as_json: bool) -> None:
         return
     for e in events:
         out.print(
-            f"{e.at:%Y-%m-%d %H:%M:%S} {e.actor:12} {e.event:14} {e.comment_key} {e.detail}",
+            cell(
+                f"{e.at:%Y-%m-%d %H:%M:%S} {e.actor:12} {e.event:14} {e.comment_key} {e.detail}",
+                one_line=True,
+            ),
             highlight=False,
-            markup=False,
         )
 
 
@@ -560,10 +597,12 @@ def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
         return
     for h in hits:
         out.print(
-            f"{h.classified.comment.key} [{h.classified.verdict.action.value}] "
-            f"{h.classified.comment.text[:120]}",
+            cell(
+                f"{h.classified.comment.key} [{h.classified.verdict.action.value}] "
+                f"{h.classified.comment.text[:120]}",
+                one_line=True,
+            ),
             highlight=False,
-            markup=False,
         )
 
 
@@ -611,7 +650,7 @@ def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
     out.print(
         f"configuration OK: rules {rules.version} ({rules.hiding} hiding), "
         f"{len(regs.people)} people, {len(regs.facts)} facts, contacts for "
-        f"{regs.contacts.organisation or 'no organisation'}; vocabulary of "
+        f"{shown(regs.contacts.organisation or 'no organisation')}; vocabulary of "
         f"{len(regs.vocabulary.services)} services and {len(regs.vocabulary.slurs)} slurs; "
         f"store {settings.store}, model {settings.model}"
     )
@@ -638,7 +677,10 @@ def connect(obj: Context, platform: str, once: bool, as_json: bool) -> None:
     if as_json:
         _emit_json(data)
     else:
-        out.print(f"{platform}: {report.delivered} comments delivered in {report.polls} poll(s)")
+        out.print(
+            f"{platform}: {report.delivered} comments delivered in {report.polls} poll(s)",
+            highlight=False,
+        )
 
 
 @main.group()

@@ -6,12 +6,13 @@ be found, and what was expected; the CLI prints it without a traceback.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from moderation.registers import Registers
 from moderation.rules import HouseRules
@@ -64,9 +65,71 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
+# Parts of a key's name that mark its value as a secret (or as good as one: an incoming
+# webhook's address is its own credential).
+_SECRET_WORDS = (
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "pwd",
+    "credential",
+    "auth",
+    "apikey",
+    "cookie",
+    "signature",
+    "webhook_url",
+)
+
+
+def looks_secret(key: str) -> bool:
+    """Whether a setting called `key` (or any part of a dotted key) may hold a secret."""
+    name = key.lower()
+    return any(word in name for word in _SECRET_WORDS) or "key" in name.replace(".", "_").split("_")
+
+
+def _fields_at(model: type[BaseModel] | None, path: Sequence[str | int]) -> list[str]:
+    """The setting names a model accepts at `path` (for "did you mean"), if known."""
+    for part in path:
+        if model is None:
+            return []
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        found = field.annotation
+        candidates = [found, *getattr(found, "__args__", ())]
+        model = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+        )
+    return list(model.model_fields) if model is not None else []
+
+
+def _value_shown(err: Any, loc: Sequence[str | int]) -> str:
+    """What of the value given is shown with a problem: nothing for an unknown key (a
+    misspelt secret is still a secret) or for a key that looks secret; otherwise the value,
+    so a person sees what was read."""
+    got = err.get("input")
+    if err["type"] == "missing":
+        return ""
+    if err["type"] == "extra_forbidden":
+        return " (its value is not shown)"
+    if isinstance(got, (dict, list)) or got is None:
+        return ""
+    if any(isinstance(p, str) and looks_secret(p) for p in loc):
+        return " (the value is not shown: the key holds a secret)"
+    return f" (got {got!r})"
+
+
 def explain_validation_error(
-    path: Path, exc: ValidationError, node: yaml.Node | None, skip: int = 0
+    path: Path,
+    exc: ValidationError,
+    node: yaml.Node | None,
+    skip: int = 0,
+    model: type[BaseModel] | None = None,
 ) -> str:
+    """One line per problem: where (line and key), what is wrong, and the value given
+    unless it may be a secret. With `model`, an unknown key is answered with the closest
+    known one."""
     lines = [f"{path}: {exc.error_count()} problem(s):"]
     for err in exc.errors():
         loc = [
@@ -75,9 +138,14 @@ def explain_validation_error(
         key = ".".join(str(p) for p in loc) or "(top level)"
         line = _line_of(node, loc)
         where = f"line {line}, " if line else ""
-        got = err.get("input")
-        shown = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
-        lines.append(f"  {where}key '{key}': {err['msg']}{shown}")
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "not a known setting"
+            known = _fields_at(model, loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1) if loc else []
+            if close:
+                message += f" (did you mean '{close[0]}'?)"
+        lines.append(f"  {where}key '{key}': {message}{_value_shown(err, loc)}")
     return "\n".join(lines)
 
 

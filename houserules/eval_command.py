@@ -20,10 +20,12 @@ from rich.table import Table
 from houserules.bootstrap import build_classifier, load_model
 from houserules.config import DEMO_REGISTERS_DIR, load_registers, load_rules
 from houserules.name_fairness import name_fairness
+from houserules.outside_text import shown
 from houserules.public_sets import ADAPTERS, functionality_of, guess_format, identity_term
 from ingest.files import read_comments
 from moderation.comment import Comment
 from moderation.evaluation import ACTIONS, LabelledComment, evaluate
+from moderation.outside_text import visible
 from moderation.verdict import Verdict
 
 out = Console()
@@ -35,7 +37,7 @@ def read_labelled(path: Path, fmt: str) -> list[LabelledComment]:
         return ADAPTERS[fmt](path)
     result = read_comments(path)
     for bad in result.rejected:
-        click.echo(f"{path}:{bad.line}: skipped: {bad.reason}", err=True)
+        click.echo(visible(f"{path}:{bad.line}: skipped: {bad.reason}", one_line=True), err=True)
     return [
         LabelledComment(
             r.comment,
@@ -218,7 +220,7 @@ def markdown_report(r: dict[str, Any]) -> str:
 
 def _print_report(r: dict[str, Any]) -> None:
     out.print(
-        f"[bold]{r['file']}[/bold] ({r['format']}, {r['n']} items, classifier "
+        f"[bold]{shown(r['file'])}[/bold] ({r['format']}, {r['n']} items, classifier "
         f"{r['classifier']}, {r['seconds']} s)"
     )
     out.print(

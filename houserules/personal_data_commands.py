@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
 from houserules.bootstrap import App, build_app
+from houserules.log_safety import mask
+from houserules.outside_text import cell, shown
 from houserules.settings import Settings
 from moderation.comment import Platform
 from store import personal_data
@@ -40,7 +41,7 @@ def _emit_json(data: dict[str, Any]) -> None:
 
 
 def _fail(message: str) -> NoReturn:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(f"[red]error:[/red] {shown(mask(message))}", highlight=False, soft_wrap=True)
     sys.exit(2)
 
 
@@ -231,9 +232,9 @@ def erase(
                 "case); nothing was erased"
             )
         say = err if as_json else out
-        say.print(f"{who} matches {_what(planned, planned=True)}:", highlight=False, markup=False)
+        say.print(cell(f"{who} matches {_what(planned, planned=True)}:"), highlight=False)
         for matched in planned.authors:
-            say.print(f"  {_who(matched)}", highlight=False, markup=False)
+            say.print(cell(f"  {_who(matched)}", one_line=True), highlight=False)
         if planned.dead_letters and not planned.authors:
             say.print("  (only in dead letters)", highlight=False, markup=False)
         if len(planned.authors) > 1:
@@ -264,17 +265,18 @@ def erase(
             }
         )
         return
-    out.print(f"erased for {escape(who)}: {_what(removed)}.", highlight=False)
+    out.print(f"erased for {shown(who)}: {_what(removed)}.", highlight=False)
     if examples:
         out.print(_examples_line(examples), highlight=False)
     if removed.still_hidden:
         out.print(
-            _plural(len(removed.still_hidden), "comment is", "comments are")
-            + f" still hidden on {platform} and "
-            + ("stays" if len(removed.still_hidden) == 1 else "stay")
-            + " hidden there (houserules does not unhide or delete on the platform; do that"
-            " there if the request asks for it): " + ", ".join(removed.still_hidden),
+            cell(
+                _plural(len(removed.still_hidden), "comment is", "comments are")
+                + f" still hidden on {platform} and "
+                + ("stays" if len(removed.still_hidden) == 1 else "stay")
+                + " hidden there (houserules does not unhide or delete on the platform; do"
+                " that there if the request asks for it): " + ", ".join(removed.still_hidden)
+            ),
             highlight=False,
-            markup=False,
         )
-    out.print(f"Recorded in the audit log as an erasure by {escape(by)}.", highlight=False)
+    out.print(f"Recorded in the audit log as an erasure by {shown(by)}.", highlight=False)

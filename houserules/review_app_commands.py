@@ -18,6 +18,7 @@ from houserules.bootstrap import build_app
 from houserules.learning.status import model_status
 from houserules.settings import Settings
 from moderation.comment import Platform
+from moderation.outside_text import visible
 from moderation.platform import PlatformModerator
 from review_app.accounts import AccountError, Accounts, Role
 from review_app.alerts import EmailAndWebhook, EscalationWatcher, Notifier
@@ -112,7 +113,9 @@ def _accounts(obj: Any) -> Accounts:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    from houserules.log_safety import clean
+
+    click.echo(f"error: {clean(message)}", err=True)
     sys.exit(2)
 
 
@@ -160,7 +163,8 @@ def users_list(obj: Any, as_json: bool) -> None:
         )
         return
     for u in found:
-        click.echo(f"{u.name}\t{u.role.value}\t{'disabled' if u.disabled else 'active'}")
+        name = visible(u.name, one_line=True)
+        click.echo(f"{name}\t{u.role.value}\t{'disabled' if u.disabled else 'active'}")
 
 
 @users.command(name="disable")
@@ -225,7 +229,7 @@ def _done(as_json: bool, message: str, name: str, **changed: Any) -> None:
 
         click.echo(json.dumps({"name": name, **changed}, indent=2))
     else:
-        click.echo(message)
+        click.echo(visible(message, one_line=True))
 
 
 def _change(obj: Any, change: Any, done: str, as_json: bool, name: str, **changed: Any) -> None:

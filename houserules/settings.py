@@ -8,18 +8,22 @@ CLI's --config option. Secrets are SecretStr and never printed.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     YamlConfigSettingsSource,
 )
 
-from houserules.config import ConfigError, explain_validation_error, read_yaml
+from houserules.config import ConfigError, explain_validation_error, looks_secret, read_yaml
+from houserules.log_safety import install_log_safety, register_secrets
 from ingest.connector_settings import ConnectorsSettings
 from review_app.settings import ReviewAppSettings
 from store.elasticsearch_settings import ElasticsearchSettings
@@ -93,8 +97,38 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             (Settings,),
             {"model_config": SettingsConfigDict(**{**Settings.model_config, "yaml_file": source})},
         )
+    where = source or Path("environment (HOUSERULES_* variables)")
     try:
-        return settings_cls(**overrides)
+        settings = settings_cls(**overrides)
     except ValidationError as exc:
-        where = source or Path("environment (HOUSERULES_* variables)")
-        raise ConfigError(explain_validation_error(where, exc, node)) from None
+        raise ConfigError(explain_validation_error(where, exc, node, model=Settings)) from None
+    except SettingsError as exc:
+        # A HOUSERULES_* variable for a whole section that is not valid JSON; the message
+        # names the section, never the value.
+        raise ConfigError(
+            f"{where}: {exc} (a variable for a whole section must hold JSON; or set each key"
+            " with its own variable, e.g. HOUSERULES_KAFKA__BOOTSTRAP_SERVERS)"
+        ) from None
+    # From here on, nothing this process logs or prints as an error shows these values.
+    register_secrets(secret_values(settings))
+    install_log_safety()
+    return settings
+
+
+def secret_values(settings: BaseModel) -> Iterator[str]:
+    """Every secret in the settings: SecretStr values, values of keys that look secret
+    (e.g. an alert webhook's address) and passwords written into URLs."""
+    for name, value in settings:
+        if isinstance(value, SecretStr):
+            yield value.get_secret_value()
+        elif isinstance(value, BaseModel):
+            yield from secret_values(value)
+        elif isinstance(value, str) and looks_secret(name):
+            yield value
+        elif isinstance(value, str) and "://" in value:
+            try:
+                password = urlsplit(value).password
+            except ValueError:
+                password = None
+            if password:
+                yield password

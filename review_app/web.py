@@ -13,11 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from moderation.comment import Platform, Surface
+from moderation.outside_text import visible
 from moderation.rules import HouseRules
 from moderation.verdict import Category, Route
 from review_app.accounts import Accounts, Role, Session
@@ -67,10 +69,20 @@ class ReviewDeps:
     model_status: Callable[[], ModelStatus | None] | None = None
 
 
+def shown_value(value: Any) -> Any:
+    """What a template prints for `value`: text with its control characters (terminal
+    escapes, direction overrides that reverse what follows) made visible. It is applied
+    to every `{{ ... }}` before autoescaping, so no template can forget it."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(("html",), default=True),
+        finalize=shown_value,
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -5,7 +5,10 @@ SQLite implements it for one machine; Elasticsearch for scale-out. Both promise:
 - a comment has at most one item per queue, so replays never double a queue;
 - the audit log is append-only, with one exception: `apply_retention` and `erase_author`
   replace the `detail` of a removed comment's events with an erasure marker (see
-  `store.personal_data`); nothing else in an event can change and none can be deleted.
+  `store.personal_data`); nothing else in an event can change and none can be deleted;
+- a decision on an item holds the item's decision lock (`begin_decision`) from before it
+  acts on the platform until the item is closed, so two officers deciding the same item
+  at once cannot both act: the second is told someone is deciding it.
 """
 
 from __future__ import annotations
@@ -97,6 +100,25 @@ class AuditFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionLock:
+    """One decision's hold on one queue item while it acts on the platform.
+
+    `until` bounds the hold: a process that dies holding it does not block the item for
+    ever; a later decision takes over once it has passed (and learns what kind of decision
+    was cut short, so it can make the platform agree)."""
+
+    item_id: int
+    token: str
+    kind: str
+    by: str
+    until: datetime
+
+
+class DecisionInProgress(LookupError):
+    """Another decision holds the item's lock; the message says who and until when."""
+
+
+@dataclass(frozen=True, slots=True)
 class DeadLetter:
     at: datetime
     source: str
@@ -123,8 +145,26 @@ class Store(Protocol):
 
     def item(self, item_id: int) -> QueueItem | None: ...
 
-    def close_item(self, item_id: int, status: ReviewStatus, event: AuditEvent) -> None:
-        """Close an open item and append its audit event, atomically."""
+    def begin_decision(self, lock: DecisionLock, now: datetime) -> str:
+        """Take the item's decision lock, atomically (a conditional update): only if the
+        item is open and no other decision holds an unexpired lock on it.
+
+        Returns the kind of an expired lock it replaced ("" if there was none): a decision
+        cut short, whose platform call may or may not have happened. LookupError if the
+        item is missing or not open; DecisionInProgress if another decision holds it."""
+        ...
+
+    def end_decision(self, item_id: int, token: str) -> None:
+        """Release the lock taken with `token` without closing the item (its platform call
+        failed); nothing happens if that lock is no longer held."""
+        ...
+
+    def close_item(
+        self, item_id: int, status: ReviewStatus, event: AuditEvent, *, token: str = ""
+    ) -> None:
+        """Close an open item, release its decision lock and append its audit event,
+        atomically. Refused (DecisionInProgress) while a decision other than `token`'s
+        holds the item; LookupError if the item is missing or not open."""
         ...
 
     def set_platform_state(self, key: str, state: PlatformState, event: AuditEvent) -> None: ...

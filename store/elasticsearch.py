@@ -14,7 +14,8 @@ What it promises, and how without transactions or scripts:
   `refresh()` at the end.
 - `close_item` closes only an open item, using optimistic concurrency on the item's
   sequence number: of two reviewers closing the same item, one wins and the other gets
-  LookupError.
+  LookupError. A decision first takes the item's decision lock the same way
+  (`es_decisions`), before it acts on the platform.
 - The audit index is append-only through this class: events are created (never indexed
   over) and none is ever deleted; the one update is retention or erasure replacing the
   detail of a removed comment's event with an erasure marker (`es_personal_data`).
@@ -34,13 +35,15 @@ from elasticsearch import Elasticsearch, NotFoundError
 from moderation.review import AuditEvent, PlatformState, QueueItem, ReviewStatus
 from moderation.verdict import Route
 from store import es_aggregations as aggs
+from store import es_decisions, es_personal_data, es_review
 from store import es_documents as docs
-from store import es_personal_data, es_review
 from store.base import (
     AuditFilter,
     CommentFilter,
     Counts,
     DeadLetter,
+    DecisionInProgress,
+    DecisionLock,
     ProcessedComment,
     QueueRow,
     StoredComment,
@@ -98,7 +101,7 @@ class ElasticsearchStore:
         store = cls(
             client,
             settings.index_prefix,
-            backoff=backoff,
+            backoff=backoff or Backoff(attempts=settings.retry_attempts),
             refresh=refresh,
             where=without_credentials(settings.url),
         )
@@ -314,9 +317,18 @@ class ElasticsearchStore:
         items = self._with_comments([found])
         return items[0] if items else None
 
-    def close_item(self, item_id: int, status: ReviewStatus, event: AuditEvent) -> None:
+    def begin_decision(self, lock: DecisionLock, now: datetime) -> str:
+        return es_decisions.begin(self, lock, now)
+
+    def end_decision(self, item_id: int, token: str) -> None:
+        es_decisions.end(self, item_id, token)
+
+    def close_item(
+        self, item_id: int, status: ReviewStatus, event: AuditEvent, *, token: str = ""
+    ) -> None:
         """Close the item if it is open, recording who closed it and why on the item itself,
-        then append the audit event. LookupError if there is no such item or it is not open.
+        then append the audit event. LookupError if there is no such item or it is not open;
+        DecisionInProgress while a decision other than `token`'s holds it.
 
         Not one transaction: if the audit write fails after the item closed, this raises
         ElasticsearchUnavailable saying so, and the item still records the decision."""
@@ -341,12 +353,15 @@ class ElasticsearchStore:
                 return  # an earlier attempt closed it and its answer was lost
             if source["status"] != ReviewStatus.OPEN.value:
                 raise LookupError(f"queue item {item_id} is not open: it is {source['status']}")
+            if es_decisions.held_by_other(source, token):
+                raise DecisionInProgress(es_decisions.in_progress(item_id, source))
             es_review.replace_item(
                 self,
                 item_id,
                 found,
-                {**source, **closing},
-                f"queue item {item_id} is not open: someone else closed it just now",
+                {**source, **closing, **es_decisions.CLEARED},
+                f"queue item {item_id} is not open: someone else closed it or is deciding it"
+                " just now",
             )
 
         self._retry("close a queue item", run)

@@ -111,6 +111,11 @@ QUEUE_PROPERTIES: dict[str, Any] = {
     "assigned_to": _KEYWORD,
     "assigned_at": _DATE,
     "assign_id": _KEYWORD,
+    # A decision's hold on the item while it acts on the platform (store.es_decisions).
+    "decision_token": _KEYWORD,
+    "decision_kind": _KEYWORD,
+    "decision_by": _KEYWORD,
+    "decision_until": _DATE,
 }
 
 AUDIT_PROPERTIES: dict[str, Any] = {

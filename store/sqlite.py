@@ -28,6 +28,8 @@ from store.base import (
     CommentFilter,
     Counts,
     DeadLetter,
+    DecisionInProgress,
+    DecisionLock,
     ProcessedComment,
     QueueRow,
     StoredComment,
@@ -96,6 +98,14 @@ CREATE TABLE IF NOT EXISTS queue_assignments (
     item_id INTEGER PRIMARY KEY REFERENCES queue_items(id) ON DELETE CASCADE,
     assigned_to TEXT NOT NULL,
     at TEXT NOT NULL
+);
+-- A decision's hold on an item while it acts on the platform (see Store.begin_decision).
+CREATE TABLE IF NOT EXISTS decision_locks (
+    item_id INTEGER PRIMARY KEY REFERENCES queue_items(id) ON DELETE CASCADE,
+    token TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    until TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_actor ON audit(actor);
 CREATE INDEX IF NOT EXISTS audit_event ON audit(event);
@@ -312,14 +322,68 @@ class SqliteStore:
             row = self._db.execute(self._ITEM_SQL + " WHERE q.id=?", (item_id,)).fetchone()
         return self._item(row) if row else None
 
-    def close_item(self, item_id: int, status: ReviewStatus, event: AuditEvent) -> None:
+    def begin_decision(self, lock: DecisionLock, now: datetime) -> str:
+        """See `Store.begin_decision`. BEGIN IMMEDIATE makes the check and the write one
+        step for every process on the file; the write itself is conditional too."""
         with self._transaction() as db:
+            found = db.execute(
+                "SELECT status FROM queue_items WHERE id=?", (lock.item_id,)
+            ).fetchone()
+            if found is None:
+                raise LookupError(f"there is no queue item {lock.item_id}")
+            if found[0] != ReviewStatus.OPEN.value:
+                raise LookupError(f"queue item {lock.item_id} is already {found[0]}")
+            held = db.execute(
+                "SELECT token, kind, decided_by, until FROM decision_locks WHERE item_id=?",
+                (lock.item_id,),
+            ).fetchone()
+            replaced = ""
+            if held is not None and held[0] != lock.token:
+                until = datetime.fromisoformat(held[3])
+                if until > now:
+                    raise DecisionInProgress(_in_progress(lock.item_id, held[1], held[2], until))
+                replaced = str(held[1])
+            taken = db.execute(
+                "INSERT INTO decision_locks(item_id, token, kind, decided_by, until)"
+                " VALUES (?,?,?,?,?) ON CONFLICT(item_id) DO UPDATE SET token=excluded.token,"
+                " kind=excluded.kind, decided_by=excluded.decided_by, until=excluded.until"
+                " WHERE decision_locks.token IS ?",
+                (
+                    lock.item_id,
+                    lock.token,
+                    lock.kind,
+                    lock.by,
+                    _utc(lock.until),
+                    held[0] if held is not None else None,
+                ),
+            ).rowcount
+            if taken != 1:  # cannot happen inside one immediate transaction; never ignored
+                raise DecisionInProgress(f"queue item {lock.item_id} changed just now")
+            return replaced
+
+    def end_decision(self, item_id: int, token: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM decision_locks WHERE item_id=? AND token=?", (item_id, token))
+
+    def close_item(
+        self, item_id: int, status: ReviewStatus, event: AuditEvent, *, token: str = ""
+    ) -> None:
+        with self._transaction() as db:
+            held = db.execute(
+                "SELECT token, kind, decided_by, until FROM decision_locks WHERE item_id=?",
+                (item_id,),
+            ).fetchone()
+            if held is not None and held[0] != token:
+                raise DecisionInProgress(
+                    _in_progress(item_id, held[1], held[2], datetime.fromisoformat(held[3]))
+                )
             changed = db.execute(
                 "UPDATE queue_items SET status=? WHERE id=? AND status=?",
                 (status.value, item_id, ReviewStatus.OPEN.value),
             ).rowcount
             if changed != 1:
                 raise LookupError(f"queue item {item_id} is not open")
+            db.execute("DELETE FROM decision_locks WHERE item_id=?", (item_id,))
             _write_audit(db, event)
 
     def set_platform_state(self, key: str, state: PlatformState, event: AuditEvent) -> None:
@@ -638,6 +702,17 @@ class SqliteStore:
                 f"DELETE FROM dead_letters WHERE id IN ({','.join('?' * len(chunk))})", chunk
             )
         return len(ids)
+
+
+def _utc(moment: datetime) -> str:
+    return _aware(moment).astimezone(UTC).isoformat()
+
+
+def _in_progress(item_id: int, kind: str, by: str, until: datetime) -> str:
+    return (
+        f"queue item {item_id} is being decided right now ({kind} by {by}); look again"
+        f" in a moment (the hold ends by {until.astimezone(UTC):%H:%M:%S} UTC at the latest)"
+    )
 
 
 def _write_audit(db: sqlite3.Connection, event: AuditEvent) -> None:

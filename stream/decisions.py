@@ -4,11 +4,23 @@ item to the escalations queue (with its referral route in the reason), or mark d
 Restoring unhides the comment on the platform first; only when the platform agrees is the
 item closed and the restore written to the audit log. If the platform call fails the item
 stays open and the error says why, so a restore is never recorded that did not happen.
+
+Every decision holds the item's decision lock (`Store.begin_decision`) from before it
+touches the platform until the item is closed. Without it, a restore and a confirm of the
+same item at once could both pass their checks: the comment visible again on the platform
+while the item says the hide was confirmed. With it, the second officer is told someone
+is deciding the item, and nothing of theirs happens. A process that dies holding a lock
+holds it for `DECISION_HOLD` at most; the next decision then takes over, and because the
+platform call that was cut short may or may not have happened, it makes the platform agree
+with its own decision (hiding or unhiding again; both are safe to repeat).
 """
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Mapping
+from datetime import timedelta
 
 from moderation.comment import Platform
 from moderation.platform import PlatformError, PlatformModerator
@@ -21,8 +33,14 @@ from moderation.review import (
     ReviewStatus,
 )
 from moderation.verdict import Route
-from store.base import ProcessedComment, QueueEntry, Store
+from store.base import DecisionInProgress, DecisionLock, ProcessedComment, QueueEntry, Store
 from stream.clock import Clock
+
+log = logging.getLogger(__name__)
+
+# Longer than a platform call with all its retries can take; how long a dead process's
+# decision blocks the item before another can take over.
+DECISION_HOLD = timedelta(minutes=10)
 
 _CLOSES_AS = {
     DecisionKind.CONFIRM: ReviewStatus.CONFIRMED,
@@ -62,11 +80,60 @@ def apply_decision(
         )
     if decision.kind is DecisionKind.DONE and item.queue is not Route.COMMS:
         raise ReviewError(f"item {item.item_id} is a {item.queue.value} item: confirm or restore")
+
+    now = clock.now()
+    lock = DecisionLock(
+        item.item_id, uuid.uuid4().hex, decision.kind.value, decision.by, now + DECISION_HOLD
+    )
+    try:
+        interrupted = store.begin_decision(lock, now)
+    except DecisionInProgress as busy:
+        raise ReviewError(str(busy), transient=True) from None
+    except LookupError as gone:
+        raise ReviewError(str(gone)) from None
+    try:
+        _apply_locked(decision, item, interrupted, lock.token, store, moderators, clock)
+    except BaseException:
+        _release(store, item.item_id, lock.token)
+        raise
+    closed = store.item(item.item_id)
+    assert closed is not None
+    return closed
+
+
+def _release(store: Store, item_id: int, token: str) -> None:
+    """Let go of the lock after a failure; if even that fails, the hold runs out by itself."""
+    try:
+        store.end_decision(item_id, token)
+    except Exception as exc:
+        log.warning(
+            "queue item %d: its decision lock could not be released (%s); it expires in %s",
+            item_id,
+            exc,
+            DECISION_HOLD,
+        )
+
+
+def _apply_locked(
+    decision: Decision,
+    item: QueueItem,
+    interrupted: str,
+    token: str,
+    store: Store,
+    moderators: Mapping[Platform, PlatformModerator],
+    clock: Clock,
+) -> None:
+    """The decision, with the item's lock held. `interrupted` names a decision whose lock
+    ran out before it finished: its platform call may have happened, so this one's own
+    platform call is made even where the stored state says it is not needed."""
+    # Read after taking the lock: another decision may have changed it a moment ago.
     stored = store.get(item.comment_key)
     if stored is None:
         raise ReviewError(f"comment {item.comment_key} is missing from the store")
     comment = stored.classified.comment
     moderator = moderators.get(comment.platform)
+    state = stored.platform_state
+    uncertain = bool(interrupted)
 
     if decision.kind is DecisionKind.ESCALATE:
         # The escalation item is written before the review item closes: if the close fails,
@@ -75,7 +142,7 @@ def apply_decision(
             [
                 ProcessedComment(
                     stored.classified,
-                    stored.platform_state,
+                    state,
                     (
                         QueueEntry(
                             Route.ESCALATIONS,
@@ -87,7 +154,10 @@ def apply_decision(
             ]
         )
 
-    if decision.kind is DecisionKind.RESTORE and stored.platform_state is PlatformState.HIDDEN:
+    restore_on_platform = state is PlatformState.HIDDEN or (
+        uncertain and state is PlatformState.PENDING_REVIEW
+    )
+    if decision.kind is DecisionKind.RESTORE and restore_on_platform:
         if moderator is None:
             raise ReviewError(
                 f"cannot restore on {comment.platform.value}: no connector is configured"
@@ -110,14 +180,15 @@ def apply_decision(
                 item.item_id,
             ),
         )
-    if (
-        decision.kind is DecisionKind.CONFIRM
-        and stored.platform_state is PlatformState.PENDING_REVIEW
-    ) and moderator is not None:
+    hide_on_platform = state is PlatformState.PENDING_REVIEW or (
+        uncertain and state is PlatformState.HIDDEN
+    )
+    if decision.kind is DecisionKind.CONFIRM and hide_on_platform and moderator is not None:
         try:
             moderator.hide(comment)
         except PlatformError as exc:
             raise ReviewError(f"{comment.platform.value} refused the hide: {exc}") from None
+        again = f" again ({interrupted} cut short)" if uncertain else ""
         store.set_platform_state(
             comment.key,
             PlatformState.HIDDEN,
@@ -126,7 +197,7 @@ def apply_decision(
                 decision.by,
                 "hidden",
                 comment.key,
-                f"hidden on {comment.platform.value} after review",
+                f"hidden on {comment.platform.value} after review{again}",
                 item.item_id,
             ),
         )
@@ -142,7 +213,5 @@ def apply_decision(
             decision.reason,
             item.item_id,
         ),
+        token=token,
     )
-    closed = store.item(item.item_id)
-    assert closed is not None
-    return closed

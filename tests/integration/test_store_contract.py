@@ -7,8 +7,10 @@ an index prefix of its own.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +19,8 @@ import pytest
 from houserules.settings import ElasticsearchSettings
 from moderation import wire
 from moderation.comment import Comment, Platform, Surface
-from moderation.review import AuditEvent, PlatformState, ReviewStatus
+from moderation.platform import InMemoryModerator, PlatformError
+from moderation.review import AuditEvent, Decision, DecisionKind, PlatformState, ReviewStatus
 from moderation.verdict import (
     Action,
     Category,
@@ -28,10 +31,20 @@ from moderation.verdict import (
     Route,
     Verdict,
 )
-from store.base import AuditFilter, CommentFilter, ProcessedComment, QueueEntry, Store
+from store.base import (
+    AuditFilter,
+    CommentFilter,
+    DecisionInProgress,
+    DecisionLock,
+    ProcessedComment,
+    QueueEntry,
+    Store,
+)
 from store.elasticsearch import ElasticsearchStore
 from store.personal_data import ErasureRequest
 from store.sqlite import SqliteStore
+from stream.clock import FixedClock
+from stream.decisions import ReviewError, apply_decision
 
 MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
@@ -732,3 +745,140 @@ def test_search_narrows_by_the_same_filters_as_the_queues(store: Store) -> None:
     assert [h.classified.comment.key for h in on_youtube] == ["youtube:c2"]
     harassment = store.search("bins", filters=CommentFilter(category="harassment"))
     assert [h.classified.comment.key for h in harassment] == ["facebook:c3"]
+
+
+# Decisions on one item at once: the decision lock.
+
+
+def lock_for(
+    item_id: int, token: str, kind: str = "restore", until: datetime = MONDAY
+) -> DecisionLock:
+    return DecisionLock(item_id, token, kind, f"officer-{token}", until + timedelta(minutes=10))
+
+
+def test_one_decision_at_a_time_holds_an_item_and_a_close_waits_for_it(store: Store) -> None:
+    store.save([harassing(1)])
+    (item,) = store.queue(Route.REVIEW)
+    assert store.begin_decision(lock_for(item.item_id, "a"), MONDAY) == ""
+    with pytest.raises(DecisionInProgress, match=r"being decided right now \(restore by"):
+        store.begin_decision(lock_for(item.item_id, "b", "confirm"), MONDAY)
+    event = AuditEvent(MONDAY, "Sam", "confirm", item.comment_key, "abusive", item.item_id)
+    with pytest.raises(DecisionInProgress):
+        store.close_item(item.item_id, ReviewStatus.CONFIRMED, event)
+    with pytest.raises(DecisionInProgress):
+        store.close_item(item.item_id, ReviewStatus.CONFIRMED, event, token="b")
+    assert store.item(item.item_id).status is ReviewStatus.OPEN  # type: ignore[union-attr]
+
+    store.end_decision(item.item_id, "b")  # not b's: nothing happens
+    with pytest.raises(DecisionInProgress):
+        store.begin_decision(lock_for(item.item_id, "b", "confirm"), MONDAY)
+    store.end_decision(item.item_id, "a")
+    assert store.begin_decision(lock_for(item.item_id, "b", "confirm"), MONDAY) == ""
+    store.close_item(item.item_id, ReviewStatus.CONFIRMED, event, token="b")
+    assert store.item(item.item_id).status is ReviewStatus.CONFIRMED  # type: ignore[union-attr]
+    with pytest.raises(LookupError, match="already confirmed"):
+        store.begin_decision(lock_for(item.item_id, "c"), MONDAY)
+    with pytest.raises(LookupError):
+        store.begin_decision(lock_for(987654, "c"), MONDAY)
+
+
+def test_a_hold_left_by_a_process_that_died_runs_out_and_says_what_was_cut_short(
+    store: Store,
+) -> None:
+    store.save([harassing(1)])
+    (item,) = store.queue(Route.REVIEW)
+    store.begin_decision(lock_for(item.item_id, "dead", "restore"), MONDAY)
+    later = MONDAY + timedelta(minutes=11)
+    assert store.begin_decision(lock_for(item.item_id, "next", "confirm", later), later) == (
+        "restore"
+    )
+    event = AuditEvent(later, "Sam", "confirm", item.comment_key, "abusive", item.item_id)
+    store.close_item(item.item_id, ReviewStatus.CONFIRMED, event, token="next")
+    assert store.item(item.item_id).status is ReviewStatus.CONFIRMED  # type: ignore[union-attr]
+
+
+def test_of_many_officers_taking_an_item_at_once_exactly_one_holds_it(store: Store) -> None:
+    store.save([harassing(1)])
+    (item,) = store.queue(Route.REVIEW)
+    start = threading.Barrier(8)
+
+    def take(n: int) -> str:
+        start.wait()
+        try:
+            store.begin_decision(lock_for(item.item_id, f"t{n}"), MONDAY)
+            return "held"
+        except DecisionInProgress:
+            return "busy"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(take, range(8)))
+    assert sorted(outcomes) == ["busy"] * 7 + ["held"]
+
+
+class SlowPlatform:
+    """A platform whose restore waits until the test lets it go, so a second decision can
+    arrive while the first is in the middle of its platform call."""
+
+    def __init__(self) -> None:
+        self.visible: set[str] = set()
+        self.restoring = threading.Event()
+        self.go_on = threading.Event()
+
+    def hide(self, c: Comment) -> None:
+        self.visible.discard(c.key)
+
+    def restore(self, c: Comment) -> None:
+        self.restoring.set()
+        assert self.go_on.wait(30)
+        self.visible.add(c.key)
+
+
+def test_a_confirm_while_a_restore_is_on_the_platform_is_refused_and_both_agree_after(
+    store: Store,
+) -> None:
+    store.save([harassing(1)])
+    (item,) = store.queue(Route.REVIEW)
+    platform = SlowPlatform()
+    moderators = {Platform.FACEBOOK: platform}
+    clock = FixedClock(MONDAY)
+    restore = Decision(item.item_id, DecisionKind.RESTORE, "Priya", "fair comment", MONDAY)
+    confirm = Decision(item.item_id, DecisionKind.CONFIRM, "Sam", "abusive", MONDAY)
+    with ThreadPoolExecutor(1) as pool:
+        restoring = pool.submit(apply_decision, restore, store, moderators, clock)
+        assert platform.restoring.wait(30)
+        with pytest.raises(ReviewError, match="being decided right now"):
+            apply_decision(confirm, store, moderators, clock)
+        platform.go_on.set()
+        closed = restoring.result(timeout=60)
+    assert closed.status is ReviewStatus.RESTORED
+    assert platform.visible == {item.comment_key}
+    stored = store.get(item.comment_key)
+    assert stored is not None and stored.platform_state is PlatformState.RESTORED
+    assert [e.event for e in store.audit(item.comment_key)] == ["hidden", "unhidden", "restore"]
+
+
+def test_a_failed_platform_call_lets_go_of_the_item(store: Store) -> None:
+    store.save([harassing(1)])
+    (item,) = store.queue(Route.REVIEW)
+    broken = InMemoryModerator(fail_with=PlatformError("token expired", transient=False))
+    restore = Decision(item.item_id, DecisionKind.RESTORE, "Priya", "fair comment", MONDAY)
+    with pytest.raises(ReviewError, match="token expired"):
+        apply_decision(restore, store, {Platform.FACEBOOK: broken}, FixedClock(MONDAY))
+    confirm = Decision(item.item_id, DecisionKind.CONFIRM, "Sam", "abusive", MONDAY)
+    closed = apply_decision(confirm, store, {Platform.FACEBOOK: broken}, FixedClock(MONDAY))
+    assert closed.status is ReviewStatus.CONFIRMED
+
+
+def test_a_confirm_after_a_restore_was_cut_short_hides_the_comment_again(store: Store) -> None:
+    store.save([harassing(1)])
+    (item,) = store.queue(Route.REVIEW)
+    platform = InMemoryModerator()
+    # A restore took the lock, unhid the comment on the platform, and its process died.
+    store.begin_decision(lock_for(item.item_id, "dead", "restore"), MONDAY)
+    later = MONDAY + timedelta(minutes=11)
+    confirm = Decision(item.item_id, DecisionKind.CONFIRM, "Sam", "abusive", later)
+    closed = apply_decision(confirm, store, {Platform.FACEBOOK: platform}, FixedClock(later))
+    assert closed.status is ReviewStatus.CONFIRMED
+    assert platform.hidden == {item.comment_key}
+    details = [e.detail for e in store.audit(item.comment_key) if e.event == "hidden"]
+    assert details[-1] == "hidden on facebook after review again (restore cut short)"
