@@ -85,13 +85,15 @@ def build_review_app(
 @click.pass_obj
 def serve(obj: Any, host: str, port: int) -> None:
     """Serve the review app (queues, comments, decisions, audit) under uvicorn."""
-    import uvicorn
+    from ingest.asgi_server import serve as serve_asgi
 
     settings: Settings = obj.settings()
     app, deps = build_review_app(settings)
     click.echo(f"review app on http://{host}:{port} ({deps.mode} mode)", err=True)
     try:
-        uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+        # The same server settings as the webhook receiver: request timeouts, a bound on
+        # connections, and no query strings in the access log.
+        serve_asgi(app, host, port, proxy_headers=True)
     finally:
         deps.decisions.close()
         deps.accounts.close()

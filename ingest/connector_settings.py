@@ -106,7 +106,24 @@ class WebhookSettings(BaseModel):
     page_id: str = ""
     ig_user_id: str = ""
     recent_ids: int = Field(default=10_000, ge=1, description="size of the duplicate filter")
-    max_body_bytes: int = Field(default=1_000_000, ge=1)
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1, description="a larger delivery is refused with 413"
+    )
+    read_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="time allowed for a request's headers, and for its body"
+    )
+    max_pending: int = Field(
+        default=10_000,
+        ge=1,
+        description="deliveries stored but not yet classified; beyond this, answer 503",
+    )
+    retry_after_seconds: int = Field(
+        default=30, ge=1, description="the Retry-After sent with a 503 when the inbox is full"
+    )
+    max_connections: int = Field(default=1000, ge=1, description="more are answered 503")
+    drain_batch: int = Field(
+        default=64, ge=1, description="deliveries handed to the pipeline at once"
+    )
 
 
 class ConnectorsSettings(BaseModel):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ingest.connector_settings import ConnectorNotConfigured, ConnectorsSettings
@@ -21,7 +23,6 @@ from ingest.instagram import InstagramConnector, InstagramModerator, mentioned_c
 from ingest.instagram import graph_client as instagram_client
 from ingest.polling import Connector, PollReport, poll_once, run_forever
 from ingest.sink import CommentSink
-from ingest.webhooks import MetaWebhooks, make_webhook_server
 from ingest.x import XClient, XConnector, XModerator
 from ingest.youtube import YouTubeClient, YouTubeConnector, YouTubeModerator
 from moderation.comment import Comment, Platform
@@ -98,28 +99,50 @@ def run_connector(
 def serve_webhooks(
     settings: Any, sink: CommentSink, host: str = "127.0.0.1", port: int = 8081
 ) -> None:
-    """Serve `/webhooks/facebook` and `/webhooks/instagram` until interrupted."""
+    """Serve `/webhooks/facebook` and `/webhooks/instagram` under uvicorn until interrupted.
+
+    Deliveries are kept in the inbox under the data folder (`webhook-inbox.db`) before
+    they are acknowledged, and the drain hands them to `sink` behind the server; what is
+    still in the inbox when the server stops is handed over at the next start.
+    """
     conf = connectors_settings(settings)
     if conf.webhooks is None:
         raise ConnectorNotConfigured(
             "webhooks are not configured: set HOUSERULES_CONNECTORS__WEBHOOKS__APP_SECRET "
             "and __VERIFY_TOKEN (see docs/connectors.md)"
         )
-    lookup = None
-    if conf.instagram is not None:
-        instagram = conf.instagram
-        client = instagram_client(instagram)
+    # The web server is imported only by the process that serves it.
+    from ingest.asgi_server import serve
+    from ingest.webhooks import webhook_receiver, webhook_server_limits
 
-        def lookup(comment_id: str) -> Comment:
-            return mentioned_comment(client, instagram.ig_user_id, comment_id)
-
-    app = MetaWebhooks(conf.webhooks, sink, mention_lookup=lookup)
-    server = make_webhook_server(app, host, port)
+    hooks = conf.webhooks
+    receiver, drain = webhook_receiver(
+        hooks, sink, webhook_inbox_path(settings), mention_lookup=_mention_lookup(conf)
+    )
     log.info("webhooks listening on http://%s:%d/webhooks/{facebook,instagram}", host, port)
+    drain.start()
     try:
-        server.serve_forever()
+        serve(receiver.app, host, port, webhook_server_limits(hooks))
     finally:
-        server.server_close()
+        drain.stop()
+        drain.inbox.close()
+
+
+def webhook_inbox_path(settings: Any) -> Path:
+    """The inbox file: under the process settings' data folder."""
+    return Path(getattr(settings, "data_dir", Path(".houserules"))) / "webhook-inbox.db"
+
+
+def _mention_lookup(conf: ConnectorsSettings) -> Callable[[str], Comment] | None:
+    if conf.instagram is None:
+        return None
+    instagram = conf.instagram
+    client = instagram_client(instagram)
+
+    def lookup(comment_id: str) -> Comment:
+        return mentioned_comment(client, instagram.ig_user_id, comment_id)
+
+    return lookup
 
 
 def platform_moderators(settings: Any) -> dict[Platform, PlatformModerator]:
