@@ -107,3 +107,23 @@ def test_webhook_serve_acknowledges_then_classifies_into_the_store(tmp_path: Pat
     assert "Traceback" not in text
     assert TOKEN not in text and SECRET not in text
     assert (tmp_path / "data" / "webhook-inbox.db").is_file()
+
+
+def test_the_webhook_bench_reports_every_level_with_nothing_lost() -> None:
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "houserules", "bench", "webhooks", "--no-model"),
+            *("--n", "60", "--senders", "3,30", "--json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [level["senders"] for level in report["levels"]] == [3, 30]
+    for level in report["levels"]:
+        assert level["n"] == 60 and level["lost"] == 0 and level["refused"] == 0
+        assert level["deliveries_per_s"] > 0 and level["ack_p95_ms"] > 0
+        assert level["hidden"] > 0 and level["hidden_p95_ms"] >= level["ack_p50_ms"]
