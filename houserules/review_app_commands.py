@@ -10,12 +10,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import click
 
 from houserules.bootstrap import build_app
 from houserules.settings import Settings
+from ingest.connector_health import read_statuses, status_dir
 from moderation.comment import Platform
 from moderation.platform import PlatformModerator
 from review_app.accounts import AccountError, Accounts, Role
@@ -75,6 +77,7 @@ def build_review_app(
         settings=settings.review_app,
         watcher=watcher,
         mode="scale-out" if scale_out else "embedded",
+        connector_status=partial(read_statuses, status_dir(settings.data_dir)),
     )
     return create_app(deps), deps
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 
 class PollingSettings(BaseModel):
@@ -68,17 +68,38 @@ class InstagramSettings(BaseModel):
 
 
 class XSettings(BaseModel):
-    """The council's X account, through API v2 with an OAuth 2.0 user-context token."""
+    """The council's X account, through API v2 with an OAuth 2.0 user-context token.
+
+    X's access tokens last two hours. With `refresh_token` and `client_id` (the app's
+    OAuth 2.0 client; `client_secret` too for a confidential client) houserules renews
+    them itself and keeps the rotated tokens in the data folder (see `ingest.x_tokens`);
+    with an access token alone it works until that token expires."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     user_id: str
     username: str
-    access_token: SecretStr = Field(
-        description="OAuth 2.0 user-context token with tweet.read users.read tweet.moderate.write"
+    access_token: SecretStr | None = Field(
+        default=None,
+        description="OAuth 2.0 user-context token with tweet.read users.read tweet.moderate.write",
+    )
+    refresh_token: SecretStr | None = Field(
+        default=None, description="issued with the offline.access scope; renews the access token"
+    )
+    client_id: str = Field(default="", description="the app's OAuth 2.0 client id")
+    client_secret: SecretStr | None = Field(
+        default=None, description="for a confidential OAuth 2.0 client only"
     )
     api_url: str = "https://api.twitter.com"
     polling: PollingSettings = Field(default_factory=PollingSettings)
+
+    @model_validator(mode="after")
+    def _some_way_to_a_token(self) -> XSettings:
+        if self.access_token is None and self.refresh_token is None:
+            raise ValueError("set access_token, or refresh_token and client_id")
+        if self.refresh_token is not None and not self.client_id:
+            raise ValueError("refresh_token needs client_id (the app's OAuth 2.0 client id)")
+        return self
 
 
 class YouTubeSettings(BaseModel):

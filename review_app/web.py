@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from ingest.connector_health import ConnectorStatus
 from moderation.comment import Platform, Surface
 from moderation.rules import HouseRules
 from moderation.verdict import Category, Route
@@ -49,6 +50,9 @@ class ReviewDeps:
     settings: ReviewAppSettings
     watcher: EscalationWatcher | None = None
     mode: str = "embedded"
+    # Each connector's last status (`ingest.connector_health`): a paused one is shown on
+    # every page, so a connector stopped by its credentials is never missed.
+    connector_status: Callable[[], list[ConnectorStatus]] | None = None
 
 
 def environment() -> Environment:
@@ -106,6 +110,11 @@ def render(
         flash = current.flash
         d.accounts.set_flash(current, "")
     counts = d.store.open_counts() if current is not None else {}
+    stopped = (
+        [s for s in d.connector_status() if s.paused]
+        if current is not None and d.connector_status is not None
+        else []
+    )
     page = request.app.state.env.get_template(template).render(
         request=request,
         user=current.user if current else None,
@@ -114,6 +123,7 @@ def render(
         flash=flash.partition(":")[2],
         counts={name: counts.get(route, 0) for name, route in QUEUES.items()},
         mode=d.mode,
+        stopped_connectors=stopped,
         live_poll=d.settings.live_poll_seconds,
         Role=Role,
         **context,

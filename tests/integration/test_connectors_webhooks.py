@@ -360,9 +360,8 @@ def test_neither_a_malformed_request_line_nor_the_handshake_logs_the_verify_toke
             conn.sendall(line.encode())
             assert conn.recv(4096).startswith(b"HTTP/1.1 400")
     with _raw_connection(receiver.url) as conn:  # a real handshake, without a client's log
-        conn.sendall(
-            f"GET /webhooks/facebook?{query} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
-        )
+        request = f"GET /webhooks/facebook?{query} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        conn.sendall((request + "\r\n").encode())
         assert _read_to_end(conn).endswith(b"\r\n\r\n42")
     time.sleep(0.2)
     assert "GET /webhooks/facebook" in caplog.text  # the access log did run
