@@ -374,9 +374,11 @@ def _raw_encoders(model: Any) -> dict[str, Any]:
 def _add_bench_commands() -> None:
     from houserules.bench_pipeline import bench_pipeline
     from houserules.bench_review_app import bench_review_app
+    from houserules.bench_webhooks import bench_webhooks
 
     bench.add_command(bench_pipeline)
     bench.add_command(bench_review_app)
+    bench.add_command(bench_webhooks)
 
 
 _add_bench_commands()

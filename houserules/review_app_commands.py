@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import click
@@ -17,6 +18,7 @@ import click
 from houserules.bootstrap import build_app
 from houserules.learning.status import model_status
 from houserules.settings import Settings
+from ingest.connector_health import read_statuses, status_dir
 from moderation.comment import Platform
 from moderation.outside_text import visible
 from moderation.platform import PlatformModerator
@@ -78,6 +80,7 @@ def build_review_app(
         watcher=watcher,
         mode="scale-out" if scale_out else "embedded",
         model_status=lambda: model_status(settings.model_versions_dir),
+        connector_status=partial(read_statuses, status_dir(settings.data_dir)),
     )
     return create_app(deps), deps
 
@@ -88,13 +91,15 @@ def build_review_app(
 @click.pass_obj
 def serve(obj: Any, host: str, port: int) -> None:
     """Serve the review app (queues, comments, decisions, audit) under uvicorn."""
-    import uvicorn
+    from ingest.asgi_server import serve as serve_asgi
 
     settings: Settings = obj.settings()
     app, deps = build_review_app(settings)
     click.echo(f"review app on http://{host}:{port} ({deps.mode} mode)", err=True)
     try:
-        uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+        # The same server settings as the webhook receiver: request timeouts, a bound on
+        # connections, and no query strings in the access log.
+        serve_asgi(app, host, port, proxy_headers=True)
     finally:
         deps.decisions.close()
         deps.accounts.close()

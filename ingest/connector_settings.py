@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 
 class PollingSettings(BaseModel):
@@ -68,17 +68,38 @@ class InstagramSettings(BaseModel):
 
 
 class XSettings(BaseModel):
-    """The council's X account, through API v2 with an OAuth 2.0 user-context token."""
+    """The council's X account, through API v2 with an OAuth 2.0 user-context token.
+
+    X's access tokens last two hours. With `refresh_token` and `client_id` (the app's
+    OAuth 2.0 client; `client_secret` too for a confidential client) houserules renews
+    them itself and keeps the rotated tokens in the data folder (see `ingest.x_tokens`);
+    with an access token alone it works until that token expires."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     user_id: str
     username: str
-    access_token: SecretStr = Field(
-        description="OAuth 2.0 user-context token with tweet.read users.read tweet.moderate.write"
+    access_token: SecretStr | None = Field(
+        default=None,
+        description="OAuth 2.0 user-context token with tweet.read users.read tweet.moderate.write",
+    )
+    refresh_token: SecretStr | None = Field(
+        default=None, description="issued with the offline.access scope; renews the access token"
+    )
+    client_id: str = Field(default="", description="the app's OAuth 2.0 client id")
+    client_secret: SecretStr | None = Field(
+        default=None, description="for a confidential OAuth 2.0 client only"
     )
     api_url: str = "https://api.twitter.com"
     polling: PollingSettings = Field(default_factory=PollingSettings)
+
+    @model_validator(mode="after")
+    def _some_way_to_a_token(self) -> XSettings:
+        if self.access_token is None and self.refresh_token is None:
+            raise ValueError("set access_token, or refresh_token and client_id")
+        if self.refresh_token is not None and not self.client_id:
+            raise ValueError("refresh_token needs client_id (the app's OAuth 2.0 client id)")
+        return self
 
 
 class YouTubeSettings(BaseModel):
@@ -106,7 +127,24 @@ class WebhookSettings(BaseModel):
     page_id: str = ""
     ig_user_id: str = ""
     recent_ids: int = Field(default=10_000, ge=1, description="size of the duplicate filter")
-    max_body_bytes: int = Field(default=1_000_000, ge=1)
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1, description="a larger delivery is refused with 413"
+    )
+    read_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="time allowed for a request's headers, and for its body"
+    )
+    max_pending: int = Field(
+        default=10_000,
+        ge=1,
+        description="deliveries stored but not yet classified; beyond this, answer 503",
+    )
+    retry_after_seconds: int = Field(
+        default=30, ge=1, description="the Retry-After sent with a 503 when the inbox is full"
+    )
+    max_connections: int = Field(default=1000, ge=1, description="more are answered 503")
+    drain_batch: int = Field(
+        default=64, ge=1, description="deliveries handed to the pipeline at once"
+    )
 
 
 class ConnectorsSettings(BaseModel):

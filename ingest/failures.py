@@ -34,12 +34,16 @@ __all__ = [
 
 class PauseReason(StrEnum):
     TOKEN_EXPIRED = "token_expired"
+    REFRESH_REFUSED = "refresh_refused"
     PERMISSION_MISSING = "permission_missing"
 
 
 _ADVICE = {
     PauseReason.TOKEN_EXPIRED: "the access token has expired or was revoked; "
     "issue a new token and restart the connector",
+    PauseReason.REFRESH_REFUSED: "the platform refused to renew the access token with the "
+    "refresh token (revoked, expired or already used); authorise houserules again, set the "
+    "new refresh token and restart the connector",
     PauseReason.PERMISSION_MISSING: "the app lacks a permission it needs; "
     "grant it (see docs/connectors.md) and restart the connector",
 }

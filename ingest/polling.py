@@ -3,7 +3,8 @@
 A poll that fails transiently (outage, rate limit) leaves the cursor where it was; the
 loop waits (at least as long as the platform asked) and polls again, so nothing is lost
 and nothing crashes. A paused connector (expired token, missing permission) is reported
-once per occurrence with its reason and re-checked only every `paused_recheck_seconds`,
+once per occurrence with its reason (in the log, and through `ConnectorHealth` in the
+audit log and the status the review app shows) and re-checked only every `paused_recheck_seconds`,
 so it never hammers the platform or crash-loops. Any other exception is a bug and
 propagates.
 """
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ingest.connector_health import ConnectorHealth
 from ingest.connector_settings import PollingSettings
 from ingest.failures import ConnectorPaused, PlatformError, PlatformUnavailable
 
@@ -55,8 +57,10 @@ def run_forever(
     stop: threading.Event | None = None,
     sleep: Callable[[float], None] | None = None,
     report: PollReport | None = None,
+    health: ConnectorHealth | None = None,
 ) -> PollReport:
-    """Poll until `stop` is set. Returns the report when stopped."""
+    """Poll until `stop` is set. Returns the report when stopped. `health` is told of
+    every pause and recovery (log, audit, the status the review app shows)."""
     stop = stop or threading.Event()
     report = report or PollReport()
 
@@ -72,8 +76,12 @@ def run_forever(
         try:
             report.delivered += poll_once(connector)
             report.paused = None
+            if health is not None:
+                health.working(connector.name, connector.name.split(":", 1)[0])
         except ConnectorPaused as exc:
-            if report.paused is None or report.paused.reason != exc.reason:
+            if health is not None:
+                health.paused(connector.name, exc)
+            elif report.paused is None or report.paused.reason != exc.reason:
                 log.error("%s", exc)
             report.paused = exc
             report.failures.append(str(exc))

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from ingest.connector_health import AuditWriter, ConnectorHealth, reported, status_dir
 from ingest.connector_settings import ConnectorNotConfigured, ConnectorsSettings
 from ingest.cursor import CursorStore, SqliteCursorStore
 from ingest.facebook import FacebookConnector, FacebookModerator
@@ -21,11 +24,11 @@ from ingest.instagram import InstagramConnector, InstagramModerator, mentioned_c
 from ingest.instagram import graph_client as instagram_client
 from ingest.polling import Connector, PollReport, poll_once, run_forever
 from ingest.sink import CommentSink
-from ingest.webhooks import MetaWebhooks, make_webhook_server
 from ingest.x import XClient, XConnector, XModerator
 from ingest.youtube import YouTubeClient, YouTubeConnector, YouTubeModerator
 from moderation.comment import Comment, Platform
 from moderation.platform import PlatformModerator
+from moderation.review import AuditEvent
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,7 @@ def build_connector(
     elif name == "instagram":
         connector = InstagramConnector(platform, sink, cursors)
     elif name == "x":
-        connector = XConnector(platform, sink, cursors)
+        connector = XConnector(platform, sink, cursors, token_file=x_token_path(settings))
     else:
         connector = YouTubeConnector(platform, sink, cursors)
     return connector, platform.polling
@@ -80,13 +83,15 @@ def run_connector(
     conf = connectors_settings(settings)
     cursors = SqliteCursorStore(conf.cursor_path)
     try:
-        connector, polling = build_connector(name, conf, sink, cursors)
+        connector, polling = build_connector(name, settings, sink, cursors)
+        health = connector_health(settings, sink)
         try:
             if once:
                 report = PollReport(polls=1)
-                report.delivered = poll_once(connector)
+                with reported(health, connector.name, name):
+                    report.delivered = poll_once(connector)
                 return report
-            return run_forever(connector, polling, stop=stop)
+            return run_forever(connector, polling, stop=stop, health=health)
         finally:
             close = getattr(connector, "close", None)
             if close is not None:
@@ -98,28 +103,86 @@ def run_connector(
 def serve_webhooks(
     settings: Any, sink: CommentSink, host: str = "127.0.0.1", port: int = 8081
 ) -> None:
-    """Serve `/webhooks/facebook` and `/webhooks/instagram` until interrupted."""
+    """Serve `/webhooks/facebook` and `/webhooks/instagram` under uvicorn until interrupted.
+
+    Deliveries are kept in the inbox under the data folder (`webhook-inbox.db`) before
+    they are acknowledged, and the drain hands them to `sink` behind the server; what is
+    still in the inbox when the server stops is handed over at the next start.
+    """
     conf = connectors_settings(settings)
     if conf.webhooks is None:
         raise ConnectorNotConfigured(
             "webhooks are not configured: set HOUSERULES_CONNECTORS__WEBHOOKS__APP_SECRET "
             "and __VERIFY_TOKEN (see docs/connectors.md)"
         )
-    lookup = None
-    if conf.instagram is not None:
-        instagram = conf.instagram
-        client = instagram_client(instagram)
+    # The web server is imported only by the process that serves it.
+    from ingest.asgi_server import serve
+    from ingest.webhooks import webhook_receiver, webhook_server_limits
 
-        def lookup(comment_id: str) -> Comment:
-            return mentioned_comment(client, instagram.ig_user_id, comment_id)
-
-    app = MetaWebhooks(conf.webhooks, sink, mention_lookup=lookup)
-    server = make_webhook_server(app, host, port)
+    hooks = conf.webhooks
+    receiver, drain = webhook_receiver(
+        hooks, sink, webhook_inbox_path(settings), mention_lookup=_mention_lookup(conf)
+    )
     log.info("webhooks listening on http://%s:%d/webhooks/{facebook,instagram}", host, port)
+    drain.start()
     try:
-        server.serve_forever()
+        serve(receiver.app, host, port, webhook_server_limits(hooks))
     finally:
-        server.server_close()
+        drain.stop()
+        drain.inbox.close()
+
+
+def connector_health(settings: Any, sink: CommentSink) -> ConnectorHealth:
+    """Where a connector's pauses are reported: the status folder under the data folder,
+    and the audit log of the store (the embedded pipeline's, or the configured one)."""
+    data_dir = getattr(settings, "data_dir", None)
+    folder = status_dir(Path(data_dir)) if data_dir is not None else None
+    store = getattr(sink, "store", None)
+    audit: AuditWriter | None = store.append_audit if store is not None else None
+    if audit is None and hasattr(settings, "store"):
+
+        def audit(event: AuditEvent) -> None:
+            opened = _open_store(settings)
+            try:
+                opened.append_audit(event)
+            finally:
+                opened.close()
+
+    return ConnectorHealth(folder, audit)
+
+
+def _open_store(settings: Any) -> Any:
+    """The configured store, for a connector that produces to Kafka and so has none."""
+    if settings.store == "elasticsearch":
+        from store.elasticsearch import ElasticsearchStore
+
+        return ElasticsearchStore.connect(settings.elasticsearch)
+    from store.sqlite import SqliteStore
+
+    return SqliteStore(settings.sqlite_path)
+
+
+def x_token_path(settings: Any) -> Path | None:
+    """Where X's rotated OAuth tokens are kept: the data folder (None without one)."""
+    data_dir = getattr(settings, "data_dir", None)
+    return Path(data_dir) / "x-oauth-token.json" if data_dir is not None else None
+
+
+def webhook_inbox_path(settings: Any) -> Path:
+    """The inbox file: under the process settings' data folder."""
+    return Path(getattr(settings, "data_dir", Path(".houserules"))) / "webhook-inbox.db"
+
+
+def _mention_lookup(conf: ConnectorsSettings) -> Callable[[str], Comment] | None:
+    if conf.instagram is None:
+        return None
+    instagram = conf.instagram
+    client = instagram_client(instagram)
+
+    def lookup(comment_id: str) -> Comment:
+        return mentioned_comment(client, instagram.ig_user_id, comment_id)
+
+    return lookup
 
 
 def platform_moderators(settings: Any) -> dict[Platform, PlatformModerator]:
@@ -131,7 +194,7 @@ def platform_moderators(settings: Any) -> dict[Platform, PlatformModerator]:
     if conf.instagram is not None:
         moderators[Platform.INSTAGRAM] = InstagramModerator(instagram_client(conf.instagram))
     if conf.x is not None:
-        moderators[Platform.X] = XModerator(XClient(conf.x))
+        moderators[Platform.X] = XModerator(XClient(conf.x, token_file=x_token_path(settings)))
     if conf.youtube is not None:
         moderators[Platform.YOUTUBE] = YouTubeModerator(YouTubeClient(conf.youtube))
     return moderators

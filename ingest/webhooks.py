@@ -1,242 +1,188 @@
 """The Meta webhook receiver: Page `feed`, Instagram `comments` and `mentions`.
 
-A small WSGI app serving `/webhooks/facebook` and `/webhooks/instagram`:
+A Starlette app (served by uvicorn, see `ingest.asgi_server`) on `/webhooks/facebook` and
+`/webhooks/instagram`. It does as little as it safely can before answering, because Meta
+waits for the answer and delivers again on an error or a timeout:
 
 - GET is Meta's subscription handshake: `hub.mode=subscribe` and a `hub.verify_token`
   equal to ours (compared in constant time) echo `hub.challenge`; anything else is 403.
-- POST must carry `X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body with the app
-  secret>`, compared with `hmac.compare_digest`; otherwise 403 and nothing is produced.
-  A signed delivery is parsed into `Comment`s and handed to the sink; we answer 200 only
-  after the sink accepted them, so if it fails Meta delivers again (500).
+- POST: the body is read within `read_timeout_seconds` (408 otherwise) and up to
+  `max_body_bytes` (413 beyond). It must carry `X-Hub-Signature-256: sha256=<HMAC-SHA256
+  of the raw body with the app secret>`, compared with `hmac.compare_digest` (403
+  otherwise, and nothing is kept). It is then read (`ingest.webhook_payloads`): a field
+  we cannot use is a 400 naming it, which Meta does not retry. A readable delivery with
+  comments in it is stored in the inbox (`ingest.webhook_inbox`) and answered 200 once it
+  is on disk; classification happens behind, in the drain (`ingest.webhook_drain`).
+- When the inbox holds `max_pending` deliveries, the next is answered 503 with a
+  Retry-After, so Meta delivers it again later: back-pressure, never a lost delivery.
 
-Meta delivers at least once, so a delivery may come twice. Stores are idempotent by
-comment key, and the receiver also keeps a bounded set of recently delivered
-(comment key, text) pairs so a repeat produces nothing; an edit (same id, new text) does
-go through. The verify token and app secret are never logged (request lines are logged
-without their query string).
+The verify token and app secret are never logged; request lines are logged without their
+query string (see `ingest.asgi_server`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
-import json
 import logging
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
-from socketserver import ThreadingMixIn
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from ingest.asgi_server import ServerLimits
 from ingest.connector_settings import WebhookSettings
-from ingest.facebook import graph_time
-from ingest.failures import PlatformError
-from ingest.instagram import comment_from_instagram
 from ingest.sink import CommentSink
-from moderation.comment import Comment, Platform, Surface
+from ingest.webhook_drain import MentionLookup, WebhookDrain
+from ingest.webhook_inbox import InboxClosed, InboxFull, WebhookInbox
+from ingest.webhook_payloads import Accounts, MalformedDelivery, WebhookPlatform, parse_delivery
 
 log = logging.getLogger(__name__)
 
-StartResponse = Callable[..., Any]
-MentionLookup = Callable[[str], Comment]
+PLATFORMS: dict[str, WebhookPlatform] = {"facebook": "facebook", "instagram": "instagram"}
 
 
-class RecentDeliveries:
-    """A bounded, thread-safe memory of what was delivered lately (oldest forgotten first)."""
+class _TooLarge(Exception):
+    pass
 
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
-        self._lock = threading.Lock()
 
-    def unseen(self, comments: Iterable[Comment]) -> list[Comment]:
-        with self._lock:
-            fresh: dict[tuple[str, str], Comment] = {}
-            for c in comments:
-                mark = (c.key, c.text)
-                if mark not in self._seen:
-                    fresh[mark] = c
-            return list(fresh.values())
-
-    def remember(self, comments: Iterable[Comment]) -> None:
-        with self._lock:
-            for c in comments:
-                self._seen[(c.key, c.text)] = None
-                self._seen.move_to_end((c.key, c.text))
-            while len(self._seen) > self._size:
-                self._seen.popitem(last=False)
+def accounts_of(settings: WebhookSettings) -> Accounts:
+    return Accounts(page_id=settings.page_id, ig_user_id=settings.ig_user_id)
 
 
 class MetaWebhooks:
-    """The WSGI application. `mention_lookup` fetches an Instagram comment that mentions
-    the account (mention deliveries carry only ids); without it mentions are skipped."""
+    """The receiver's handlers; `app` is the ASGI application."""
 
-    def __init__(
-        self,
-        settings: WebhookSettings,
-        sink: CommentSink,
-        *,
-        mention_lookup: MentionLookup | None = None,
-    ) -> None:
+    def __init__(self, settings: WebhookSettings, inbox: WebhookInbox) -> None:
         self._settings = settings
-        self._sink = sink
-        self._mention_lookup = mention_lookup
-        self._recent = RecentDeliveries(settings.recent_ids)
-        self._sending = threading.Lock()
+        self._inbox = inbox
+        self._accounts = accounts_of(settings)
+        self.app = Starlette(
+            routes=[
+                Route("/webhooks/{platform}", self.handshake, methods=["GET"]),
+                Route("/webhooks/{platform}", self.delivery, methods=["POST"]),
+                Route("/healthz", self.health, methods=["GET"]),
+            ]
+        )
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        path = environ.get("PATH_INFO", "")
-        method = environ.get("REQUEST_METHOD", "GET")
-        if path not in ("/webhooks/facebook", "/webhooks/instagram"):
-            return _answer(start_response, "404 Not Found", b"not found")
-        if method == "GET":
-            return self._handshake(environ, start_response)
-        if method == "POST":
-            return self._delivery(path.rsplit("/", 1)[1], environ, start_response)
-        return _answer(start_response, "405 Method Not Allowed", b"")
-
-    def _handshake(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        query = parse_qs(environ.get("QUERY_STRING", ""))
-        mode = query.get("hub.mode", [""])[0]
-        token = query.get("hub.verify_token", [""])[0].encode()
-        challenge = query.get("hub.challenge", [""])[0]
+    async def handshake(self, request: Request) -> Response:
+        if request.path_params["platform"] not in PLATFORMS:
+            return _text(404, "not found")
+        query = request.query_params
+        token = query.get("hub.verify_token", "").encode()
+        challenge = query.get("hub.challenge", "")
         expected = self._settings.verify_token.get_secret_value().encode()
-        if mode == "subscribe" and hmac.compare_digest(token, expected) and challenge:
-            return _answer(start_response, "200 OK", challenge.encode())
+        if (
+            query.get("hub.mode") == "subscribe"
+            and hmac.compare_digest(token, expected)
+            and challenge
+        ):
+            return _text(200, challenge)
         log.warning("webhook handshake refused")
-        return _answer(start_response, "403 Forbidden", b"forbidden")
+        return _text(403, "forbidden")
 
-    def _delivery(
-        self, platform: str, environ: dict[str, Any], start_response: StartResponse
-    ) -> list[bytes]:
+    async def delivery(self, request: Request) -> Response:
+        platform = PLATFORMS.get(request.path_params["platform"])
+        if platform is None:
+            return _text(404, "not found")
+        declared = request.headers.get("content-length")
+        if declared is not None and not declared.isdigit():
+            return _text(400, "Content-Length is not a number")
+        if declared is not None and int(declared) > self._settings.max_body_bytes:
+            return self._too_large(platform)
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > self._settings.max_body_bytes:
-            return _answer(start_response, "413 Content Too Large", b"")
-        body = environ["wsgi.input"].read(length) if length else b""
-        if not self._signed(body, environ.get("HTTP_X_HUB_SIGNATURE_256", "")):
+            async with asyncio.timeout(self._settings.read_timeout_seconds):
+                body = await self._read_body(request)
+        except TimeoutError:
+            log.warning("webhook delivery to %s: the body did not arrive in time", platform)
+            return _text(408, "the request body did not arrive in time")
+        except _TooLarge:
+            return self._too_large(platform)
+        except ClientDisconnect:
+            return _text(400, "the client went away")
+        if not self._signed(body, request.headers.get("x-hub-signature-256", "")):
             log.warning("webhook delivery to %s refused: bad or missing signature", platform)
-            return _answer(start_response, "403 Forbidden", b"forbidden")
+            return _text(403, "forbidden")
         try:
-            payload = json.loads(body)
-            comments = self._comments(platform, payload)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            log.warning("webhook delivery to %s could not be parsed", platform)
-            return _answer(start_response, "400 Bad Request", b"bad payload")
-        except PlatformError as exc:
-            log.warning("webhook delivery to %s: %s", platform, exc)
-            return _answer(start_response, "500 Internal Server Error", b"try again")
-        with self._sending:
-            fresh = self._recent.unseen(comments)
-            if fresh:
-                try:
-                    self._sink.send(fresh)
-                except Exception:
-                    log.exception("webhook delivery to %s: the sink refused it", platform)
-                    return _answer(start_response, "500 Internal Server Error", b"try again")
-                self._recent.remember(fresh)
-        log.info("webhook %s: %d comment(s), %d new", platform, len(comments), len(fresh))
-        return _answer(start_response, "200 OK", b"EVENT_RECEIVED")
+            delivery = parse_delivery(platform, body, self._accounts)
+        except MalformedDelivery as exc:
+            log.warning("webhook delivery to %s refused: %s", platform, exc)
+            return _text(400, f"bad payload: {exc}")
+        if delivery.empty:
+            return _text(200, "EVENT_RECEIVED")
+        try:
+            self._inbox.reserve()
+        except (InboxFull, InboxClosed) as exc:
+            log.warning("webhook delivery to %s deferred: %s", platform, exc)
+            return _text(
+                503,
+                "busy: deliver again later",
+                {"Retry-After": str(self._settings.retry_after_seconds)},
+            )
+        try:
+            await self._inbox.put(platform, body)
+        except Exception as exc:
+            log.error("webhook delivery to %s not stored: %s", platform, exc)
+            return _text(503, "could not store the delivery: deliver again later")
+        return _text(200, "EVENT_RECEIVED")
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse(
+            {"waiting": self._inbox.waiting(), "capacity": self._inbox.capacity},
+            headers={"Cache-Control": "no-store"},
+        )
+
+    async def _read_body(self, request: Request) -> bytes:
+        limit = self._settings.max_body_bytes
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _TooLarge
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, platform: str) -> Response:
+        log.warning("webhook delivery to %s refused: larger than max_body_bytes", platform)
+        return _text(413, f"the body is larger than {self._settings.max_body_bytes} bytes")
 
     def _signed(self, body: bytes, header: str) -> bool:
         secret = self._settings.app_secret.get_secret_value().encode()
         expected = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
         return hmac.compare_digest(header.encode(), expected.encode())
 
-    def _comments(self, platform: str, payload: dict[str, Any]) -> list[Comment]:
-        expected_object = "page" if platform == "facebook" else "instagram"
-        if payload.get("object") != expected_object:
-            return []
-        comments: list[Comment] = []
-        for entry in payload.get("entry") or []:
-            when = datetime.fromtimestamp(int(entry.get("time", 0)) or 0, tz=UTC)
-            for change in entry.get("changes") or []:
-                field, value = change.get("field"), change.get("value") or {}
-                if platform == "facebook" and field == "feed":
-                    comment = self._page_comment(str(entry.get("id", "")), value, when)
-                elif platform == "instagram" and field == "comments":
-                    comment = self._instagram_comment(str(entry.get("id", "")), value, when)
-                elif platform == "instagram" and field == "mentions":
-                    comment = self._instagram_mention(value)
-                else:
-                    comment = None
-                if comment is not None:
-                    comments.append(comment)
-        return comments
 
-    def _page_comment(self, page_id: str, value: dict[str, Any], when: datetime) -> Comment | None:
-        if value.get("item") != "comment" or value.get("verb") not in ("add", "edited"):
-            return None
-        author = value.get("from") or {}
-        if str(author.get("id", "")) == page_id:
-            return None
-        ours = not self._settings.page_id or page_id == self._settings.page_id
-        post_id = str(value.get("post_id", ""))
-        parent = str(value.get("parent_id", ""))
-        created = value.get("created_time")
-        return Comment(
-            platform=Platform.FACEBOOK,
-            surface=Surface.OWN_PAGE if ours else Surface.MENTION,
-            comment_id=str(value["comment_id"]),
-            text=str(value.get("message", "")),
-            created_at=graph_time(created) if created else when,
-            author_handle=str(author.get("name", "")),
-            author_id=str(author.get("id", "")),
-            post_id=post_id,
-            parent_id="" if parent == post_id else parent,
-            permalink=str(
-                value.get("permalink_url") or value.get("post", {}).get("permalink_url", "")
-            ),
-            raw=value,
-        )
-
-    def _instagram_comment(
-        self, ig_user_id: str, value: dict[str, Any], when: datetime
-    ) -> Comment | None:
-        author = value.get("from") or {}
-        if str(author.get("id", "")) == ig_user_id:
-            return None
-        ours = not self._settings.ig_user_id or ig_user_id == self._settings.ig_user_id
-        raw = {**value, "timestamp": value.get("timestamp") or when.isoformat()}
-        raw.setdefault("username", author.get("username", ""))
-        return comment_from_instagram(
-            raw, value.get("media") or {}, surface=Surface.OWN_PAGE if ours else Surface.MENTION
-        )
-
-    def _instagram_mention(self, value: dict[str, Any]) -> Comment | None:
-        comment_id = str(value.get("comment_id", ""))
-        if not comment_id:
-            return None
-        if self._mention_lookup is None:
-            log.info("instagram mention %s skipped: no Instagram client configured", comment_id)
-            return None
-        return self._mention_lookup(comment_id)
+def _text(status: int, body: str, headers: dict[str, Any] | None = None) -> Response:
+    return PlainTextResponse(body, status_code=status, headers=headers)
 
 
-def _answer(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
-    start_response(
-        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+def webhook_server_limits(hooks: WebhookSettings) -> ServerLimits:
+    return ServerLimits(
+        header_timeout_s=hooks.read_timeout_seconds, max_connections=hooks.max_connections
     )
-    return [body]
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Logs the method and path only: the handshake's query string holds the verify token."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        path = self.path.split("?", 1)[0]
-        log.info("%s %s %s", self.command, path, code)
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-def make_webhook_server(app: MetaWebhooks, host: str, port: int) -> WSGIServer:
-    """A threaded HTTP server for `app`; call `serve_forever()` and `shutdown()` on it."""
-    return make_server(host, port, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
+def webhook_receiver(
+    hooks: WebhookSettings,
+    sink: CommentSink,
+    inbox_path: Path,
+    *,
+    mention_lookup: MentionLookup | None = None,
+) -> tuple[MetaWebhooks, WebhookDrain]:
+    """The receiver (its `app` to serve) and the drain behind it (to `start()`), sharing
+    one inbox; the CLI, the tests and the bench all build them here."""
+    inbox = WebhookInbox(inbox_path, hooks.max_pending)
+    drain = WebhookDrain(
+        inbox,
+        sink,
+        accounts_of(hooks),
+        mention_lookup=mention_lookup,
+        batch_size=hooks.drain_batch,
+        recent=hooks.recent_ids,
+    )
+    return MetaWebhooks(hooks, inbox), drain

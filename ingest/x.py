@@ -15,7 +15,7 @@ itself answers that the reply is not in our conversation).
 
 tweepy hard-codes `https://api.twitter.com`; the base URL and the token are supplied
 through `ingest.rebased_session.RebasedSession`, so the token never reaches tweepy (whose
-debug log prints request headers).
+debug log prints request headers). The token is renewed as it expires (`ingest.x_tokens`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -42,9 +43,10 @@ from ingest.failures import (
     redact,
 )
 from ingest.moderator import HiddenFlagModerator
-from ingest.rebased_session import BearerAuth, RebasedSession
+from ingest.rebased_session import RebasedSession
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
+from ingest.x_tokens import TokenAuth, XTokens
 from moderation.comment import Comment, Platform, Surface
 
 log = logging.getLogger(__name__)
@@ -62,8 +64,16 @@ TWEET_FIELDS = [
 QUERY_LIMIT = 512
 
 
+class _Unauthorized(Exception):
+    """X answered 401 to a call (the access token expired or was revoked)."""
+
+
 class XClient:
-    """tweepy's v2 `Client`, rebased, with retries and failures sorted as in `failures`."""
+    """tweepy's v2 `Client`, rebased, with retries and failures sorted as in `failures`.
+
+    The access token comes from `XTokens`, which renews it with the refresh token when it
+    is due and when X answers 401 (then the call is made once more with the new token);
+    `token_file` is where the rotated tokens are kept (see `ingest.x_tokens`)."""
 
     def __init__(
         self,
@@ -71,15 +81,18 @@ class XClient:
         retry: RetryPolicy | None = None,
         *,
         now: Callable[[], float] = time.time,
+        token_file: Path | None = None,
+        tokens: XTokens | None = None,
     ) -> None:
         self._settings = settings
         self._retry = retry or RetryPolicy.from_settings(settings.polling)
         self._now = now
         self._resume_at = 0.0
+        self.tokens = tokens or XTokens(settings, token_file)
         session = RebasedSession(
             TWEEPY_ORIGIN,
             settings.api_url,
-            auth=BearerAuth(settings.access_token),
+            auth=TokenAuth(self.tokens),
             timeout=settings.polling.timeout_seconds,
         )
         session.hooks["response"].append(self._watch_limits)
@@ -89,39 +102,52 @@ class XClient:
     def call(self, what: str, fn: Callable[[], Any], *, hiding: bool = False) -> Any:
         def once() -> Any:
             self._wait_for_window()
+            token = self.tokens.current()
             try:
-                return fn()
-            except tweepy.TooManyRequests as exc:
-                wait = (exc.reset_time or 0) - self._now() if exc.reset_time else 0.0
-                raise RateLimited(
-                    f"x rate limited on {what} (HTTP 429)", retry_after=max(1.0, wait)
-                ) from None
-            except tweepy.Unauthorized:
+                return self._attempt(what, fn, hiding)
+            except _Unauthorized:
+                if not self.tokens.can_refresh:
+                    raise ConnectorPaused(
+                        "x", PauseReason.TOKEN_EXPIRED, f"HTTP 401 on {what}"
+                    ) from None
+            self.tokens.refresh(stale=token)
+            try:
+                return self._attempt(what, fn, hiding)
+            except _Unauthorized:
                 raise ConnectorPaused(
-                    "x", PauseReason.TOKEN_EXPIRED, f"HTTP 401 on {what}"
-                ) from None
-            except tweepy.Forbidden as exc:
-                detail = self._detail(exc)
-                if hiding and "conversation" in detail.lower():
-                    raise NotHideable(f"x will not hide this reply: {detail}") from None
-                raise ConnectorPaused(
-                    "x", PauseReason.PERMISSION_MISSING, f"HTTP 403 on {what}: {detail}"
-                ) from None
-            except tweepy.TwitterServerError as exc:
-                raise PlatformUnavailable(
-                    f"x unavailable on {what} (HTTP {exc.response.status_code})"
-                ) from None
-            except tweepy.HTTPException as exc:
-                raise PlatformError(
-                    f"x refused {what} (HTTP {exc.response.status_code}: {self._detail(exc)})",
-                    transient=False,
-                ) from None
-            except requests.RequestException as exc:
-                raise PlatformUnavailable(
-                    f"x unreachable on {what} ({type(exc).__name__})"
+                    "x", PauseReason.TOKEN_EXPIRED, f"HTTP 401 on {what}, even with a new token"
                 ) from None
 
         return self._retry.call(once, what=f"x {what}")
+
+    def _attempt(self, what: str, fn: Callable[[], Any], hiding: bool) -> Any:
+        try:
+            return fn()
+        except tweepy.TooManyRequests as exc:
+            wait = (exc.reset_time or 0) - self._now() if exc.reset_time else 0.0
+            raise RateLimited(
+                f"x rate limited on {what} (HTTP 429)", retry_after=max(1.0, wait)
+            ) from None
+        except tweepy.Unauthorized:
+            raise _Unauthorized from None
+        except tweepy.Forbidden as exc:
+            detail = self._detail(exc)
+            if hiding and "conversation" in detail.lower():
+                raise NotHideable(f"x will not hide this reply: {detail}") from None
+            raise ConnectorPaused(
+                "x", PauseReason.PERMISSION_MISSING, f"HTTP 403 on {what}: {detail}"
+            ) from None
+        except tweepy.TwitterServerError as exc:
+            raise PlatformUnavailable(
+                f"x unavailable on {what} (HTTP {exc.response.status_code})"
+            ) from None
+        except tweepy.HTTPException as exc:
+            raise PlatformError(
+                f"x refused {what} (HTTP {exc.response.status_code}: {self._detail(exc)})",
+                transient=False,
+            ) from None
+        except requests.RequestException as exc:
+            raise PlatformUnavailable(f"x unreachable on {what} ({type(exc).__name__})") from None
 
     def _detail(self, exc: tweepy.HTTPException) -> str:
         messages = [*exc.api_messages] if exc.api_messages else []
@@ -132,7 +158,7 @@ class XClient:
         except ValueError:
             pass
         text = "; ".join(dict.fromkeys(messages)) or exc.response.reason or ""
-        return redact(text, [self._settings.access_token])[:300]
+        return redact(text, self.tokens.secrets)[:300]
 
     def _watch_limits(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         remaining = response.headers.get("x-rate-limit-remaining")
@@ -187,12 +213,13 @@ class XConnector:
         *,
         client: XClient | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        token_file: Path | None = None,
     ) -> None:
         self.name = f"x:{settings.user_id}"
         self._settings = settings
         self._sink = sink
         self._cursors = cursors
-        self._client = client or XClient(settings)
+        self._client = client or XClient(settings, token_file=token_file)
         self._clock = clock
         self._root_authors: dict[str, str] = {}
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -22,6 +24,9 @@ from starlette.types import ASGIApp
 from review_app import comment_views, other_views, queue_views
 from review_app.guard import Guard
 from review_app.web import ReviewDeps, environment, render
+from stream.outages import is_transient
+
+log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -64,6 +69,24 @@ async def _error_page(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _store_busy(request: Request, exc: Exception) -> Response:
+    """The store could not take a write in time (SQLite held by another writer, such as
+    the worker or retention): nothing was changed, so say so and ask for a retry, rather
+    than answering 500. Any other database error is a real fault and goes on up."""
+    if not is_transient(exc):
+        raise exc
+    log.warning("the store was busy (%s): answered 503, nothing changed", exc)
+    detail = "The store is busy with other work; nothing was changed. Try again in a moment."
+    headers = {"Retry-After": "5"}
+    if request.scope.get("state", {}).get("session") is None:
+        return Response(detail, status_code=503, media_type="text/plain", headers=headers)
+    page = render(
+        request, "error.html", {"status": 503, "detail": detail, "title": "Busy"}, status=503
+    )
+    page.headers.update(headers)
+    return page
+
+
 def create_app(deps: ReviewDeps) -> ASGIApp:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -82,7 +105,7 @@ def create_app(deps: ReviewDeps) -> ASGIApp:
 
     app = Starlette(
         routes=ROUTES,
-        exception_handlers={HTTPException: _error_page},
+        exception_handlers={HTTPException: _error_page, sqlite3.OperationalError: _store_busy},
         lifespan=lifespan,
     )
     app.state.deps = deps

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from ingest.connector_health import ConnectorStatus
 from moderation.comment import Platform, Surface
 from moderation.outside_text import visible
 from moderation.rules import HouseRules
@@ -67,6 +68,9 @@ class ReviewDeps:
     mode: str = "embedded"
     # The council's current model version (read from its versions folder on each page view).
     model_status: Callable[[], ModelStatus | None] | None = None
+    # Each connector's last status (`ingest.connector_health`): a paused one is shown on
+    # every page, so a connector stopped by its credentials is never missed.
+    connector_status: Callable[[], list[ConnectorStatus]] | None = None
 
 
 def shown_value(value: Any) -> Any:
@@ -134,6 +138,11 @@ def render(
         flash = current.flash
         d.accounts.set_flash(current, "")
     counts = d.store.open_counts() if current is not None else {}
+    stopped = (
+        [s for s in d.connector_status() if s.paused]
+        if current is not None and d.connector_status is not None
+        else []
+    )
     page = request.app.state.env.get_template(template).render(
         request=request,
         user=current.user if current else None,
@@ -142,6 +151,7 @@ def render(
         flash=flash.partition(":")[2],
         counts={name: counts.get(route, 0) for name, route in QUEUES.items()},
         mode=d.mode,
+        stopped_connectors=stopped,
         live_poll=d.settings.live_poll_seconds,
         Role=Role,
         **context,

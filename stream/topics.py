@@ -29,6 +29,14 @@ COMPLAINTS_BY_SERVICE = "service-complaints"
 HIDDEN_BY_AUTHOR = "hidden-by-author"
 INTERNAL_NAMES = (COMPLAINTS_BY_SERVICE, HIDDEN_BY_AUTHOR)
 
+# The worker's windowed tables (`stream.faust_app`) keep their state in changelog topics,
+# `<prefix>-worker-<table>-changelog`. Faust would create them as it starts, but a worker
+# whose consumer has not yet seen a just-created changelog's partitions stops on the first
+# count ("the changelog topic has 0 partitions"); created here, before any worker starts,
+# with the partition count of the topics they count and Faust's own clean-up policy.
+WINDOWED_TABLES = (COMPLAINTS_BY_SERVICE, HIDDEN_BY_AUTHOR)
+CHANGELOG_CONFIG = {"cleanup.policy": "compact,delete", "retention.ms": str(7 * 24 * 3600 * 1000)}
+
 BASE_NAMES = (
     COMMENTS_RAW,
     COMMENTS_CLASSIFIED,
@@ -80,6 +88,11 @@ def topic_names(settings: KafkaSettings) -> TopicNames:
     return TopicNames(settings.topic_prefix)
 
 
+def changelog_names(settings: KafkaSettings) -> tuple[str, ...]:
+    """The worker's tables' changelog topics, named as Faust names them."""
+    return tuple(f"{settings.topic_prefix}-worker-{t}-changelog" for t in WINDOWED_TABLES)
+
+
 def ensure_topics(settings: KafkaSettings, timeout_s: float = 30.0) -> list[str]:
     """Create any of the council's topics that do not exist yet; returns the names created.
 
@@ -91,7 +104,8 @@ def ensure_topics(settings: KafkaSettings, timeout_s: float = 30.0) -> list[str]
     from kafka.admin import KafkaAdminClient
     from kafka.errors import TopicAlreadyExistsError
 
-    wanted = topic_names(settings).all()
+    changelogs = changelog_names(settings)
+    wanted = topic_names(settings).all() + changelogs
     admin = KafkaAdminClient(
         bootstrap_servers=settings.bootstrap_servers.split(","),
         client_id="houserules-topics",
@@ -103,13 +117,14 @@ def ensure_topics(settings: KafkaSettings, timeout_s: float = 30.0) -> list[str]
         created: list[str] = []
         for name in missing:
             try:
+                spec: dict[str, object] = {
+                    "num_partitions": settings.partitions,
+                    "replication_factor": settings.replication_factor,
+                }
+                if name in changelogs:
+                    spec["configs"] = CHANGELOG_CONFIG
                 admin.create_topics(
-                    {
-                        name: {
-                            "num_partitions": settings.partitions,
-                            "replication_factor": settings.replication_factor,
-                        }
-                    },
+                    {name: spec},
                     timeout_ms=int(timeout_s * 1000),
                     wait_for_metadata=True,
                 )

@@ -5,11 +5,19 @@ Shapes follow the v2 reference: `{"data": [...], "includes": {"users": [...]}, "
 author_id, created_at (`2024-05-01T10:00:00.000Z`), conversation_id, in_reply_to_user_id,
 referenced_tweets; errors as problem JSON (`{"title", "detail", "type", "status"}`);
 rate limits as 429 with `x-rate-limit-*` headers.
+
+OAuth 2.0 as X documents it: `POST /2/oauth2/token` with `grant_type=refresh_token`
+renews the access token and *rotates* the refresh token (the old one is refused from
+then on, `{"error": "invalid_request", "error_description": "Value passed for the token
+was invalid."}`); a confidential client authenticates with HTTP Basic, a public one sends
+`client_id`. `expire_access_token()` plays the two hours passing.
 """
 
 from __future__ import annotations
 
+import base64
 import re
+import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -84,11 +92,19 @@ class FakeX(FakeServer):
         council_id: str = "9000",
         council_username: str = "ExampleCouncil",
         token: str = "x-user-token",
+        refresh_token: str = "",
+        client_id: str = "",
+        client_secret: str = "",
     ) -> None:
         super().__init__()
         self.council_id = council_id
         self.council_username = council_username
         self.token = token
+        self.refresh_token = refresh_token
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.access_lifetime = 7200
+        self.renewals = 0
         self.page_size = 100
         self.users: dict[str, str] = {council_id: council_username}
         self.tweets: dict[str, Tweet] = {}
@@ -122,7 +138,19 @@ class FakeX(FakeServer):
         with self.lock:
             return self.tweets[tweet_id].hidden
 
+    def expire_access_token(self) -> None:
+        """Two hours pass: the access token in use is refused from now on."""
+        with self.lock:
+            self.token = "expired-" + secrets.token_hex(8)
+
+    def revoke_refresh_token(self) -> None:
+        """The council revokes houserules' access (or the refresh token is lost)."""
+        with self.lock:
+            self.refresh_token = "revoked-" + secrets.token_hex(8)
+
     def route(self, request: Request) -> Reply:
+        if request.path == "/2/oauth2/token" and request.method == "POST":
+            return self._renew(request)
         if request.bearer() != self.token:
             return EXPIRED_TOKEN
         q = request.query
@@ -148,6 +176,50 @@ class FakeX(FakeServer):
         if m := re.fullmatch(r"/2/tweets/(\d+)/hidden", path):
             return self._hide(m.group(1), bool(request.json().get("hidden")))
         return problem(404, "Not Found Error", f"no route {path}")
+
+    def _renew(self, request: Request) -> Reply:
+        form = request.form()
+        auth = request.headers.get("authorization", "")
+        if self.client_secret:
+            expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode())
+            if auth != f"Basic {expected.decode()}":
+                return Reply(
+                    401,
+                    {
+                        "error": "unauthorized_client",
+                        "error_description": "Missing valid authorization header",
+                    },
+                )
+        elif form.get("client_id") != self.client_id:
+            return Reply(
+                400, {"error": "invalid_request", "error_description": "Missing client_id"}
+            )
+        if form.get("grant_type") != "refresh_token":
+            return Reply(
+                400,
+                {"error": "unsupported_grant_type", "error_description": "Unsupported grant"},
+            )
+        if not self.refresh_token or form.get("refresh_token") != self.refresh_token:
+            return Reply(
+                400,
+                {
+                    "error": "invalid_request",
+                    "error_description": "Value passed for the token was invalid.",
+                },
+            )
+        self.renewals += 1
+        self.token = f"access-{self.renewals}-" + secrets.token_hex(8)
+        self.refresh_token = f"refresh-{self.renewals}-" + secrets.token_hex(8)
+        return Reply(
+            200,
+            {
+                "token_type": "bearer",
+                "expires_in": self.access_lifetime,
+                "access_token": self.token,
+                "scope": "tweet.read users.read tweet.moderate.write offline.access",
+                "refresh_token": self.refresh_token,
+            },
+        )
 
     def _hide(self, tweet_id: str, hidden: bool) -> Reply:
         tweet = self.tweets.get(tweet_id)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import stat
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +15,7 @@ from ingest.cursor import SqliteCursorStore
 from ingest.failures import ConnectorPaused, NotHideable, PauseReason
 from ingest.retry import RetryPolicy
 from ingest.x import XClient, XConnector, XModerator
+from ingest.x_tokens import XTokens
 from moderation.comment import Surface
 from tests.fakes import x_api
 from tests.fakes.sinks import SinkDown, StoringSink
@@ -179,3 +182,216 @@ def test_a_missing_permission_pauses_the_connector(x, tmp_path):
         connector(x, StoringSink(), tmp_path).poll_once()
     assert paused.value.reason is PauseReason.PERMISSION_MISSING
     assert "not permitted" in str(paused.value)
+
+
+# --- OAuth 2.0: access tokens last two hours; the refresh token renews them -------------
+
+CLIENT_ID = "council-oauth-client"
+FIRST_REFRESH = "first-refresh-token-secret"
+
+
+@pytest.fixture
+def x_oauth() -> Iterator[FakeX]:
+    with FakeX(token=TOKEN, refresh_token=FIRST_REFRESH, client_id=CLIENT_ID) as fake:
+        fake.user("101", "resident_a")
+        yield fake
+
+
+def refreshing(x: FakeX, **extra: object) -> XSettings:
+    return XSettings(
+        user_id=x.council_id,
+        username=x.council_username,
+        access_token=SecretStr(TOKEN),
+        refresh_token=SecretStr(FIRST_REFRESH),
+        client_id=CLIENT_ID,
+        api_url=x.url,
+        polling=PollingSettings(batch_size=2),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def refreshing_client(settings: XSettings, token_file, **tokens: object) -> XClient:
+    return XClient(
+        settings,
+        RetryPolicy(attempts=3, initial_wait=0.01, max_wait=5, sleep=lambda _: None),
+        tokens=XTokens(settings, token_file, **tokens),  # type: ignore[arg-type]
+    )
+
+
+def every_secret(x: FakeX, *more: str) -> list[str]:
+    return [TOKEN, FIRST_REFRESH, x.token, x.refresh_token, *more]
+
+
+def test_an_expired_access_token_is_renewed_and_the_rotated_tokens_kept_owner_only(
+    x_oauth, tmp_path, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    x = x_oauth
+    council_thread(x)
+    token_file = tmp_path / "data" / "x-oauth-token.json"
+    settings = refreshing(x)
+    sink = StoringSink()
+    conn = XConnector(
+        settings,
+        sink,
+        SqliteCursorStore(tmp_path / "c.db"),
+        client=refreshing_client(settings, token_file),
+    )
+    assert conn.poll_once() == 3
+    assert x.renewals == 0 and not token_file.exists()
+
+    x.expire_access_token()  # two hours later
+    x.tweet("102", "@ExampleCouncil still waiting for my bin")
+    assert conn.poll_once() == 1
+    assert x.renewals == 1
+    stored = json.loads(token_file.read_text())
+    assert stored["access_token"] == x.token and stored["refresh_token"] == x.refresh_token
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    first_rotation = (x.token, x.refresh_token)
+
+    x.expire_access_token()  # the next renewal must use the rotated refresh token
+    x.tweet("103", "@ExampleCouncil and mine")
+    assert conn.poll_once() == 1
+    assert x.renewals == 2
+    assert json.loads(token_file.read_text())["refresh_token"] == x.refresh_token
+    renewals = x.calls("POST", "/2/oauth2/token")
+    assert [r.form()["refresh_token"] for r in renewals] == [FIRST_REFRESH, first_rotation[1]]
+    assert "access token renewed" in caplog.text
+    for secret in every_secret(x, *first_rotation):
+        assert secret not in caplog.text
+
+
+def test_a_restarted_connector_uses_the_kept_tokens_not_the_spent_refresh_token(x_oauth, tmp_path):
+    x = x_oauth
+    council_thread(x)
+    token_file = tmp_path / "x-oauth-token.json"
+    settings = refreshing(x)
+    x.expire_access_token()
+    first = XConnector(
+        settings, StoringSink(), SqliteCursorStore(tmp_path / "c.db"), token_file=token_file
+    )
+    assert first.poll_once() == 3 and x.renewals == 1
+    # A new process: the settings still name the first (now spent) refresh token.
+    again = XConnector(
+        settings, StoringSink(), SqliteCursorStore(tmp_path / "c2.db"), token_file=token_file
+    )
+    assert again.poll_once() == 3
+    assert x.renewals == 1  # the kept access token was good: nothing renewed, nothing lost
+    x.expire_access_token()
+    assert again.poll_once() == 0 and x.renewals == 2
+
+
+def test_the_access_token_is_renewed_shortly_before_it_expires(x_oauth, tmp_path):
+    x = x_oauth
+    council_thread(x)
+    clock = [1_000_000.0]
+    settings = refreshing(x)
+    client = refreshing_client(settings, tmp_path / "t.json", now=lambda: clock[0])
+    x.expire_access_token()
+    conn = XConnector(settings, StoringSink(), SqliteCursorStore(tmp_path / "c.db"), client=client)
+    conn.poll_once()
+    assert x.renewals == 1
+    unauthorised_before = sum(1 for r in x.requests if r.path != "/2/oauth2/token")
+    clock[0] += 7200 - 120  # two minutes before expiry: renewed before the call, no 401
+    x.requests.clear()
+    conn.poll_once()
+    assert x.renewals == 2
+    assert x.requests[0].path == "/2/oauth2/token"
+    assert unauthorised_before > 0
+
+
+def test_two_processes_sharing_the_token_file_renew_once(x_oauth, tmp_path):
+    x = x_oauth
+    ids = council_thread(x)
+    token_file = tmp_path / "x-oauth-token.json"
+    settings = refreshing(x)
+    connector_client = refreshing_client(settings, token_file)
+    worker_client = refreshing_client(settings, token_file)  # the worker hides replies
+    sink = StoringSink()
+    x.expire_access_token()
+    conn = XConnector(settings, sink, SqliteCursorStore(tmp_path / "c.db"), client=connector_client)
+    conn.poll_once()
+    assert x.renewals == 1
+    # The worker still holds the old access token; X refuses it; the worker finds the
+    # connector's renewal in the file instead of spending the (rotated) refresh token.
+    XModerator(worker_client).hide(sink.by_key[f"x:{ids['reply']}"])
+    assert x.is_hidden(ids["reply"]) and x.renewals == 1
+
+
+def test_a_refused_renewal_pauses_the_connector_saying_what_to_do(x_oauth, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    x = x_oauth
+    council_thread(x)
+    settings = refreshing(x)
+    x.revoke_refresh_token()
+    x.expire_access_token()
+    conn = XConnector(
+        settings,
+        StoringSink(),
+        SqliteCursorStore(tmp_path / "c.db"),
+        client=refreshing_client(settings, tmp_path / "t.json"),
+    )
+    with pytest.raises(ConnectorPaused) as paused:
+        conn.poll_once()
+    assert paused.value.reason is PauseReason.REFRESH_REFUSED
+    message = str(paused.value)
+    assert "invalid_request" in message and "authorise houserules again" in message
+    assert not (tmp_path / "t.json").exists()
+    for secret in every_secret(x):
+        assert secret not in message and secret not in caplog.text
+
+
+def test_a_confidential_client_renews_with_its_secret(tmp_path):
+    with FakeX(
+        token=TOKEN, refresh_token=FIRST_REFRESH, client_id=CLIENT_ID, client_secret="s3cret"
+    ) as x:
+        council_thread(x)
+        x.expire_access_token()
+        wrong = refreshing(x, client_secret=SecretStr("not-it"))
+        with pytest.raises(ConnectorPaused) as paused:
+            XConnector(
+                wrong,
+                StoringSink(),
+                SqliteCursorStore(tmp_path / "a.db"),
+                client=refreshing_client(wrong, None),
+            ).poll_once()
+        assert "unauthorized_client" in str(paused.value) and "not-it" not in str(paused.value)
+        right = refreshing(x, client_secret=SecretStr("s3cret"))
+        assert (
+            XConnector(
+                right,
+                StoringSink(),
+                SqliteCursorStore(tmp_path / "b.db"),
+                client=refreshing_client(right, None),
+            ).poll_once()
+            == 3
+        )
+        assert x.renewals == 1
+
+
+def test_a_new_refresh_token_in_the_settings_wins_over_the_kept_one(x_oauth, tmp_path):
+    x = x_oauth
+    council_thread(x)
+    token_file = tmp_path / "x-oauth-token.json"
+    x.expire_access_token()
+    XConnector(
+        refreshing(x), StoringSink(), SqliteCursorStore(tmp_path / "c.db"), token_file=token_file
+    ).poll_once()
+    x.revoke_refresh_token()  # the council revoked access, then authorised again:
+    x.refresh_token = "re-authorised-refresh-token"
+    x.expire_access_token()
+    settings = refreshing(x).model_copy(
+        update={"refresh_token": SecretStr("re-authorised-refresh-token")}
+    )
+    again = XConnector(
+        settings, StoringSink(), SqliteCursorStore(tmp_path / "c2.db"), token_file=token_file
+    )
+    assert again.poll_once() == 3
+    assert json.loads(token_file.read_text())["refresh_token"] == x.refresh_token
+
+
+def test_a_refresh_token_needs_the_client_id():
+    with pytest.raises(ValueError, match="client_id"):
+        XSettings(user_id="1", username="c", refresh_token=SecretStr("r"))
+    with pytest.raises(ValueError, match="access_token, or refresh_token"):
+        XSettings(user_id="1", username="c")
