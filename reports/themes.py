@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,14 +153,22 @@ def cluster(
     ]
 
 
+_ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\S+\.(?:co\.uk|gov\.uk|com|org|net|uk)\S*")
+
+
 def _distinctive_terms(groups: list[list[str]], exclude: frozenset[str]) -> list[list[str]]:
-    """Class-based TF-IDF: the words most particular to each group."""
+    """Class-based TF-IDF: the words (and pairs of words) most particular to each group.
+    Addresses, handles and links are left out: they name no topic, and may name someone."""
     stop = sorted(ENGLISH_STOP_WORDS | _NOISE | exclude)
     vectorizer = CountVectorizer(
-        stop_words=stop, token_pattern=r"(?u)\b[^\W\d_]{3,}\b", lowercase=True
+        stop_words=stop,
+        token_pattern=r"(?u)\b[^\W\d_]{3,}\b",
+        lowercase=True,
+        ngram_range=(1, 2),
     )
+    documents = [_ADDRESSES.sub(" ", " \n ".join(g)) for g in groups]
     try:
-        counts = vectorizer.fit_transform([" ".join(g) for g in groups]).toarray()
+        counts = vectorizer.fit_transform(documents).toarray()
     except ValueError:  # nothing but stop words
         return [[] for _ in groups]
     words = vectorizer.get_feature_names_out()
@@ -170,9 +179,26 @@ def _distinctive_terms(groups: list[list[str]], exclude: frozenset[str]) -> list
     scores = tf * idf
     result = []
     for row, total in zip(scores, counts, strict=True):
-        ranked = [j for j in np.argsort(-row, kind="stable") if total[j] >= 2 and row[j] > 0]
-        result.append([str(words[j]) for j in ranked[:TERMS]])
+        chosen: list[str] = []
+        for j in np.argsort(-row, kind="stable"):
+            word = str(words[j])
+            if total[j] < 2 or row[j] <= 0:
+                continue
+            # "food waste" makes "food" and "waste" redundant, and the other way round.
+            if any(_overlaps(word, c) for c in chosen):
+                continue
+            chosen.append(word)
+            if len(chosen) == TERMS:
+                break
+        result.append(chosen)
     return result
+
+
+def _overlaps(word: str, other: str) -> bool:
+    def stems(text: str) -> set[str]:
+        return {w.removesuffix("s") for w in text.split()}
+
+    return bool(stems(word) & stems(other))
 
 
 def match(
