@@ -21,6 +21,7 @@ from pydantic_settings import (
 
 from houserules.config import ConfigError, explain_validation_error, read_yaml
 from ingest.connector_settings import ConnectorsSettings
+from reports.settings import ReportSettings
 from review_app.settings import ReviewAppSettings
 from store.elasticsearch_settings import ElasticsearchSettings
 from stream.kafka_settings import KafkaSettings
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
     connectors: ConnectorsSettings = Field(default_factory=ConnectorsSettings)
     worker: PatternSettings = Field(default_factory=PatternSettings)
     review_app: ReviewAppSettings = Field(default_factory=ReviewAppSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
 
     @property
     def sqlite_path(self) -> Path:

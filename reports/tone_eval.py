@@ -8,6 +8,7 @@ repository but the numbers.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -68,3 +69,39 @@ def measure(model: ToneModel, texts: Sequence[str], gold: Sequence[Tone]) -> dic
 
 def _ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
+
+
+# The categories the `negative` label was trained to cover (moderation/model/MODEL_CARD.md).
+NEGATIVE_CATEGORIES = frozenset(
+    {
+        "criticism",
+        "service_complaint",
+        "threat",
+        "harassment",
+        "discrimination",
+        "obscenity",
+        "defamation",
+    }
+)
+
+
+def measure_council(model: ToneModel, comments_file: Path) -> dict[str, Any]:
+    """Negative or not, against a labelled council file (one JSON object a line with `text`
+    and `gold_categories`): a comment counts as negative when it carries a negative
+    category. Council labels say nothing about positive against neutral."""
+    rows = [json.loads(line) for line in comments_file.read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if isinstance(r, dict) and "text" in r]
+    gold = [bool(set(r.get("gold_categories") or ()) & NEGATIVE_CATEGORIES) for r in rows]
+    tones: list[Tone] = []
+    for start in range(0, len(rows), 256):
+        tones += model.read([r["text"] for r in rows[start : start + 256]]).tones
+    said = [t is Tone.NEGATIVE for t in tones]
+    hits = sum(1 for g, s in zip(gold, said, strict=True) if g and s)
+    return {
+        "file": comments_file.parent.name,
+        "items": len(rows),
+        "negative": sum(gold),
+        "accuracy": _ratio(sum(1 for g, s in zip(gold, said, strict=True) if g == s), len(rows)),
+        "recall": _ratio(hits, sum(gold)),
+        "precision": _ratio(hits, sum(said)),
+    }
