@@ -242,7 +242,8 @@ class _ToneReads:
             counts = Counter(self.tone_of[k] for k in keys)
             daily.append(DayTone(f"{day:%a %d %b}", _shares(counts, len(keys), len(keys))))
         card = read_card()
-        measured = card.get("summary", "")
+        # Numbers measured on another model would describe the wrong one.
+        measured = card.get("summary", "") if card.get("model") == self.context.tone.version else ""
         return ToneSection(
             model=self.context.tone.describe(),
             this_week=self.shares(week),
