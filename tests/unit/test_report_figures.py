@@ -97,3 +97,42 @@ def test_median_and_90th_percentile_are_by_nearest_rank() -> None:
     ten = timing([float(n) for n in range(1, 11)])
     assert (ten.median_minutes, ten.p90_minutes) == (5.5, 9.0)
     assert (timing([7.0]).median_minutes, timing([7.0]).p90_minutes) == (7.0, 7.0)
+
+
+def test_the_same_comments_in_two_weeks_keep_their_theme_ids(
+    tone: ToneModel, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from moderation.comment import Comment, Platform, Surface
+    from moderation.review import PlatformState
+    from moderation.verdict import Action, ClassifiedComment, Verdict
+    from store.base import ProcessedComment
+
+    demo = Path(__file__).resolve().parents[2] / "houserules" / "demo_data" / "comments.jsonl"
+    texts = [json.loads(line)["text"] for line in demo.read_text().splitlines()[:60]]
+    items = []
+    for weeks_back, monday in ((1, world.LAST_MONDAY), (0, world.MONDAY)):
+        for n, text in enumerate(texts):
+            c = Comment(
+                Platform.FACEBOOK,
+                Surface.OWN_PAGE,
+                f"w{weeks_back}-{n}",
+                text,
+                monday + timedelta(hours=2 * n),
+                author_handle=f"r{n}",
+            )
+            verdict = Verdict(c.key, Action.ALLOW, (), (), False, False, "r", "m")
+            items.append(ProcessedComment(ClassifiedComment(c, verdict), PlatformState.NONE))
+    store = SqliteStore(tmp_path / "houserules.db")
+    store.save(items)
+    report = make_report(store, tone, tmp_path / "state")
+    store.close()
+    found = report.themes.themes
+    assert len(found) >= 3
+    for theme in found:
+        assert theme.last_week_share == theme.share, theme.name
+    assert report.themes.gone == ()
+    book = json.loads((tmp_path / "state" / "themes.json").read_text())
+    ids = {week: sorted(t["id"] for t in found) for week, found in book["weeks"].items()}
+    assert ids["2026-W46"] == ids["2026-W47"] == sorted(t.theme_id for t in found)
