@@ -193,7 +193,11 @@ def share_line(
     )
     spec = _base(title, alt, values) | {
         "height": 200,
-        "mark": {"type": "line", "point": True, "color": palette.NEGATIVE},
+        "mark": {
+            "type": "line",
+            "point": {"color": palette.NEGATIVE, "filled": True},
+            "color": palette.NEGATIVE,
+        },
         "encoding": {
             "x": {"field": "week", "type": "ordinal", "title": None, "sort": None},
             "y": {
@@ -225,7 +229,13 @@ def share_bars(key: str, title: str, items: Sequence[tuple[str, float, int]]) ->
         "height": {"step": 22},
         "mark": {"type": "bar", "color": palette.THIS_WEEK},
         "encoding": {
-            "y": {"field": "item", "type": "nominal", "title": None, "sort": None},
+            "y": {
+                "field": "item",
+                "type": "nominal",
+                "title": None,
+                "sort": None,
+                "axis": {"labelLimit": 300},
+            },
             "x": {
                 "field": "share",
                 "type": "quantitative",
