@@ -129,7 +129,14 @@ class ToneModel:
         )
 
     def read(self, texts: Sequence[str]) -> ToneReading:
-        embeddings = self.model.embed(list(texts)) if texts else np.zeros((0, 384), np.float32)
+        # Each distinct text is encoded once: a copied post or a spam run costs one pass.
+        unique = list(dict.fromkeys(texts))
+        where = {text: i for i, text in enumerate(unique)}
+        if unique:
+            encoded = self.model.embed(unique)
+            embeddings = encoded[[where[t] for t in texts]]
+        else:
+            embeddings = np.zeros((0, 384), np.float32)
         probabilities = self.model.heads.probabilities(embeddings)[:, self.column]
         praise = embeddings @ self.positive_centre
         complaint = embeddings @ self.negative_centre
