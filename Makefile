@@ -18,7 +18,7 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 # Byte-compile our own packages too, so a one-off command starts fast even where Python is
 # told not to write bytecode (stale files are simply recompiled in memory).
 bytecode: $(VENV)/.synced
-	$(VENV)/bin/python -m compileall -q moderation stream store ingest houserules review_app dashboards
+	$(VENV)/bin/python -m compileall -q moderation stream store ingest houserules review_app dashboards reports
 
 setup: $(VENV)/.synced bytecode
 

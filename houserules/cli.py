@@ -129,6 +129,7 @@ LAZY_COMMANDS = {
     "users": "houserules.review_app_commands:users",
     "learn": "houserules.learning.commands:learn",
     "model": "houserules.learning.commands:model",
+    "report": "houserules.report_command:report",
 }
 
 
@@ -265,11 +266,19 @@ def demo(obj: Context, as_json: bool) -> None:
     """Run the pipeline over the bundled demo council's comments (no servers needed).
 
     The demo has no platform connectors, so comments it would hide are marked
-    `not_connected` in the review queue (a person would hide them by hand).
+    `not_connected` in the review queue (a person would hide them by hand). The labelled
+    week (2026-W47) comes with seven earlier weeks replayed from it and a simulated comms
+    team's decisions, so `houserules report weekly --week 2026-W47` shows trends.
     """
+    from houserules.demo_history import add_history
+
     app = obj.app(registers_dir=DEMO_REGISTERS_DIR, moderators={})
     result = read_comments(DEMO_COMMENTS)
     summary = _run(app, result.comments, "demo", quiet=as_json)
+    # Seven earlier weeks and a simulated team's decisions, for the weekly report's trends.
+    history = add_history(app.store, result.rows)
+    summary.processed += history.added
+    summary.unchanged += history.unchanged
     data = {**_summary_json(app, summary), "hides_simulated": True}
     if as_json:
         _emit_json(data)

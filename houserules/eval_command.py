@@ -373,12 +373,14 @@ def _raw_encoders(model: Any) -> dict[str, Any]:
 
 def _add_bench_commands() -> None:
     from houserules.bench_pipeline import bench_pipeline
+    from houserules.bench_report import bench_report
     from houserules.bench_review_app import bench_review_app
     from houserules.bench_webhooks import bench_webhooks
 
     bench.add_command(bench_pipeline)
     bench.add_command(bench_review_app)
     bench.add_command(bench_webhooks)
+    bench.add_command(bench_report)
 
 
 _add_bench_commands()

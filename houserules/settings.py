@@ -25,6 +25,7 @@ from pydantic_settings import (
 from houserules.config import ConfigError, explain_validation_error, looks_secret, read_yaml
 from houserules.log_safety import install_log_safety, register_secrets
 from ingest.connector_settings import ConnectorsSettings
+from reports.settings import ReportSettings
 from review_app.settings import ReviewAppSettings
 from store.elasticsearch_settings import ElasticsearchSettings
 from stream.kafka_settings import KafkaSettings
@@ -59,6 +60,7 @@ class Settings(BaseSettings):
     connectors: ConnectorsSettings = Field(default_factory=ConnectorsSettings)
     worker: PatternSettings = Field(default_factory=PatternSettings)
     review_app: ReviewAppSettings = Field(default_factory=ReviewAppSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
 
     @property
     def sqlite_path(self) -> Path:

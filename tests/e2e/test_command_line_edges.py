@@ -16,7 +16,7 @@ from houserules.cli import main
 
 DEV = Path(__file__).resolve().parents[2] / "evaluation" / "council-dev"
 # Servers run until stopped and log as they go; they have nothing to report as JSON.
-SERVERS = {"serve", "webhook serve", "worker"}
+SERVERS = {"serve", "webhook serve", "worker", "report schedule"}
 
 Invoke = Callable[..., Result]
 

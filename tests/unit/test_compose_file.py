@@ -35,6 +35,21 @@ def test_retention_runs_every_day() -> None:
     assert "houserules retention" in command and "sleep 86400" in command
 
 
+def test_the_weekly_report_runs_on_its_monday_schedule_and_emails_the_pdf() -> None:
+    from datetime import UTC, datetime
+
+    from reports.week import next_run
+
+    service = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["weekly-report"]
+    assert service["command"] == ["houserules", "report", "schedule", "--email"]
+    assert "./council:/council:ro" in service["volumes"]
+    # The schedule the command keeps: Monday 08:00 UK time, summer and winter.
+    assert next_run(datetime(2026, 7, 1, tzinfo=UTC)) == datetime(2026, 7, 6, 7, tzinfo=UTC)
+    assert next_run(datetime(2026, 12, 1, tzinfo=UTC)) == datetime(2026, 12, 7, 8, tzinfo=UTC)
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    assert "COPY reports reports" in dockerfile and "libpango-1.0-0" in dockerfile
+
+
 CONNECTORS = {"facebook", "instagram", "x", "youtube"}
 
 
@@ -45,7 +60,15 @@ def test_a_connector_starts_only_with_its_platforms_profile() -> None:
         assert service["profiles"] == [platform]
         assert service["command"] == ["houserules", "connect", platform]
     assert services["webhooks"]["profiles"] == ["webhooks"]
-    always = {"kafka", "elasticsearch", "kibana", "worker", "retention", "review-app"}
+    always = {
+        "kafka",
+        "elasticsearch",
+        "kibana",
+        "worker",
+        "retention",
+        "review-app",
+        "weekly-report",
+    }
     assert {name for name, s in services.items() if "profiles" not in s} == always
 
 

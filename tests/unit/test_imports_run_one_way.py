@@ -11,7 +11,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = ("moderation", "ingest", "stream", "store", "houserules", "dashboards", "review_app")
+OURS = (
+    "moderation",
+    "ingest",
+    "stream",
+    "store",
+    "houserules",
+    "dashboards",
+    "review_app",
+    "reports",
+)
 
 # package -> the packages of ours it may import
 ALLOWED: dict[str, set[str]] = {
@@ -20,6 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "stream": {"moderation", "store"},
     "ingest": {"moderation", "store", "stream"},
     "dashboards": {"moderation", "store"},
+    "reports": {"moderation", "store", "stream"},
 }
 
 
@@ -62,6 +72,10 @@ def test_the_stream_imports_neither_connectors_nor_composition_roots() -> None:
 def test_connectors_and_dashboards_never_import_the_composition_roots() -> None:
     assert upward_imports("ingest") == []
     assert upward_imports("dashboards") == []
+
+
+def test_reports_read_the_stores_and_never_the_composition_roots() -> None:
+    assert upward_imports("reports") == []
 
 
 def test_the_rule_catches_an_upward_import(tmp_path: Path) -> None:

@@ -1,0 +1,828 @@
+"""Every figure in the weekly report, worked out from one store's reads.
+
+What counts as what (docs/reports.md explains each figure for a reader):
+- a comment belongs to the week it was posted in (London time); its moderation figures say
+  what has happened to it by the time the report is made;
+- judged to hide: the house rules' action was hide or escalate;
+- hidden: houserules hid it (a `hidden` event, at once or after review), or a person
+  confirmed the hide of a comment houserules could not hide itself (no connector for the
+  platform, a failed hide): they hid it by hand;
+- restored by a person: its review or escalation item was closed as restored; the
+  over-moderation rate is restored / (confirmed + restored): of the hides a person judged,
+  the share they reversed;
+- time to hide, to review, to answer: from when the comment was posted to the hide, to the
+  first person's decision on its review or escalation item, to its comms item being marked
+  done; median and 90th percentile (nearest rank);
+- tone and themes are read from a sample when a week has more comments than the settings
+  allow (the same comments whichever store is read: see reports.pseudonyms).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from moderation.review import AuditEvent, DecisionKind, PlatformState, ReviewStatus
+from moderation.verdict import Action, Category, ClassifiedComment, Route
+from reports import themes as theming
+from reports.data import (
+    Compared,
+    DayTone,
+    Escalations,
+    FactEntry,
+    FairnessItem,
+    Misinformation,
+    Moderation,
+    PlaceCount,
+    Post,
+    RuleRow,
+    Spike,
+    Theme,
+    Themes,
+    Timing,
+    ToneSection,
+    ToneShares,
+    Volume,
+    WeeklyReport,
+    WeekTone,
+    WeekVolume,
+)
+from reports.data import Complaints as ComplaintsSection
+from reports.pseudonyms import Pseudonyms
+from reports.quoting import Quoter
+from reports.settings import ReportSettings
+from reports.tone import TONES, Tone, ToneModel, ToneReading, read_card
+from reports.week import LONDON, ReportWeek
+from store.base import StoredComment
+from store.report_reads import CommentText, QueueState, ReportReads
+
+TREND_WEEKS = 8
+SYSTEM = "houserules"
+HIDE_WORTHY = (Action.HIDE, Action.ESCALATE)
+DECISIONS = frozenset(k.value for k in (DecisionKind.CONFIRM, DecisionKind.RESTORE))
+REVIEW_DECISIONS = frozenset(
+    k.value for k in (DecisionKind.CONFIRM, DecisionKind.RESTORE, DecisionKind.ESCALATE)
+)
+BY_HAND = frozenset(
+    {PlatformState.NOT_CONNECTED, PlatformState.HIDE_FAILED, PlatformState.PENDING_REVIEW}
+)
+SPIKE_EVENT = "service_spike"
+ABUSE_EVENT = "repeated_abuse"
+_SPIKE_DETAIL = re.compile(r"^spike: (\d+) complaints about (.+) between ")
+_SERVICE_REASON = "service complaint: "
+TOP_POSTS = 5
+TOP_PLACES = 12
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report needs besides the store: the models, keys and council settings."""
+
+    tone: ToneModel
+    pseudonyms: Pseudonyms
+    settings: ReportSettings
+    state_dir: Path
+    criticism_threshold: float = 0.5
+    spike_threshold: int = 10
+    spike_window_minutes: int = 15
+    fact_topics: Mapping[str, str] | None = None
+    store_name: str = ""
+
+
+def weekly_report(
+    reads: ReportReads, week: ReportWeek, context: ReportContext, now: datetime | None = None
+) -> WeeklyReport:
+    now = now or datetime.now(UTC)
+    last = week.previous()
+    comments = reads.comments_between(week.start, week.end)
+    earlier = reads.comments_between(last.start, last.end)
+    trend_weeks = week.trailing(TREND_WEEKS)
+    quoter = Quoter(_names(comments))
+    tone = _ToneReads(context, week, comments, earlier, reads, trend_weeks)
+    routed = [s for s in comments if s.classified.verdict.routes]
+    events = _by_key(reads.events_for([s.classified.comment.key for s in routed]))
+    states = _states_by_key(reads.queue_states_for([s.classified.comment.key for s in routed]))
+    routed_last = [s for s in earlier if s.classified.verdict.routes]
+    states_last = _states_by_key(
+        reads.queue_states_for([s.classified.comment.key for s in routed_last])
+    )
+    alerts = reads.events_between(week.start, week.end, (SPIKE_EVENT, ABUSE_EVENT))
+    return WeeklyReport(
+        week=week.name,
+        title=week.title,
+        organisation=context.settings.organisation,
+        generated_at=now.astimezone(LONDON).strftime("%A %d %B %Y, %H:%M %Z"),
+        store=context.store_name,
+        comments=len(comments),
+        volume=_volume(reads, week, comments, earlier, trend_weeks, context.pseudonyms),
+        tone=tone.section(),
+        themes=_themes(context, week, tone, quoter),
+        complaints=_complaints(week, comments, earlier, alerts, reads, trend_weeks, context),
+        misinformation=_misinformation(comments, earlier, states, context),
+        moderation=_moderation(comments, events, states, states_last, earlier, context, quoter),
+        posts=_posts(comments, tone),
+        classifier_versions=tuple(
+            sorted({s.classified.verdict.classifier_version for s in comments})
+        ),
+    )
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _names(comments: Iterable[StoredComment]) -> set[str]:
+    names: set[str] = set()
+    for s in comments:
+        c = s.classified.comment
+        names.update(n for n in (c.author_handle, c.author_id) if n)
+    return names
+
+
+def _by_key(events: Iterable[AuditEvent]) -> dict[str, list[AuditEvent]]:
+    found: dict[str, list[AuditEvent]] = defaultdict(list)
+    for e in events:
+        found[e.comment_key].append(e)
+    return found
+
+
+def _states_by_key(states: Iterable[QueueState]) -> dict[str, list[QueueState]]:
+    found: dict[str, list[QueueState]] = defaultdict(list)
+    for s in states:
+        found[s.comment_key].append(s)
+    return found
+
+
+def sample(keys: Sequence[str], size: int, pseudonyms: Pseudonyms) -> set[str]:
+    """The `size` keys lowest in the keyed-hash order: all of them when there are fewer."""
+    if len(keys) <= size:
+        return set(keys)
+    return set(sorted(keys, key=pseudonyms.rank)[:size])
+
+
+class _ToneReads:
+    """One encoder pass over every sampled comment the report needs: this week's and last
+    week's (tone and themes) and each earlier week of the trend (tone only)."""
+
+    def __init__(
+        self,
+        context: ReportContext,
+        week: ReportWeek,
+        comments: list[StoredComment],
+        earlier: list[StoredComment],
+        reads: ReportReads,
+        trend_weeks: Sequence[ReportWeek],
+    ) -> None:
+        self.context = context
+        self.week = week
+        settings, names = context.settings, context.pseudonyms
+        this_texts = [_text_of(s) for s in comments]
+        last_texts = [_text_of(s) for s in earlier]
+        weeks: dict[str, list[CommentText]] = {
+            week.name: this_texts,
+            week.previous().name: last_texts,
+        }
+        for w in trend_weeks:
+            if w.name not in weeks:
+                weeks[w.name] = reads.texts_between(w.start, w.end)
+        self.totals = {name: len(texts) for name, texts in weeks.items()}
+        self.samples: dict[str, list[CommentText]] = {}
+        for name, texts in weeks.items():
+            size = (
+                settings.tone_sample
+                if name in (week.name, week.previous().name)
+                else (settings.trend_sample)
+            )
+            chosen = sample([t.key for t in texts], size, names)
+            self.samples[name] = [t for t in texts if t.key in chosen]
+        everything = [t for name in weeks for t in self.samples[name]]
+        reading = context.tone.read([t.text for t in everything])
+        self.readings: dict[str, ToneReading] = {}
+        self.tone_of: dict[str, Tone] = {}
+        start = 0
+        for name in weeks:
+            n = len(self.samples[name])
+            self.readings[name] = ToneReading(
+                reading.embeddings[start : start + n],
+                reading.negative[start : start + n],
+                reading.tones[start : start + n],
+            )
+            for t, tone in zip(self.samples[name], reading.tones[start : start + n], strict=True):
+                self.tone_of[t.key] = tone
+            start += n
+        self.trend_weeks = trend_weeks
+        self.by_key = {s.classified.comment.key: s for s in comments}
+
+    def shares(self, name: str, keys: Sequence[str] | None = None) -> ToneShares:
+        texts = self.samples[name]
+        if keys is not None:
+            wanted = set(keys)
+            texts = [t for t in texts if t.key in wanted]
+            of = len(wanted)
+        else:
+            of = self.totals[name]
+        counts = Counter(self.tone_of[t.key] for t in texts)
+        return _shares(counts, len(texts), of)
+
+    def section(self) -> ToneSection:
+        week, last = self.week.name, self.week.previous().name
+        days: dict[int, list[str]] = defaultdict(list)
+        for t in self.samples[week]:
+            days[self.week.day_of(t.created_at)].append(t.key)
+        daily = []
+        for n, day in enumerate(self.week.days):
+            keys = days.get(n, [])
+            counts = Counter(self.tone_of[k] for k in keys)
+            daily.append(DayTone(f"{day:%a %d %b}", _shares(counts, len(keys), len(keys))))
+        card = read_card()
+        # Numbers measured on another model would describe the wrong one.
+        measured = card.get("summary", "") if card.get("model") == self.context.tone.version else ""
+        return ToneSection(
+            model=self.context.tone.describe(),
+            this_week=self.shares(week),
+            last_week=self.shares(last),
+            daily=tuple(daily),
+            trend=tuple(WeekTone(w.name, self.shares(w.name)) for w in self.trend_weeks),
+            measured=str(measured),
+        )
+
+
+def _text_of(s: StoredComment) -> CommentText:
+    c = s.classified.comment
+    return CommentText(c.key, c.created_at, c.text)
+
+
+def _shares(counts: Mapping[Tone, int], read: int, of: int) -> ToneShares:
+    margin = 0.0
+    if 0 < read < of:
+        # Worst case (a share of one half), with the finite-population correction.
+        correction = math.sqrt((of - read) / (of - 1)) if of > 1 else 0.0
+        margin = round(100 * 1.96 * math.sqrt(0.25 / read) * correction, 1)
+    return ToneShares(
+        read=read,
+        of=of,
+        negative=counts.get(Tone.NEGATIVE, 0),
+        neutral=counts.get(Tone.NEUTRAL, 0),
+        positive=counts.get(Tone.POSITIVE, 0),
+        margin_points=margin,
+    )
+
+
+# --- volume --------------------------------------------------------------------------------
+
+
+def _volume(
+    reads: ReportReads,
+    week: ReportWeek,
+    comments: list[StoredComment],
+    earlier: list[StoredComment],
+    trend_weeks: Sequence[ReportWeek],
+    pseudonyms: Pseudonyms,
+) -> Volume:
+    def count(items: list[StoredComment], field: str) -> Counter[str]:
+        return Counter(getattr(s.classified.comment, field).value for s in items)
+
+    daily = Counter(week.day_of(s.classified.comment.created_at) for s in comments)
+    trend = []
+    for w in trend_weeks:
+        surfaces = reads.surfaces_between(w.start, w.end)
+        trend.append(
+            WeekVolume(
+                w.name,
+                f"{w.monday:%d %b}",
+                surfaces.get("own_page", 0),
+                surfaces.get("mention", 0),
+            )
+        )
+
+    def voices(items: list[StoredComment]) -> int:
+        return len(
+            {
+                pseudonyms.author(
+                    s.classified.comment.platform.value,
+                    s.classified.comment.author_id or s.classified.comment.author_handle,
+                )
+                for s in items
+                if s.classified.comment.author_id or s.classified.comment.author_handle
+            }
+        )
+
+    return Volume(
+        total=len(comments),
+        last_week=len(earlier),
+        by_platform=_compare(count(comments, "platform"), count(earlier, "platform")),
+        by_surface=_compare(count(comments, "surface"), count(earlier, "surface")),
+        daily=tuple((f"{day:%a %d %b}", daily.get(n, 0)) for n, day in enumerate(week.days)),
+        trend=tuple(trend),
+        voices=voices(comments),
+        voices_last_week=voices(earlier),
+    )
+
+
+def _compare(this: Mapping[str, int], last: Mapping[str, int]) -> tuple[Compared, ...]:
+    names = sorted(set(this) | set(last), key=lambda n: (-this.get(n, 0), -last.get(n, 0), n))
+    return tuple(Compared(n, this.get(n, 0), last.get(n, 0)) for n in names)
+
+
+# --- themes --------------------------------------------------------------------------------
+
+
+def _themes(context: ReportContext, week: ReportWeek, tone: _ToneReads, quoter: Quoter) -> Themes:
+    settings = context.settings
+    book = theming.ThemeBook.load(context.state_dir, context.tone.version)
+    last = week.previous()
+    exclude = frozenset(
+        part.lower()
+        for name in quoter_names(tone)
+        for part in re.split(r"[\W_]+", name)
+        if len(part) >= 3
+    )
+
+    def clusters_of(name: str) -> list[theming.Cluster]:
+        texts = [t.text for t in tone.samples[name]]
+        return theming.cluster(
+            texts,
+            tone.readings[name].embeddings,
+            min_themes=settings.min_themes,
+            max_themes=settings.max_themes,
+            exclude_words=exclude,
+        )
+
+    def record(name: str, found: list[theming.Cluster]) -> dict[int, int]:
+        """Give each cluster an id (kept from the same week's earlier run, else from the
+        latest earlier week, else new) and keep the week in the book."""
+        ids: dict[int, int] = {}
+        sources = [book.weeks.get(name, [])]
+        before = book.latest_before(name)
+        if before is not None:
+            sources.append(before[1])
+        for earlier in sources:
+            free = [i for i in range(len(found)) if i not in ids]
+            taken = set(ids.values())
+            candidates = [t for t in earlier if t.theme_id not in taken]
+            for index, theme_id in match_free(found, free, candidates, settings.theme_match):
+                ids[index] = theme_id
+        for i in range(len(found)):
+            if i not in ids:
+                ids[i] = book.next_id
+                book.next_id += 1
+        total = max(len(tone.samples[name]), 1)
+        book.weeks[name] = [
+            theming.BookTheme(
+                ids[i],
+                ", ".join(c.terms),
+                tuple(round(float(v), 6) for v in c.centre),
+                round(len(c.members) / total, 4),
+            )
+            for i, c in enumerate(found)
+        ]
+        return ids
+
+    if last.name not in book.weeks and tone.samples[last.name]:
+        record(last.name, clusters_of(last.name))
+    found = clusters_of(week.name)
+    ids = record(week.name, found)
+    book.save(context.state_dir)
+
+    previous = {t.theme_id: t for t in book.weeks.get(last.name, [])}
+    sample_texts = tone.samples[week.name]
+    reading = tone.readings[week.name]
+    result = []
+    for i, c in enumerate(found):
+        members = list(c.members)
+        negative = sum(1 for m in members if reading.tones[m] is Tone.NEGATIVE)
+        result.append(
+            Theme(
+                theme_id=ids[i],
+                label=", ".join(c.terms) or "(no distinctive words)",
+                terms=c.terms,
+                comments=len(members),
+                share=round(len(members) / max(len(sample_texts), 1), 4),
+                negative_share=round(negative / len(members), 4) if members else 0.0,
+                last_week_share=previous[ids[i]].share if ids[i] in previous else None,
+                examples=_examples(c, members, sample_texts, reading, tone, quoter),
+            )
+        )
+    result.sort(key=lambda t: (-t.comments, t.theme_id))
+    kept = set(ids.values())
+    gone = tuple((t.theme_id, t.label) for t in previous.values() if t.theme_id not in kept)
+    read, of = len(sample_texts), tone.totals[week.name]
+    if not found:
+        note = f"Too few comments ({read}) to group into themes."
+    elif read < of:
+        note = f"Themes are read from a sample of {read} of the week's {of} comments."
+    else:
+        note = f"Themes are read from all {read} of the week's comments."
+    return Themes(read=read, of=of, themes=tuple(result), gone=gone, note=note)
+
+
+def quoter_names(tone: _ToneReads) -> set[str]:
+    return _names(tone.by_key.values())
+
+
+def match_free(
+    found: Sequence[theming.Cluster],
+    free: Sequence[int],
+    earlier: Sequence[theming.BookTheme],
+    threshold: float,
+) -> list[tuple[int, int]]:
+    matched = theming.match([found[i].centre for i in free], earlier, threshold)
+    return [(free[row], theme_id) for row, theme_id in matched.items()]
+
+
+def _examples(
+    cluster: theming.Cluster,
+    members: list[int],
+    sample_texts: list[CommentText],
+    reading: ToneReading,
+    tone: _ToneReads,
+    quoter: Quoter,
+) -> tuple[str, ...]:
+    """The comments nearest the theme's centre that stayed visible (nothing hidden or
+    escalated is quoted), without repeats."""
+    nearness = reading.embeddings[members] @ cluster.centre
+    chosen: list[str] = []
+    for row in np.argsort(-nearness, kind="stable").tolist():
+        text = sample_texts[members[row]]
+        stored = tone.by_key.get(text.key)
+        if stored is None or stored.classified.verdict.action in HIDE_WORTHY:
+            continue
+        quoted = quoter.quote(text.text, stored.classified.verdict)
+        if quoted and quoted not in chosen:
+            chosen.append(quoted)
+        if len(chosen) == theming.EXAMPLES:
+            break
+    return tuple(chosen)
+
+
+# --- service complaints ----------------------------------------------------------------------
+
+
+def _services(cc: ClassifiedComment) -> set[str]:
+    return {n.service for n in cc.verdict.comms if n.service}
+
+
+def _place(reason: str, service: str) -> str:
+    head = f"{_SERVICE_REASON}{service} at "
+    return reason[len(head) :].strip() if reason.startswith(head) else ""
+
+
+def _complaints(
+    week: ReportWeek,
+    comments: list[StoredComment],
+    earlier: list[StoredComment],
+    alerts: list[AuditEvent],
+    reads: ReportReads,
+    trend_weeks: Sequence[ReportWeek],
+    context: ReportContext,
+) -> ComplaintsSection:
+    def per_service(items: list[StoredComment]) -> Counter[str]:
+        return Counter(svc for s in items for svc in _services(s.classified))
+
+    places: Counter[tuple[str, str]] = Counter()
+    windows: dict[tuple[str, datetime], set[str]] = defaultdict(set)
+    size = timedelta(minutes=context.spike_window_minutes)
+    for s in comments:
+        cc = s.classified
+        seen: set[tuple[str, str]] = set()
+        for note in cc.verdict.comms:
+            if note.service:
+                place = _place(note.reason, note.service)
+                if place:
+                    seen.add((note.service, place))
+                windows[(note.service, _window_start(cc.comment.created_at, size))].add(
+                    cc.comment.key
+                )
+        places.update(seen)
+    alerted: list[tuple[str, str, int]] = []
+    for event in alerts:
+        found = _SPIKE_DETAIL.match(event.detail) if event.event == SPIKE_EVENT else None
+        if found is not None:
+            alerted.append((found[2], event.detail.split(" between ", 1)[1], int(found[1])))
+    spikes = []
+    for (service, start), keys in sorted(windows.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if len(keys) >= context.spike_threshold:
+            label = _window_label(start, size)
+            spikes.append(Spike(service, label, len(keys), any(a[0] == service for a in alerted)))
+    for service, window, n in alerted:
+        # An alert the worker raised that no window here reached (another threshold).
+        if not any(s.service == service and s.alerted for s in spikes):
+            spikes.append(Spike(service, window, n, True))
+    trend = tuple(
+        (w.name, reads.counts_between(w.start, w.end).by_category.get("service_complaint", 0))
+        for w in trend_weeks
+    )
+    this, last = per_service(comments), per_service(earlier)
+    return ComplaintsSection(
+        total=sum(1 for s in comments if _services(s.classified)),
+        last_week=sum(1 for s in earlier if _services(s.classified)),
+        by_service=_compare(this, last),
+        by_place=tuple(
+            PlaceCount(service, place, n)
+            for (service, place), n in sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[
+                :TOP_PLACES
+            ]
+        ),
+        spikes=tuple(spikes),
+        alerts=len(alerted),
+        repeated_abuse_alerts=sum(1 for e in alerts if e.event == ABUSE_EVENT),
+        spike_rule=(
+            f"{context.spike_threshold} or more complaints about one service within "
+            f"{context.spike_window_minutes} minutes"
+        ),
+        trend=trend,
+    )
+
+
+def _window_start(moment: datetime, size: timedelta) -> datetime:
+    seconds = size.total_seconds()
+    return datetime.fromtimestamp((moment.timestamp() // seconds) * seconds, UTC)
+
+
+def _window_label(start: datetime, size: timedelta) -> str:
+    local = start.astimezone(LONDON)
+    end = (start + size).astimezone(LONDON)
+    return f"{local:%a %d %b %H:%M}–{end:%H:%M}"
+
+
+# --- misinformation --------------------------------------------------------------------------
+
+
+def _misinformation(
+    comments: list[StoredComment],
+    earlier: list[StoredComment],
+    states: Mapping[str, list[QueueState]],
+    context: ReportContext,
+) -> Misinformation:
+    topics = context.fact_topics or {}
+
+    def facts_of(cc: ClassifiedComment) -> set[str]:
+        return {n.fact_id for n in cc.verdict.comms if n.fact_id}
+
+    rows: dict[str, Counter[str]] = defaultdict(Counter)
+    lines: dict[str, tuple[str, str]] = {}
+    without = 0
+    for s in comments:
+        cc = s.classified
+        facts = facts_of(cc)
+        claims = Category.MISINFORMATION in cc.verdict.categories
+        if claims and not facts:
+            without += 1
+        comms = [q for q in states.get(cc.comment.key, []) if q.queue is Route.COMMS]
+        for fact in facts:
+            row = rows[fact]
+            row["claims" if claims else "questions"] += 1
+            row["hidden"] += cc.verdict.action in HIDE_WORTHY and not cc.verdict.not_hideable
+            row["in_mentions"] += cc.comment.surface.value == "mention"
+            row["answered"] += any(q.status is ReviewStatus.DONE for q in comms)
+            row["unanswered"] += any(q.status is ReviewStatus.OPEN for q in comms)
+            for note in cc.verdict.comms:
+                if note.fact_id == fact and (note.official_line or note.link):
+                    lines.setdefault(fact, (note.official_line, note.link))
+    last = Counter(f for s in earlier for f in facts_of(s.classified))
+    entries = tuple(
+        FactEntry(
+            fact_id=fact,
+            topic=topics.get(fact, ""),
+            claims=row["claims"],
+            questions=row["questions"],
+            hidden=row["hidden"],
+            in_mentions=row["in_mentions"],
+            answered=row["answered"],
+            unanswered=row["unanswered"],
+            last_week=last.get(fact, 0),
+            official_line=lines.get(fact, ("", ""))[0],
+            link=lines.get(fact, ("", ""))[1],
+        )
+        for fact, row in sorted(
+            rows.items(), key=lambda kv: (-(kv[1]["claims"] + kv[1]["questions"]), kv[0])
+        )
+    )
+    for fact, n in sorted(last.items()):
+        if fact not in rows:
+            entries += (FactEntry(fact, topics.get(fact, ""), 0, 0, 0, 0, 0, 0, n, "", ""),)
+    return Misinformation(
+        entries=entries,
+        total=sum(1 for s in comments if facts_of(s.classified)),
+        last_week=sum(1 for s in earlier if facts_of(s.classified)),
+        without_entry=without,
+    )
+
+
+# --- moderation accountability ---------------------------------------------------------------
+
+
+def _outcome(states: Sequence[QueueState]) -> str:
+    decided = [s for s in states if s.queue in (Route.REVIEW, Route.ESCALATIONS)]
+    statuses = {s.status for s in decided}
+    if ReviewStatus.RESTORED in statuses:
+        return "restored"
+    if ReviewStatus.CONFIRMED in statuses:
+        return "confirmed"
+    if decided:
+        return "undecided"
+    return "no review item"
+
+
+def _minutes(start: datetime, end: datetime) -> float:
+    return max((end - start).total_seconds() / 60, 0.0)
+
+
+def timing(values: Sequence[float]) -> Timing:
+    if not values:
+        return Timing(0, None, None)
+    ordered = sorted(values)
+    rank = math.ceil(0.9 * len(ordered)) - 1
+    return Timing(
+        len(ordered), round(statistics.median(ordered), 1), round(ordered[max(rank, 0)], 1)
+    )
+
+
+def _criticism_score(cc: ClassifiedComment) -> float:
+    scores = [
+        f.score
+        for f in (*cc.verdict.findings, *cc.verdict.below_threshold)
+        if f.category is Category.CRITICISM
+    ]
+    return max(scores, default=0.0)
+
+
+def _over_moderation(
+    comments: Iterable[StoredComment], states: Mapping[str, list[QueueState]]
+) -> tuple[int, int, float | None]:
+    outcomes = Counter(
+        _outcome(states.get(s.classified.comment.key, []))
+        for s in comments
+        if s.classified.verdict.action in HIDE_WORTHY
+    )
+    confirmed, restored = outcomes["confirmed"], outcomes["restored"]
+    reviewed = confirmed + restored
+    return confirmed, restored, (round(restored / reviewed, 4) if reviewed else None)
+
+
+def _moderation(
+    comments: list[StoredComment],
+    events: Mapping[str, list[AuditEvent]],
+    states: Mapping[str, list[QueueState]],
+    states_last: Mapping[str, list[QueueState]],
+    earlier: list[StoredComment],
+    context: ReportContext,
+    quoter: Quoter,
+) -> Moderation:
+    rules: dict[str, Counter[str]] = defaultdict(Counter)
+    to_hide: list[float] = []
+    to_review: list[float] = []
+    to_answer: list[float] = []
+    comms_items = comms_answered = 0
+    fairness: list[FairnessItem] = []
+    escalation_rows: Counter[tuple[str, str]] = Counter()
+    escalated = Counter[str]()
+    for s in comments:
+        cc = s.classified
+        c, v = cc.comment, cc.verdict
+        mine = states.get(c.key, [])
+        history = events.get(c.key, [])
+        person = [e for e in history if e.actor != SYSTEM]
+        comms = [q for q in mine if q.queue is Route.COMMS]
+        if comms:
+            comms_items += 1
+            done = [e for e in person if e.event == DecisionKind.DONE.value]
+            if any(q.status is ReviewStatus.DONE for q in comms):
+                comms_answered += 1
+                if done:
+                    to_answer.append(_minutes(c.created_at, done[0].at))
+        if v.action not in HIDE_WORTHY:
+            continue
+        outcome = _outcome(mine)
+        hidden_at = next((e.at for e in history if e.event == "hidden"), None)
+        if hidden_at is None and outcome == "confirmed" and s.platform_state in BY_HAND:
+            confirm = next((e for e in person if e.event == DecisionKind.CONFIRM.value), None)
+            hidden_at = confirm.at if confirm is not None else None
+        if hidden_at is not None:
+            to_hide.append(_minutes(c.created_at, hidden_at))
+        decision = next((e for e in person if e.event in REVIEW_DECISIONS), None)
+        if decision is not None:
+            to_review.append(_minutes(c.created_at, decision.at))
+        for category in v.categories:
+            row = rules[category.value]
+            row["judged"] += 1
+            row["hidden" if hidden_at is not None else "not_hidden"] += 1
+            row[outcome] += 1
+        if any(q.queue is Route.ESCALATIONS for q in mine):
+            by_people = v.action is not Action.ESCALATE
+            escalated["people" if by_people else "classifier"] += 1
+            escalated[outcome] += 1
+            if not by_people:
+                escalated_for = ", ".join(
+                    x.value for x in v.categories if x is Category.THREAT
+                ) or ", ".join(x.value for x in v.categories)
+                escalation_rows[(escalated_for, v.referral)] += 1
+        score = _criticism_score(cc)
+        if score >= context.criticism_threshold:
+            fairness.append(
+                FairnessItem(
+                    posted=c.created_at.astimezone(LONDON).strftime("%a %d %b %H:%M"),
+                    platform=c.platform.value,
+                    surface=c.surface.value,
+                    hidden_for=tuple(x.value for x in v.categories),
+                    criticism_score=round(score, 2),
+                    state=s.platform_state.value,
+                    outcome=outcome,
+                    text=quoter.quote(c.text, v),
+                )
+            )
+    confirmed, restored, rate = _over_moderation(comments, states)
+    _, _, rate_last = _over_moderation(earlier, states_last)
+    order = [x.value for x in Category]
+    by_rule = tuple(
+        RuleRow(
+            category=name,
+            judged=row["judged"],
+            hidden=row["hidden"],
+            not_hidden=row["not_hidden"],
+            confirmed=row["confirmed"],
+            restored=row["restored"],
+            undecided=row["undecided"] + row["no review item"],
+        )
+        for name, row in sorted(rules.items(), key=lambda kv: order.index(kv[0]))
+    )
+    judged = sum(1 for s in comments if s.classified.verdict.action in HIDE_WORTHY)
+    return Moderation(
+        judged_to_hide=judged,
+        by_rule=by_rule,
+        confirmed=confirmed,
+        restored=restored,
+        undecided=judged - confirmed - restored,
+        over_moderation=rate,
+        over_moderation_last_week=rate_last,
+        escalations=Escalations(
+            total=escalated["people"] + escalated["classifier"],
+            by_classifier=escalated["classifier"],
+            by_people=escalated["people"],
+            by_referral=tuple(
+                (category, referral, n)
+                for (category, referral), n in sorted(
+                    escalation_rows.items(), key=lambda kv: (-kv[1], kv[0])
+                )
+            ),
+            confirmed=escalated["confirmed"],
+            restored=escalated["restored"],
+            undecided=escalated["undecided"] + escalated["no review item"],
+        ),
+        time_to_hide=timing(to_hide),
+        time_to_review=timing(to_review),
+        comms_items=comms_items,
+        comms_answered=comms_answered,
+        comms_response=timing(to_answer),
+        criticism_threshold=context.criticism_threshold,
+        fairness=tuple(fairness),
+    )
+
+
+# --- most discussed posts ----------------------------------------------------------------------
+
+
+def _posts(comments: list[StoredComment], tone: _ToneReads) -> tuple[Post, ...]:
+    groups: dict[tuple[str, str], list[StoredComment]] = defaultdict(list)
+    titles: dict[tuple[str, str], str] = {}
+    for s in comments:
+        c = s.classified.comment
+        ident = c.post_id or c.post_context
+        if not ident:
+            continue
+        key = (c.platform.value, ident)
+        groups[key].append(s)
+        titles.setdefault(key, c.post_context or f"post {c.post_id}")
+    ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:TOP_POSTS]
+    posts = []
+    for key, items in ranked:
+        keys = [s.classified.comment.key for s in items]
+        shares = tone.shares(tone.week.name, keys)
+        categories = Counter(x.value for s in items for x in s.classified.verdict.categories)
+        posts.append(
+            Post(
+                platform=key[0],
+                title=_shorten(titles[key], 160),
+                comments=len(items),
+                read=shares.read,
+                negative_share=shares.share(Tone.NEGATIVE.value),
+                hidden=sum(1 for s in items if s.classified.verdict.action in HIDE_WORTHY),
+                top_categories=tuple(name for name, _ in categories.most_common(3)),
+            )
+        )
+    return tuple(posts)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+__all__ = ["TONES", "ReportContext", "sample", "timing", "weekly_report"]

@@ -1,0 +1,138 @@
+"""The weekly report's figures on the SQLite store, against a fortnight counted by hand
+(tests/report_world.py), and what the report must never show: who wrote what."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from moderation.model import ToxicityModel
+from reports.data import WeeklyReport
+from reports.figures import ReportContext, timing, weekly_report
+from reports.html import render_html
+from reports.pseudonyms import Pseudonyms
+from reports.settings import ReportSettings
+from reports.tone import ToneModel
+from reports.week import ReportWeek
+from store.report_reads import report_reads
+from store.sqlite import SqliteStore
+from tests import report_world as world
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def tone() -> ToneModel:
+    return ToneModel(ToxicityModel.load())
+
+
+def make_report(store: SqliteStore, tone: ToneModel, state: Path) -> WeeklyReport:
+    context = ReportContext(
+        tone=tone,
+        pseudonyms=Pseudonyms(b"a test key of thirty-two bytes!!"),
+        settings=ReportSettings(organisation="Testshire Council"),
+        state_dir=state,
+        fact_topics=world.FACT_TOPICS,
+        store_name="sqlite",
+    )
+    return weekly_report(report_reads(store), ReportWeek.parse(world.WEEK), context, NOW)
+
+
+@pytest.fixture(scope="module")
+def report(tone: ToneModel, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WeeklyReport]:
+    folder = tmp_path_factory.mktemp("report")
+    store = SqliteStore(folder / "houserules.db")
+    world.seed(store)
+    yield make_report(store, tone, folder / "state")
+    store.close()
+
+
+def test_every_figure_matches_the_hand_count(report: WeeklyReport) -> None:
+    world.assert_counts_by_hand(report)
+
+
+def test_no_author_appears_anywhere_in_the_report(report: WeeklyReport) -> None:
+    page = render_html(report)
+    data = json.dumps(report.to_json(), ensure_ascii=False)
+    for author in world.AUTHORS:
+        assert author.lower() not in page.lower(), author
+        assert author.lower() not in data.lower(), author
+    assert world.PHONE not in page and world.PHONE not in data
+
+
+def test_a_reply_naming_another_commenter_is_quoted_without_the_name(
+    report: WeeklyReport,
+) -> None:
+    quoted = [q for t in report.themes.themes for q in t.examples if "wrong" in q]
+    assert quoted, "the reply is an example of some theme"
+    assert quoted[0].startswith("@[someone] you are wrong, [a resident] was right")
+
+
+def test_the_same_store_and_week_give_the_same_report(
+    report: WeeklyReport, tone: ToneModel, tmp_path: Path
+) -> None:
+    store = SqliteStore(tmp_path / "houserules.db")
+    world.seed(store)
+    again = make_report(store, tone, tmp_path / "state")
+    store.close()
+    assert again.to_json() == report.to_json()
+
+
+def test_a_week_with_nothing_in_it_still_makes_a_report(tone: ToneModel, tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "houserules.db")
+    empty = make_report(store, tone, tmp_path / "state")
+    store.close()
+    assert empty.comments == 0 and empty.themes.themes == ()
+    assert empty.moderation.over_moderation is None
+    assert "Too few comments" in empty.themes.note
+    assert "Weekly reputation report" in render_html(empty)
+
+
+def test_median_and_90th_percentile_are_by_nearest_rank() -> None:
+    assert timing([]).count == 0 and timing([]).median_minutes is None
+    ten = timing([float(n) for n in range(1, 11)])
+    assert (ten.median_minutes, ten.p90_minutes) == (5.5, 9.0)
+    assert (timing([7.0]).median_minutes, timing([7.0]).p90_minutes) == (7.0, 7.0)
+
+
+def test_the_same_comments_in_two_weeks_keep_their_theme_ids(
+    tone: ToneModel, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from moderation.comment import Comment, Platform, Surface
+    from moderation.review import PlatformState
+    from moderation.verdict import Action, ClassifiedComment, Verdict
+    from store.base import ProcessedComment
+
+    demo = Path(__file__).resolve().parents[2] / "houserules" / "demo_data" / "comments.jsonl"
+    texts = [json.loads(line)["text"] for line in demo.read_text().splitlines()[:60]]
+    items = []
+    for weeks_back, monday in ((1, world.LAST_MONDAY), (0, world.MONDAY)):
+        for n, text in enumerate(texts):
+            c = Comment(
+                Platform.FACEBOOK,
+                Surface.OWN_PAGE,
+                f"w{weeks_back}-{n}",
+                text,
+                monday + timedelta(hours=2 * n),
+                author_handle=f"r{n}",
+            )
+            verdict = Verdict(c.key, Action.ALLOW, (), (), False, False, "r", "m")
+            items.append(ProcessedComment(ClassifiedComment(c, verdict), PlatformState.NONE))
+    store = SqliteStore(tmp_path / "houserules.db")
+    store.save(items)
+    report = make_report(store, tone, tmp_path / "state")
+    store.close()
+    found = report.themes.themes
+    assert len(found) >= 3
+    for theme in found:
+        assert theme.last_week_share == theme.share, theme.name
+    assert report.themes.gone == ()
+    book = json.loads((tmp_path / "state" / "themes.json").read_text())
+    ids = {week: sorted(t["id"] for t in found) for week, found in book["weeks"].items()}
+    assert ids["2026-W46"] == ids["2026-W47"] == sorted(t.theme_id for t in found)
