@@ -117,7 +117,11 @@ def embedded_spec(chart: Chart, rows: list[Row]) -> dict[str, Any]:
 
 
 def _key(group: Group, bucket: str) -> str:
-    return f"{bucket}['key_as_string']" if isinstance(group, ByDay) else f"{bucket}['key']"
+    # A day is a date in both forms: the rows' `YYYY-MM-DD` strings are read as dates
+    # where the data is loaded, and a transform's are not, so it reads them itself.
+    if isinstance(group, ByDay):
+        return f"toDate({bucket}['key_as_string'])"
+    return f"{bucket}['key']"
 
 
 def _grouped_transforms(chart: Chart) -> list[dict[str, Any]]:
