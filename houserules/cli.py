@@ -110,6 +110,7 @@ LAZY_COMMANDS = {
     "erase": "houserules.personal_data_commands:erase",
     "serve": "houserules.review_app_commands:serve",
     "users": "houserules.review_app_commands:users",
+    "dashboards": "houserules.dashboards_commands:dashboards",
 }
 
 

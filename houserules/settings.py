@@ -19,6 +19,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from dashboards.settings import KibanaSettings
 from houserules.config import ConfigError, explain_validation_error, read_yaml
 from ingest.connector_settings import ConnectorsSettings
 from review_app.settings import ReviewAppSettings
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
     connectors: ConnectorsSettings = Field(default_factory=ConnectorsSettings)
     worker: PatternSettings = Field(default_factory=PatternSettings)
     review_app: ReviewAppSettings = Field(default_factory=ReviewAppSettings)
+    kibana: KibanaSettings = Field(default_factory=KibanaSettings)
 
     @property
     def sqlite_path(self) -> Path:
