@@ -193,3 +193,137 @@ def seed(store: Store, now: datetime) -> list[Seeded]:
     for at in spike_alert_times(now):
         store.append_audit(AuditEvent(at, SYSTEM, "service_spike", "facebook:c6", "spike: waste"))
     return seeded
+
+
+def _band(now: datetime, posted: datetime) -> str:
+    hours = (now - posted).total_seconds() / 3600
+    if hours < 1:
+        return "under 1 hour"
+    if hours < 4:
+        return "1 to 4 hours"
+    return "4 to 24 hours" if hours < 24 else "over a day"
+
+
+def _rows(columns: str, *values: tuple[object, ...]) -> list[dict[str, object]]:
+    names = columns.split()
+    return [dict(zip(names, v, strict=True)) for v in values]
+
+
+def expected_rows(now: datetime) -> dict[str, list[dict[str, object]]]:
+    """Each chart's rows for the seed, counted by hand from `seed_comments` (the listing
+    without its item numbers, which each store chooses). Compare them in any order."""
+    by_name = {s.name: s for s in seed_comments(now)}
+    d1, d2, d3 = (uk_day(noon_days_ago(now, n)) for n in (1, 2, 3))
+    t1, t2 = uk_day(by_name["c1"].created_at), uk_day(by_name["c2"].created_at)
+    comms_d1 = _band(now, by_name["c6"].created_at)
+    recent_hides = [(t1, "harassment", 2), (t1, "threat", 1)]
+    recent_tone = [(t1, "hostile", 2)]
+    if t1 != t2:  # just after midnight c2 (two hours old) was posted the day before
+        recent_hides = [(t1, "harassment", 1), (t2, "harassment", 1), (t2, "threat", 1)]
+        recent_tone = [(t1, "hostile", 1), (t2, "hostile", 1)]
+    comms_open = (
+        [("comms", "over a day", 3)]
+        if comms_d1 == "over a day"
+        else [("comms", comms_d1, 2), ("comms", "over a day", 1)]
+    )
+
+    def posted(name: str) -> str:
+        return by_name[name].created_at.astimezone(UTC).isoformat()
+
+    return {
+        "open_items_by_age": _rows(
+            "queue age items",
+            *comms_open,
+            ("review", "under 1 hour", 1),
+            ("review", "over a day", 1),
+            ("escalations", "1 to 4 hours", 1),
+        ),
+        "oldest_unreviewed": _rows(
+            "queue platform rules comment posted",
+            ("review", "facebook", "misinformation, harassment", "facebook:c5", posted("c5")),
+            ("escalations", "facebook", "threat, harassment", "facebook:c2", posted("c2")),
+            ("review", "facebook", "harassment", "facebook:c1", posted("c1")),
+        ),
+        "escalations_by_day": _rows("day status items", (t2, "open", 1)),
+        "hides_by_rule": _rows(
+            "day rule comments",
+            (d3, "harassment", 1),
+            (d3, "misinformation", 1),
+            (d3, "obscenity", 1),
+            (d2, "defamation", 1),
+            (d2, "harassment", 1),
+            *recent_hides,
+        ),
+        "complaints_by_service": _rows(
+            "day service comments", (d1, "waste", 2), (d2, "streetlights", 1)
+        ),
+        "spike_alerts": _rows("day alerts", (d1, 2), (d2, 1)),
+        "complaints_by_place": _rows(
+            "place service comments",
+            ("Elm Road", "streetlights", 1),
+            ("Elm Road", "waste", 1),
+            ("Oak Street", "waste", 1),
+        ),
+        "misinformation_by_fact": _rows("fact comments hidden", ("tip", 2, 1)),
+        "comms_answered": _rows(
+            "day status items", (d3, "done", 1), (d2, "open", 1), (d1, "open", 2), (d1, "done", 1)
+        ),
+        "comms_response_time": _rows("day answered hours", (d3, 1, 4.0), (d1, 1, 2.0)),
+        "volume_by_platform": _rows(
+            "platform surface comments",
+            ("facebook", "own_page", 9),
+            ("x", "mention", 2),
+            ("instagram", "own_page", 1),
+            ("youtube", "own_page", 1),
+        ),
+        "tone_by_day": _rows(
+            "day tone comments",
+            (d3, "hostile", 2),
+            (d2, "hostile", 2),
+            (d2, "critical", 1),
+            (d2, "neither", 1),
+            (d1, "critical", 3),
+            (d1, "neither", 2),
+            *recent_tone,
+        ),
+        "most_discussed_posts": _rows(
+            "post platform comments",
+            ("p1", "facebook", 8),
+            ("p2", "facebook", 1),
+            ("p2", "youtube", 1),
+            ("p3", "instagram", 1),
+        ),
+        "restores_by_rule": _rows(
+            "rule decided restored restored_percent",
+            ("defamation", 1, 0, 0.0),
+            ("harassment", 1, 1, 100.0),
+            ("obscenity", 1, 0, 0.0),
+        ),
+        "restores_by_model": _rows(
+            "model decided restored restored_percent", ("m2", 2, 1, 50.0), ("m1", 1, 0, 0.0)
+        ),
+        "time_to_hide_by_rule": _rows(
+            "rule hidden minutes",
+            ("harassment", 4, 8.0),
+            ("defamation", 1, 10.0),
+            ("misinformation", 1, 5.0),
+            ("obscenity", 1, 360.0),
+            ("threat", 1, 2.0),
+        ),
+        "time_to_hide_by_model": _rows("model hidden minutes", ("m1", 4, 93.0), ("m2", 2, 15.0)),
+        "time_to_review_by_rule": _rows(
+            "rule decided hours",
+            ("defamation", 1, 3.0),
+            ("harassment", 1, 1.0),
+            ("obscenity", 1, 6.0),
+        ),
+        "time_to_review_by_model": _rows("model decided hours", ("m2", 2, 2.0), ("m1", 1, 6.0)),
+    }
+
+
+def without_item_numbers(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{k: v for k, v in row.items() if k != "item"} for row in rows]
+
+
+def unordered(rows: list[dict[str, object]]) -> list[str]:
+    return sorted(repr(sorted(row.items())) for row in rows)
