@@ -95,20 +95,23 @@ _DASHBOARD_SEARCHES = {
 }
 
 
-def data_view_id(source: Source) -> str:
-    return f"houserules-{source.value}"
+# Ids start with the index prefix, so two councils' objects can share one Kibana.
 
 
-def visualization_id(chart: Chart) -> str:
-    return f"houserules-chart-{chart.name}"
+def data_view_id(prefix: str, source: Source) -> str:
+    return f"{prefix}-data-view-{source.value}"
 
 
-def search_id(search: SavedSearch) -> str:
-    return f"houserules-search-{search.name}"
+def visualization_id(prefix: str, chart: Chart) -> str:
+    return f"{prefix}-chart-{chart.name}"
 
 
-def dashboard_id(dashboard: Dashboard) -> str:
-    return f"houserules-dashboard-{dashboard.name}"
+def search_id(prefix: str, search: SavedSearch) -> str:
+    return f"{prefix}-search-{search.name}"
+
+
+def dashboard_id(prefix: str, dashboard: Dashboard) -> str:
+    return f"{prefix}-dashboard-{dashboard.name}"
 
 
 def _index(names: IndexNames, source: Source) -> str:
@@ -153,10 +156,10 @@ def _data_view(names: IndexNames, source: Source, review_url: str) -> dict[str, 
                 }
             }
         )
-    return _object("index-pattern", data_view_id(source), attributes, [])
+    return _object("index-pattern", data_view_id(names.prefix, source), attributes, [])
 
 
-def _saved_search(search: SavedSearch) -> dict[str, Any]:
+def _saved_search(search: SavedSearch, prefix: str) -> dict[str, Any]:
     source_json = {
         "query": {"query": search.query, "language": "kuery"},
         "filter": [],
@@ -169,8 +172,10 @@ def _saved_search(search: SavedSearch) -> dict[str, Any]:
         "sort": [[search.sort, "asc" if search.source is Source.QUEUE else "desc"]],
         "kibanaSavedObjectMeta": {"searchSourceJSON": json.dumps(source_json)},
     }
-    refs = [{"name": _INDEX_REF, "type": "index-pattern", "id": data_view_id(search.source)}]
-    return _object("search", search_id(search), attributes, refs)
+    refs = [
+        {"name": _INDEX_REF, "type": "index-pattern", "id": data_view_id(prefix, search.source)}
+    ]
+    return _object("search", search_id(prefix, search), attributes, refs)
 
 
 def _visualization(chart: Chart, names: IndexNames, review_url: str) -> dict[str, Any]:
@@ -189,13 +194,16 @@ def _visualization(chart: Chart, names: IndexNames, review_url: str) -> dict[str
         "version": 1,
         "kibanaSavedObjectMeta": {"searchSourceJSON": _EMPTY_SEARCH},
     }
-    return _object("visualization", visualization_id(chart), attributes, [])
+    return _object("visualization", visualization_id(names.prefix, chart), attributes, [])
 
 
-def _dashboard(dashboard: Dashboard) -> dict[str, Any]:
+def _dashboard(dashboard: Dashboard, prefix: str) -> dict[str, Any]:
     panels_in_order: list[tuple[str, str]] = [
-        ("visualization", visualization_id(c)) for c in dashboard.charts
-    ] + [("search", search_id(SAVED_SEARCHES[s])) for s in _DASHBOARD_SEARCHES[dashboard.name]]
+        ("visualization", visualization_id(prefix, c)) for c in dashboard.charts
+    ] + [
+        ("search", search_id(prefix, SAVED_SEARCHES[s]))
+        for s in _DASHBOARD_SEARCHES[dashboard.name]
+    ]
     panels, refs = [], []
     chart_rows = (len(dashboard.charts) + 1) // 2
     for n, (kind, target) in enumerate(panels_in_order, start=1):
@@ -228,7 +236,7 @@ def _dashboard(dashboard: Dashboard) -> dict[str, Any]:
         "version": 1,
         "kibanaSavedObjectMeta": {"searchSourceJSON": _EMPTY_SEARCH},
     }
-    return _object("dashboard", dashboard_id(dashboard), attributes, refs)
+    return _object("dashboard", dashboard_id(prefix, dashboard), attributes, refs)
 
 
 def saved_objects(
@@ -238,9 +246,9 @@ def saved_objects(
     names = IndexNames(index_prefix)
     review_url = review_url.rstrip("/")
     objects = [_data_view(names, s, review_url) for s in Source]
-    objects += [_saved_search(s) for s in SAVED_SEARCHES.values()]
+    objects += [_saved_search(s, names.prefix) for s in SAVED_SEARCHES.values()]
     objects += [_visualization(c, names, review_url) for d in DASHBOARDS for c in d.charts]
-    objects += [_dashboard(d) for d in DASHBOARDS]
+    objects += [_dashboard(d, names.prefix) for d in DASHBOARDS]
     return objects
 
 

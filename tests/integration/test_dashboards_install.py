@@ -148,7 +148,10 @@ def test_objects_kibana_will_not_take_are_each_named() -> None:
         assert not kibana.saved["default"], "nothing is half-imported"
     message = str(refused.value)
     assert "did not import every object" in message
-    assert "search houserules-search-open_decisions refers to missing index-pattern" in message
+    assert (
+        "search houserules-search-open_decisions refers to missing"
+        " index-pattern houserules-data-view-queue" in message
+    )
 
 
 def test_kibana_refusing_the_import_request_is_reported_with_its_message() -> None:

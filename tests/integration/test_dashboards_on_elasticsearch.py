@@ -69,7 +69,9 @@ def seeded(elasticsearch: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
             if obj["type"] == "visualization":
                 state = json.loads(obj["attributes"]["visState"])
                 panels[obj["id"]] = json.loads(state["params"]["spec"])
-        yield Seeded(store, path, {name: panels[visualization_id(c)] for name, c in CHARTS.items()})
+        yield Seeded(
+            store, path, {name: panels[visualization_id(prefix, c)] for name, c in CHARTS.items()}
+        )
     finally:
         local.close()
         remove_indices(store)
