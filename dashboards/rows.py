@@ -5,6 +5,7 @@ the same order."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 
 from dashboards.model import WAITING, ByAge, ByDay, ByKind, ByValue, Chart, Percent, Row
@@ -38,13 +39,13 @@ def finish(chart: Chart, rows: list[Row]) -> list[Row]:
     return [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
 
 
-def _sort_key(chart: Chart, level: int) -> object:
+def _sort_key(chart: Chart, level: int) -> Callable[[Row], tuple[int, str]]:
     group = chart.groups[level]
     count = OUTER_COUNT_KEY if level == 0 and len(chart.groups) > 1 else COUNT_KEY
     if isinstance(group, ByValue):
         return lambda row: (-int(row[count] or 0), str(row[group.column]))
     if isinstance(group, ByDay):
-        return lambda row: str(row[group.column])
+        return lambda row: (0, str(row[group.column]))
     labels = (
         [b.label for b in group.bands]
         if isinstance(group, ByAge)
@@ -52,7 +53,7 @@ def _sort_key(chart: Chart, level: int) -> object:
         if isinstance(group, ByKind)
         else []
     )
-    return lambda row: labels.index(str(row[group.column]))
+    return lambda row: (labels.index(str(row[group.column])), "")
 
 
 def listing_value(value: object) -> str | int | float | None:

@@ -35,7 +35,9 @@ VEGA_LITE_VERSION = "5.8"
 
 _CONFIG = {
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 220},
-    "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 220},
+    # Below the chart: a browser's fonts can be wider than the renderer's, and a legend
+    # beside the chart would then be cut at the image's edge.
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 220, "orient": "bottom"},
     "font": "sans-serif",
 }
 
@@ -63,8 +65,16 @@ def _channel(chart: Chart, column: str) -> dict[str, Any]:
             "title": title,
             "axis": {"format": "%d %b", "labelAngle": 0},
         }
-    quantitative = column == WAITING or any(m.column == column for m in chart.measures)
-    if quantitative:
+    measure = next((m for m in chart.measures if m.column == column), None)
+    if isinstance(measure, Count | CountWhere):
+        # Counts are whole numbers: no ticks between them.
+        return {
+            "field": column,
+            "type": "quantitative",
+            "title": title,
+            "axis": {"tickMinStep": 1, "format": "d"},
+        }
+    if measure is not None or column == WAITING:
         return {"field": column, "type": "quantitative", "title": title}
     channel: dict[str, Any] = {"field": column, "type": "nominal", "title": title}
     order = _order(group)
@@ -93,7 +103,10 @@ def encoding(chart: Chart) -> dict[str, Any]:
         if order:
             colour["scale"] = {"domain": order}
         found["color"] = colour
-    found["tooltip"] = [_channel(chart, column) for column, _ in chart.columns]
+    found["tooltip"] = [
+        {k: v for k, v in _channel(chart, column).items() if k not in ("axis", "sort")}
+        for column, _ in chart.columns
+    ]
     return found
 
 
