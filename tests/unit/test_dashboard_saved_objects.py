@@ -118,3 +118,13 @@ def test_export_to_a_folder_that_does_not_exist_is_a_clear_error(tmp_path: Path)
     result = CliRunner().invoke(main, ["dashboards", "export", "--out", str(target)], env=env)
     assert result.exit_code == 2
     assert f"cannot write {target}" in result.stderr
+
+
+def test_docker_compose_installs_the_dashboards_once_kibana_is_up() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    job = services["dashboards"]
+    assert job["command"][:3] == ["houserules", "dashboards", "install"]
+    assert job["depends_on"] == {"kibana": {"condition": "service_healthy"}}
+    assert "healthcheck" in services["kibana"]
