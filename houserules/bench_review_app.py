@@ -2,14 +2,15 @@
 
 Seeds a fresh store (in a temporary folder, or `--keep DIR` to reuse one) with N synthetic
 comments shaped like a council's mix (most allowed; some hidden for review, escalated, or
-for the comms team), then requests the queue, item and search pages in process, as a
-signed-in moderator, and reports the p50 and p95 server time of each: the time from the
+for the comms team), then requests the queue, item, search and dashboard pages in process,
+as a signed-in moderator, and reports the p50 and p95 server time of each: the time from the
 request entering the app to the last byte of the answer, without a network in between.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
 import statistics
@@ -166,7 +167,9 @@ def _percentiles(times: list[float]) -> dict[str, float]:
     }
 
 
-def measure(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
+def measure(
+    settings: Settings, rounds: int, dashboard_rounds: int = 20
+) -> dict[str, dict[str, float]]:
     from houserules.review_app_commands import build_review_app
 
     app, deps = build_review_app(settings, moderators={}, alerts=False)
@@ -193,10 +196,14 @@ def measure(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
             "item": lambda: f"/items/{rng.choice(item_ids)}",
             "search": lambda: "/search?q=" + rng.choice(searches).replace(" ", "+"),
         }
+        boards = itertools.cycle(["triage", "comms", "reputation", "accountability"])
+        pages["dashboard"] = lambda: f"/dashboards/{next(boards)}"
         results: dict[str, dict[str, float]] = {}
         for name, next_path in pages.items():
             times: list[float] = []
-            for i in range(rounds + 5):
+            # A dashboard counts every comment in its windows: fewer rounds keep it short.
+            count = dashboard_rounds if name == "dashboard" else rounds
+            for i in range(count + 5):
                 status, ms = asyncio.run(_get(app, next_path(), token))
                 if status != 200:
                     raise click.ClickException(f"{name} page answered {status}")
@@ -217,9 +224,15 @@ def measure(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
     type=click.Path(path_type=Path, file_okay=False),
     help="Seed into (and reuse) this folder instead of a temporary one.",
 )
+@click.option(
+    "--dashboard-rounds", default=20, show_default=True, help="Requests of the dashboards."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
-def bench_review_app(comments: int, rounds: int, keep: Path | None, as_json: bool) -> None:
-    """Seed N comments in SQLite and time the review app's queue, item and search pages."""
+def bench_review_app(
+    comments: int, rounds: int, keep: Path | None, dashboard_rounds: int, as_json: bool
+) -> None:
+    """Seed N comments in SQLite and time the review app's queue, item, search and dashboard
+    pages."""
     with tempfile.TemporaryDirectory(prefix="houserules-bench-") as scratch:
         folder = keep or Path(scratch)
         settings = Settings(data_dir=folder, model="none")
@@ -227,7 +240,7 @@ def bench_review_app(comments: int, rounds: int, keep: Path | None, as_json: boo
         seconds = seed(store, comments, datetime.now(UTC), progress=not as_json)
         stored, counts = store.count(), store.open_counts()
         store.close()
-        results = measure(settings, rounds)
+        results = measure(settings, rounds, dashboard_rounds)
     open_items = {k.value: v for k, v in counts.items()}
     data = {
         "comments": stored,
@@ -244,6 +257,6 @@ def bench_review_app(comments: int, rounds: int, keep: Path | None, as_json: boo
     )
     for name, r in results.items():
         click.echo(
-            f"{name:7} p50 {r['p50_ms']:6.1f} ms   p95 {r['p95_ms']:6.1f} ms   "
+            f"{name:9} p50 {r['p50_ms']:6.1f} ms   p95 {r['p95_ms']:6.1f} ms   "
             f"({int(r['requests'])} requests)"
         )

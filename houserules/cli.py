@@ -130,6 +130,7 @@ LAZY_COMMANDS = {
     "learn": "houserules.learning.commands:learn",
     "model": "houserules.learning.commands:model",
     "report": "houserules.report_command:report",
+    "dashboards": "houserules.dashboards_commands:dashboards",
 }
 
 

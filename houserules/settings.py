@@ -22,6 +22,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from dashboards.settings import KibanaSettings
 from houserules.config import ConfigError, explain_validation_error, looks_secret, read_yaml
 from houserules.log_safety import install_log_safety, register_secrets
 from ingest.connector_settings import ConnectorsSettings
@@ -61,6 +62,7 @@ class Settings(BaseSettings):
     worker: PatternSettings = Field(default_factory=PatternSettings)
     review_app: ReviewAppSettings = Field(default_factory=ReviewAppSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    kibana: KibanaSettings = Field(default_factory=KibanaSettings)
 
     @property
     def sqlite_path(self) -> Path:

@@ -21,7 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from review_app import comment_views, other_views, queue_views
+from review_app import comment_views, dashboard_views, other_views, queue_views
 from review_app.guard import Guard
 from review_app.web import ReviewDeps, environment, render
 from stream.outages import is_transient
@@ -51,6 +51,8 @@ ROUTES = [
     Route("/search", other_views.search),
     Route("/audit", other_views.audit_page),
     Route("/audit.csv", other_views.audit_csv),
+    Route("/dashboards", dashboard_views.index),
+    Route("/dashboards/{name}", dashboard_views.dashboard_page),
     Route("/admin/users", other_views.users_page),
     Route("/admin/users/{name}", other_views.user_change, methods=["POST"]),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -51,7 +51,12 @@ from store.base import (
 from store.elasticsearch_settings import ElasticsearchSettings
 from store.es_bulk import Refresh, write_all
 from store.es_retry import Backoff, ElasticsearchUnavailable, call_with_retry, without_credentials
-from store.es_templates import QUEUE_PROPERTIES, IndexNames, index_templates
+from store.es_templates import (
+    COMMENT_PROPERTIES,
+    QUEUE_PROPERTIES,
+    IndexNames,
+    index_templates,
+)
 from store.personal_data import ErasureRequest, Removed
 
 T = TypeVar("T")
@@ -127,6 +132,13 @@ class ElasticsearchStore:
             # A queue index made before the review app's fields existed gains them (adding
             # fields to a mapping is allowed; changing one is not, and none is changed).
             self.client.indices.put_mapping(index=self.names.queue, properties=QUEUE_PROPERTIES)
+            # Monthly comment indices made before the dashboards' fields gain them too.
+            self.client.indices.put_mapping(
+                index=self.names.comments_pattern,
+                properties=COMMENT_PROPERTIES,
+                allow_no_indices=True,
+                ignore_unavailable=True,
+            )
 
         self._retry("install the index templates", run)
 
@@ -355,11 +367,15 @@ class ElasticsearchStore:
                 raise LookupError(f"queue item {item_id} is not open: it is {source['status']}")
             if es_decisions.held_by_other(source, token):
                 raise DecisionInProgress(es_decisions.in_progress(item_id, source))
+            timing = {}
+            if source.get("comment_created_at"):
+                posted = datetime.fromisoformat(source["comment_created_at"])
+                timing["review_seconds"] = docs.seconds_between(posted, event.at)
             es_review.replace_item(
                 self,
                 item_id,
                 found,
-                {**source, **closing, **es_decisions.CLEARED},
+                {**source, **closing, **timing, **es_decisions.CLEARED},
                 f"queue item {item_id} is not open: someone else closed it or is deciding it"
                 " just now",
             )
@@ -376,16 +392,16 @@ class ElasticsearchStore:
     def set_platform_state(self, key: str, state: PlatformState, event: AuditEvent) -> None:
         """Record what was done on the platform, then audit it. A key that is not stored
         changes nothing but is still audited, as in the SQLite store."""
-        hit = self._comments_by_key([key], fields=False).get(key)
+        hit = self._comments_by_key([key], fields=["created_at", "hide_seconds"]).get(key)
         actions: list[dict[str, Any]] = []
         if hit is not None:
+            change: dict[str, Any] = {"platform_state": state.value}
+            source = hit["_source"]
+            if state is PlatformState.HIDDEN and source.get("hide_seconds") is None:
+                posted = datetime.fromisoformat(source["created_at"])
+                change["hide_seconds"] = docs.seconds_between(posted, event.at)
             actions.append(
-                {
-                    "_op_type": "update",
-                    "_index": hit["_index"],
-                    "_id": key,
-                    "doc": {"platform_state": state.value},
-                }
+                {"_op_type": "update", "_index": hit["_index"], "_id": key, "doc": change}
             )
         actions.append(self._audit_action(event))
         self._write(actions)

@@ -11,12 +11,14 @@ import hashlib
 import json
 import threading
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from moderation import wire
+from moderation.detectors.services import ServiceNamer
 from moderation.review import AuditEvent, PlatformState, QueueItem, ReviewStatus
-from moderation.verdict import Route
+from moderation.verdict import Category, Route
 from store.base import DeadLetter, ProcessedComment, QueueEntry, StoredComment
 
 _ITEM_ID_MASK = (1 << 63) - 1
@@ -72,6 +74,27 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+def complaint_places(text: str, categories: Iterable[str]) -> list[str]:
+    """Where a service complaint says the fault is (the first street, estate or building it
+    names, as the comms note gives it); none for any other comment. Both stores' dashboards
+    derive it with this one rule."""
+    if Category.SERVICE_COMPLAINT.value not in categories:
+        return []
+    place = ServiceNamer.place(text)
+    return [place] if place else []
+
+
+def seconds_between(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds()
+
+
+def hide_seconds(item: ProcessedComment) -> float | None:
+    """How long the comment was up before houserules hid it (its first `hidden` event)."""
+    created = item.classified.comment.created_at
+    hidden = [e.at for e in item.audit if e.event == "hidden"]
+    return seconds_between(created, min(hidden)) if hidden else None
+
+
 def comment_document(item: ProcessedComment, indexed_at: datetime) -> dict[str, Any]:
     cc = item.classified
     c, v = cc.comment, cc.verdict
@@ -98,6 +121,7 @@ def comment_document(item: ProcessedComment, indexed_at: datetime) -> dict[str, 
         "routes": [r.value for r in v.routes],
         "services": sorted({n.service for n in v.comms if n.service}),
         "fact_ids": sorted({n.fact_id for n in v.comms if n.fact_id}),
+        "places": complaint_places(c.text, [cat.value for cat in v.categories]),
         "hide_on_platform": v.hide_on_platform,
         "not_hideable": v.not_hideable,
         "platform_state": item.platform_state.value,
@@ -105,6 +129,7 @@ def comment_document(item: ProcessedComment, indexed_at: datetime) -> dict[str, 
         "classifier_version": v.classifier_version,
         "referral": v.referral,
         "max_score": max(scores.values(), default=0.0),
+        "hide_seconds": hide_seconds(item),
         "scores": scores,
         "findings": wire_doc["verdict"]["findings"],
         "comms": [
@@ -134,6 +159,8 @@ def queue_document(
         "surface": comment.surface.value,
         "categories": [c.value for c in item.classified.verdict.categories],
         "comment_created_at": _utc(comment.created_at),
+        "rules_version": item.classified.verdict.rules_version,
+        "classifier_version": item.classified.verdict.classifier_version,
         "reason": entry.reason,
         "urgent": entry.urgent,
         "status": ReviewStatus.OPEN.value,

@@ -18,7 +18,7 @@ from typing import Any
 
 from moderation.verdict import Category
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 _SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
@@ -70,6 +70,8 @@ COMMENT_PROPERTIES: dict[str, Any] = {
     "routes": _KEYWORD,
     "services": _KEYWORD,
     "fact_ids": _KEYWORD,
+    # Where a service complaint says the fault is (see `es_documents.complaint_places`).
+    "places": _KEYWORD,
     "hide_on_platform": {"type": "boolean"},
     "not_hideable": {"type": "boolean"},
     "platform_state": _KEYWORD,
@@ -77,6 +79,8 @@ COMMENT_PROPERTIES: dict[str, Any] = {
     "classifier_version": _KEYWORD,
     "referral": _KEYWORD,
     "max_score": {"type": "float"},
+    # Seconds from the comment being posted to its hide on the platform, once hidden.
+    "hide_seconds": {"type": "double"},
     "scores": {"properties": {c.value: {"type": "float"} for c in Category}},
     "findings": _FINDING,
     "comms": {
@@ -116,6 +120,11 @@ QUEUE_PROPERTIES: dict[str, Any] = {
     "decision_kind": _KEYWORD,
     "decision_by": _KEYWORD,
     "decision_until": _DATE,
+    # The verdict's versions when queued, so decisions can be counted by model version.
+    "rules_version": _KEYWORD,
+    "classifier_version": _KEYWORD,
+    # Seconds from the comment being posted to a person closing the item.
+    "review_seconds": {"type": "double"},
 }
 
 AUDIT_PROPERTIES: dict[str, Any] = {

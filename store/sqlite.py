@@ -73,6 +73,8 @@ CREATE TABLE IF NOT EXISTS audit (
     detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_comment ON audit(comment_key);
+-- The dashboards find the decision that closed each queue item by its item id.
+CREATE INDEX IF NOT EXISTS audit_item ON audit(item_id);
 CREATE TRIGGER IF NOT EXISTS audit_update_only_erases_detail BEFORE UPDATE ON audit
 WHEN NOT (
     NEW.id IS OLD.id AND NEW.at IS OLD.at AND NEW.actor IS OLD.actor

@@ -1,0 +1,75 @@
+"""Where a dashboard's numbers come from: Elasticsearch (scale-out) or the SQLite file
+(embedded). Both answer `rows(chart, now)` with the same rows for the same comments; the
+contract test in tests/integration/test_dashboards_on_elasticsearch.py holds them to it."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from elasticsearch import Elasticsearch
+
+from dashboards import es_query, sqlite_query
+from dashboards.model import Chart, Row, Source
+from store.es_templates import IndexNames
+
+
+class ChartSource(Protocol):
+    def rows(self, chart: Chart, now: datetime) -> list[Row]:
+        """The chart's rows as of `now`."""
+        ...
+
+
+def index_for(names: IndexNames, source: Source) -> str:
+    return {
+        Source.COMMENTS: names.comments,
+        Source.QUEUE: names.queue,
+        Source.AUDIT: names.audit,
+    }[source]
+
+
+class ElasticsearchSource:
+    """Runs each chart's plain request (the one its Kibana panel carries). Elasticsearch
+    keeps its own clock for the windows, so `now` is not sent."""
+
+    def __init__(self, client: Elasticsearch, names: IndexNames) -> None:
+        self.client = client
+        self.names = names
+
+    def response(self, chart: Chart) -> dict[str, Any]:
+        body = es_query.request_body(chart)
+        found = self.client.search(
+            index=index_for(self.names, chart.source),
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            **body,
+        )
+        answer: dict[str, Any] = found.body
+        return answer
+
+    def rows(self, chart: Chart, now: datetime) -> list[Row]:
+        return es_query.rows_from_response(chart, self.response(chart))
+
+
+class SqliteSource:
+    """Runs each chart's SQL on a read-only connection of its own to the store's file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def rows(self, chart: Chart, now: datetime) -> list[Row]:
+        with self._lock:
+            if self._db is None:
+                self._db = sqlite_query.connect(self.path)
+            return sqlite_query.rows(self._db, chart, now)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None

@@ -1,0 +1,290 @@
+"""A chart as SQL on the embedded store's SQLite file, answering with the same rows as the
+Elasticsearch request (`es_query`) gives on the same comments.
+
+The SQLite store keeps fewer columns than the index, so the fields a chart uses are derived
+here: from the comment's stored wire document (post, versions, fact-register entries), the
+audit log (when a comment was hidden, when a person closed an item) and the one rule that
+finds a complaint's place. Each record is counted once per group, as Elasticsearch counts
+documents, even where a list holds a value twice.
+
+The connection is read-only and separate from the store's own, so a dashboard never holds
+the writer's lock.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from dashboards.model import (
+    LIST_FIELDS,
+    TIME_ZONE,
+    Average,
+    ByAge,
+    ByDay,
+    ByKind,
+    ByValue,
+    Chart,
+    Condition,
+    Count,
+    CountWhere,
+    Group,
+    InLastDays,
+    Is,
+    IsNot,
+    Present,
+    Row,
+    Source,
+)
+from dashboards.rows import COUNT_KEY, OUTER_COUNT_KEY, finish, listing_value, one_decimal
+from store.es_documents import complaint_places
+
+LONDON = ZoneInfo(TIME_ZONE)
+_DECISIONS = "('confirm', 'restore', 'escalate', 'done')"
+
+# Every field a chart may use, per source, as an SQL expression over the store's tables.
+FIELDS: dict[Source, dict[str, str]] = {
+    Source.COMMENTS: {
+        "doc_key": "c.key",
+        "platform": "c.platform",
+        "surface": "c.surface",
+        "action": "c.action",
+        "categories": "c.categories",
+        "services": "c.services",
+        "platform_state": "c.platform_state",
+        "created_at": "c.created_at",
+        "post_id": "json_extract(c.document, '$.comment.post_id')",
+        "rules_version": "json_extract(c.document, '$.verdict.rules_version')",
+        "classifier_version": "json_extract(c.document, '$.verdict.classifier_version')",
+        "fact_ids": "(SELECT json_group_array(json_extract(n.value, '$.fact_id'))"
+        " FROM json_each(c.document, '$.verdict.comms') n"
+        " WHERE json_extract(n.value, '$.fact_id') <> '')",
+        "places": "houserules_places(c.text, c.categories)",
+        "hide_seconds": "(SELECT (julianday(min(a.at)) - julianday(c.created_at)) * 86400"
+        " FROM audit a WHERE a.comment_key = c.key AND a.event = 'hidden')",
+    },
+    Source.QUEUE: {
+        "doc_key": "q.id",
+        "item_id": "CAST(q.id AS TEXT)",
+        "queue": "q.queue",
+        "status": "q.status",
+        "comment_key": "q.comment_key",
+        "platform": "c.platform",
+        "surface": "c.surface",
+        "categories": "c.categories",
+        "comment_created_at": "c.created_at",
+        "classifier_version": "json_extract(c.document, '$.verdict.classifier_version')",
+        "rules_version": "json_extract(c.document, '$.verdict.rules_version')",
+        "review_seconds": "(SELECT (julianday(min(a.at)) - julianday(c.created_at)) * 86400"
+        f" FROM audit a WHERE a.item_id = q.id AND a.event IN {_DECISIONS})",
+    },
+    Source.AUDIT: {
+        "doc_key": "a.id",
+        "at": "a.at",
+        "event": "a.event",
+        "actor": "a.actor",
+        "comment_key": "a.comment_key",
+    },
+}
+_FROM = {
+    Source.COMMENTS: "comments c",
+    Source.QUEUE: "queue_items q JOIN comments c ON c.key = q.comment_key",
+    Source.AUDIT: "audit a",
+}
+
+
+def _places(text: str, categories: str) -> str:
+    return json.dumps(complaint_places(text, json.loads(categories)))
+
+
+def _uk_day(moment: str | None) -> str | None:
+    if moment is None:
+        return None
+    return datetime.fromisoformat(moment).astimezone(LONDON).strftime("%Y-%m-%d")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the store file, with the functions the charts use."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    db.create_function("houserules_places", 2, _places, deterministic=True)
+    db.create_function("houserules_uk_day", 1, _uk_day, deterministic=True)
+    return db
+
+
+def uk_day_start(now: datetime, days_back: int) -> datetime:
+    """Midnight (UK) `days_back` days before today's, as an instant."""
+    today = now.astimezone(LONDON).date() - timedelta(days=days_back)
+    return datetime.combine(today, time(0), LONDON).astimezone(UTC)
+
+
+class _Query:
+    """One chart's SQL, built up with its parameters in order."""
+
+    def __init__(self, chart: Chart, now: datetime) -> None:
+        self.chart = chart
+        self.now = now
+        self.fields = FIELDS[chart.source]
+        self.args: list[object] = []
+        self.joins: list[str] = []
+        self.used = {"doc_key"}
+
+    def field(self, name: str) -> str:
+        if name not in self.fields:
+            raise KeyError(f"chart {self.chart.name}: no field {name!r} in {self.chart.source}")
+        self.used.add(name)
+        return f"d.{name}"
+
+    def param(self, value: object) -> str:
+        self.args.append(value)
+        return "?"
+
+    def _values(self, values: tuple[str, ...]) -> str:
+        return ", ".join(self.param(v) for v in values)
+
+    def condition(self, c: Condition) -> str:
+        if isinstance(c, Is | IsNot):
+            column = self.field(c.field)
+            if c.field in LIST_FIELDS:
+                found = f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value IN ({{}}))"
+            else:
+                found = f"({column} IS NOT NULL AND {column} IN ({{}}))"
+            found = found.format(self._values(c.values))
+            return found if isinstance(c, Is) else f"NOT {found}"
+        if isinstance(c, Present):
+            column = self.field(c.field)
+            if c.field in LIST_FIELDS:
+                return f"json_array_length({column}) > 0"
+            return f"{column} IS NOT NULL"
+        assert isinstance(c, InLastDays)
+        since = uk_day_start(self.now, c.days - 1)
+        return f"julianday({self.field(c.field)}) >= julianday({self.param(since.isoformat())})"
+
+    def all(self, conditions: tuple[Condition, ...]) -> str:
+        return " AND ".join(f"({self.condition(c)})" for c in conditions) or "1"
+
+    def group(self, level: int, group: Group) -> str:
+        if isinstance(group, ByValue):
+            if group.field in LIST_FIELDS:
+                self.joins.append(f"JOIN json_each({self.field(group.field)}) j{level}")
+                return f"j{level}.value"
+            return self.field(group.field)
+        if isinstance(group, ByDay):
+            return f"houserules_uk_day({self.field(group.field)})"
+        if isinstance(group, ByAge):
+            column = f"julianday({self.field(group.field)})"
+            cases = []
+            for band in group.bands:
+                bounds = []
+                if band.older_hours is not None:
+                    older = self.now - timedelta(hours=band.older_hours)
+                    bounds.append(f"{column} >= julianday({self.param(older.isoformat())})")
+                if band.newer_hours is not None:
+                    newer = self.now - timedelta(hours=band.newer_hours)
+                    bounds.append(f"{column} < julianday({self.param(newer.isoformat())})")
+                cases.append(f"WHEN {' AND '.join(bounds) or '1'} THEN {self.param(band.label)}")
+            return f"CASE {' '.join(cases)} END"
+        assert isinstance(group, ByKind)
+        cases = [
+            f"WHEN {self.all(kind.conditions)} THEN {self.param(kind.label)}"
+            for kind in group.kinds
+        ]
+        return f"CASE {' '.join(cases)} END"
+
+    def base(self) -> str:
+        """Only the fields this chart uses: the others can be costly (JSON, the audit log)."""
+        used = ", ".join(
+            f"{expr} AS {name}" for name, expr in self.fields.items() if name in self.used
+        )
+        return f"SELECT {used} FROM {_FROM[self.chart.source]}"
+
+
+def rows(db: sqlite3.Connection, chart: Chart, now: datetime) -> list[Row]:
+    """The chart's rows from the store behind `db`, with `now` as the present."""
+    q = _Query(chart, now)
+    if chart.listing is not None:
+        return _listing(db, q)
+    # Columns are added to the inner select in the order their parameters are used.
+    inner_columns = ["d.doc_key AS doc_key"]
+    group_names = []
+    for level, group in enumerate(chart.groups):
+        inner_columns.append(f"{q.group(level, group)} AS g{level}")
+        group_names.append(f"g{level}")
+    outer = [*group_names, "COUNT(*) AS n"]
+    for m in chart.measures:
+        if isinstance(m, CountWhere):
+            met = q.condition(m.condition)
+            inner_columns.append(f"CASE WHEN {met} THEN 1 ELSE 0 END AS m_{m.column}")
+            outer.append(f"SUM(m_{m.column})")
+        elif isinstance(m, Average):
+            inner_columns.append(f"{q.field(m.field)} AS m_{m.column}")
+            outer.append(f"AVG(m_{m.column})")
+    where = q.all(chart.where)
+    present = " AND ".join(f"g{level} IS NOT NULL" for level in range(len(chart.groups)))
+    inner = (
+        f"SELECT DISTINCT {', '.join(inner_columns)} FROM ({q.base()}) d"
+        f" {' '.join(q.joins)} WHERE {where}"
+    )
+    sql = (
+        f"WITH grouped AS ({inner}) SELECT {', '.join(outer)} FROM grouped WHERE {present}"
+        f" GROUP BY {', '.join(group_names)}"
+    )
+    outer_counts: dict[str, int] = {}
+    if len(chart.groups) > 1:
+        for key, n in db.execute(
+            f"WITH grouped AS ({inner}) SELECT g0, COUNT(DISTINCT doc_key) FROM grouped"
+            f" WHERE {present} GROUP BY g0",
+            q.args,
+        ):
+            outer_counts[str(key)] = int(n)
+    found: list[Row] = []
+    for record in db.execute(sql, q.args):
+        row: Row = {}
+        for level, group in enumerate(chart.groups):
+            row[group.column] = str(record[level])
+        values = iter(record[len(chart.groups) :])
+        row[COUNT_KEY] = int(next(values))
+        if outer_counts:
+            row[OUTER_COUNT_KEY] = outer_counts[str(record[0])]
+        for m in chart.measures:
+            if isinstance(m, Count):
+                row[m.column] = row[COUNT_KEY]
+            elif isinstance(m, CountWhere):
+                row[m.column] = int(next(values))
+            elif isinstance(m, Average):
+                value = next(values)
+                row[m.column] = None if value is None else one_decimal(value * m.scale)
+        found.append(row)
+    return finish(chart, _top(chart, found))
+
+
+def _top(chart: Chart, found: list[Row]) -> list[Row]:
+    """Only the outer group's largest `size` values, as a terms aggregation keeps (ties go
+    to the value first in alphabetical order)."""
+    outer = chart.groups[0]
+    if not isinstance(outer, ByValue):
+        return found
+    count = OUTER_COUNT_KEY if len(chart.groups) > 1 else COUNT_KEY
+    sizes = {str(r[outer.column]): int(r[count] or 0) for r in found}
+    kept = set(sorted(sizes, key=lambda k: (-sizes[k], k))[: outer.size])
+    return [r for r in found if r[outer.column] in kept]
+
+
+def _listing(db: sqlite3.Connection, q: _Query) -> list[Row]:
+    listing = q.chart.listing
+    assert listing is not None
+    where = q.all(q.chart.where)
+    columns = ", ".join(q.field(f) for f, _, _ in listing.columns)
+    order = (
+        f"julianday({q.field(listing.sort_field)}), {q.field('comment_key')}, {q.field('queue')}"
+    )
+    sql = f"SELECT {columns} FROM ({q.base()}) d WHERE {where} ORDER BY {order} LIMIT ?"
+    found = []
+    for record in db.execute(sql, [*q.args, listing.size]):
+        row: Row = {}
+        for (f, column, _), value in zip(listing.columns, record, strict=True):
+            row[column] = listing_value(json.loads(value) if f in LIST_FIELDS else value)
+        found.append(row)
+    return found

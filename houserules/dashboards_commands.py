@@ -1,0 +1,103 @@
+"""`houserules dashboards install` and `houserules dashboards export`: the Kibana saved
+objects for the configured index prefix and review app address.
+
+Install goes through Kibana's saved objects import API with overwrite, so running it again
+changes nothing; Kibana's address and credentials come from the `kibana` settings (the
+credentials are never printed), `--kibana` and `--space` override the address and space.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from dashboards.kibana_api import Kibana, KibanaError
+from dashboards.saved_objects import KIBANA_VERSION, ndjson, saved_objects
+from houserules.settings import Settings
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    sys.exit(2)
+
+
+def _objects(settings: Settings) -> str:
+    return ndjson(
+        saved_objects(settings.elasticsearch.index_prefix, settings.review_app.public_url)
+    )
+
+
+@click.group()
+def dashboards() -> None:
+    """Kibana dashboards: Triage, Comms, Reputation and Accountability."""
+
+
+@dashboards.command()
+@click.option("--kibana", "url", help="Kibana's address (default: the kibana.url setting).")
+@click.option(
+    "--space", default=None, help="Kibana space id (default: kibana.space, else default)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def install(ctx: click.Context, url: str | None, space: str | None, as_json: bool) -> None:
+    """Install (or update) the data views, visualizations and dashboards in Kibana."""
+    settings: Settings = ctx.obj.settings()
+    kibana = settings.kibana if url is None else settings.kibana.model_copy(update={"url": url})
+    try:
+        done = Kibana(kibana).install(
+            _objects(settings), KIBANA_VERSION, kibana.space if space is None else space
+        )
+    except KibanaError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "kibana_version": done.kibana_version,
+                    "space": done.space,
+                    "objects": done.objects,
+                }
+            )
+        )
+        return
+    out.print(
+        f"installed {done.objects} saved objects in Kibana {done.kibana_version}"
+        f" (space {done.space}): dashboards 'houserules: Triage', 'Comms', 'Reputation'"
+        " and 'Accountability'",
+        highlight=False,
+        markup=False,
+    )
+
+
+@dashboards.command()
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File to write the NDJSON to.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def export(ctx: click.Context, out_file: Path, as_json: bool) -> None:
+    """Write the saved objects as NDJSON, for Kibana's Saved Objects > Import."""
+    settings: Settings = ctx.obj.settings()
+    text = _objects(settings)
+    try:
+        out_file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {out_file}: {exc.strerror or exc}")
+    count = text.count("\n")
+    if as_json:
+        click.echo(json.dumps({"file": str(out_file), "objects": count}))
+        return
+    out.print(f"wrote {count} saved objects to {out_file}", highlight=False, markup=False)
