@@ -118,6 +118,8 @@ def environment(tmp_path: Path, echo: str) -> dict[str, str]:
             "HOUSERULES_CONNECTORS__YOUTUBE__API_URL": dead + "/",
             "HOUSERULES_CONNECTORS__YOUTUBE__TOKEN_URI": dead + "/token",
             "HOUSERULES_CONNECTORS__YOUTUBE__CLIENT_ID": "client-id",
+            # X's refresh token (a canary, like every secret) is used only with a client id.
+            "HOUSERULES_CONNECTORS__X__CLIENT_ID": "x-client-id",
             "HOUSERULES_REVIEW_APP__ALERTS__WEBHOOK_URL": f"{dead}/hooks/CANARYWEBHOOKx7Q",
             "HOUSERULES_ELASTICSEARCH__URL": (
                 f"http://elastic:CANARYESPASSx7Q@127.0.0.1:{closed_port()}"
