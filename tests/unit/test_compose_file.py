@@ -45,7 +45,7 @@ def test_a_connector_starts_only_with_its_platforms_profile() -> None:
         assert service["profiles"] == [platform]
         assert service["command"] == ["houserules", "connect", platform]
     assert services["webhooks"]["profiles"] == ["webhooks"]
-    always = {"kafka", "elasticsearch", "kibana", "worker", "retention", "review-app"}
+    always = {"kafka", "elasticsearch", "kibana", "dashboards", "worker", "retention", "review-app"}
     assert {name for name, s in services.items() if "profiles" not in s} == always
 
 
