@@ -13,6 +13,7 @@ the writer's lock.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from datetime import UTC, datetime, time, timedelta
@@ -89,6 +90,9 @@ FIELDS: dict[Source, dict[str, str]] = {
         "comment_key": "a.comment_key",
     },
 }
+# Times the store writes as UTC ISO text (`datetime.isoformat()` after converting to UTC);
+# audit times keep their writer's offset, so they are compared as instants instead.
+UTC_TEXT_FIELDS = frozenset({"created_at", "comment_created_at"})
 _FROM = {
     Source.COMMENTS: "comments c",
     Source.QUEUE: "queue_items q JOIN comments c ON c.key = q.comment_key",
@@ -100,9 +104,17 @@ def _places(text: str, categories: str) -> str:
     return json.dumps(complaint_places(text, json.loads(categories)))
 
 
+@functools.lru_cache(maxsize=4096)
+def _uk_day_of_utc_hour(hour: str) -> str:
+    return datetime.fromisoformat(hour + ":00+00:00").astimezone(LONDON).strftime("%Y-%m-%d")
+
+
 def _uk_day(moment: str | None) -> str | None:
     if moment is None:
         return None
+    if moment.endswith("+00:00") and len(moment) >= 19:
+        # UK offsets are whole hours, so the UTC hour decides the day: remembered per hour.
+        return _uk_day_of_utc_hour(moment[:13])
     return datetime.fromisoformat(moment).astimezone(LONDON).strftime("%Y-%m-%d")
 
 
@@ -148,10 +160,14 @@ class _Query:
         if isinstance(c, Is | IsNot):
             column = self.field(c.field)
             if c.field in LIST_FIELDS:
-                found = f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value IN ({{}}))"
+                # A list is a JSON array of strings: a value is in it exactly when its JSON
+                # form (quotes included) is, which is much cheaper than unpacking the list.
+                found = " OR ".join(
+                    f"instr({column}, {self.param(json.dumps(v))}) > 0" for v in c.values
+                )
+                found = f"({column} IS NOT NULL AND ({found}))"
             else:
-                found = f"({column} IS NOT NULL AND {column} IN ({{}}))"
-            found = found.format(self._values(c.values))
+                found = f"({column} IS NOT NULL AND {column} IN ({self._values(c.values)}))"
             return found if isinstance(c, Is) else f"NOT {found}"
         if isinstance(c, Present):
             column = self.field(c.field)
@@ -160,6 +176,9 @@ class _Query:
             return f"{column} IS NOT NULL"
         assert isinstance(c, InLastDays)
         since = uk_day_start(self.now, c.days - 1)
+        if c.field in UTC_TEXT_FIELDS:
+            # Stored as UTC ISO text, so text order is time order and the index serves it.
+            return f"{self.field(c.field)} >= {self.param(since.isoformat())}"
         return f"julianday({self.field(c.field)}) >= julianday({self.param(since.isoformat())})"
 
     def all(self, conditions: tuple[Condition, ...]) -> str:

@@ -63,16 +63,18 @@ def _channel(chart: Chart, column: str) -> dict[str, Any]:
             "type": "temporal",
             "timeUnit": "utcyearmonthdate",
             "title": title,
-            "axis": {"format": "%d %b", "labelAngle": 0},
+            # One tick a day (a day is the smallest step a day's count can have).
+            "axis": {"format": "%d %b", "labelAngle": 0, "tickCount": "day"},
         }
     measure = next((m for m in chart.measures if m.column == column), None)
     if isinstance(measure, Count | CountWhere):
-        # Counts are whole numbers: no ticks between them.
+        # Counts are whole numbers: ticks between them go unlabelled.
+        whole = "datum.value % 1 === 0 ? format(datum.value, 'd') : ''"
         return {
             "field": column,
             "type": "quantitative",
             "title": title,
-            "axis": {"tickMinStep": 1, "format": "d"},
+            "axis": {"labelExpr": whole},
         }
     if measure is not None or column == WAITING:
         return {"field": column, "type": "quantitative", "title": title}

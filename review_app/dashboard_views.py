@@ -5,6 +5,7 @@ what it shows and its numbers as a table, rows linking to the items they count."
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 
 from markupsafe import Markup
@@ -15,7 +16,7 @@ from starlette.responses import Response
 from dashboards.catalogue import DASHBOARDS, dashboard
 from dashboards.model import Dashboard
 from dashboards.render import DrawnChart, draw
-from dashboards.sources import ChartSource, ElasticsearchSource, SqliteSource
+from dashboards.sources import ChartSource, ElasticsearchSource, RecentSource, SqliteSource
 from review_app.web import deps, render, session
 from store.elasticsearch import ElasticsearchStore
 from store.sqlite import SqliteStore
@@ -24,22 +25,25 @@ from store.sqlite import SqliteStore
 LINKS = {"item": "/items/{}", "comment": "/comments/{}"}
 
 
-def chart_source(request: Request) -> tuple[ChartSource, str]:
+def chart_source(request: Request) -> tuple[RecentSource, str]:
     """The app's data source for charts (made once), and its name for the page."""
     state = request.app.state
     if getattr(state, "chart_source", None) is None:
         store = deps(request).store
+        source: ChartSource
         if isinstance(store, ElasticsearchStore):
-            state.chart_source = ElasticsearchSource(store.client, store.names)
-            state.chart_source_name = "Elasticsearch"
+            source, state.chart_source_name = (
+                ElasticsearchSource(store.client, store.names),
+                "Elasticsearch",
+            )
         elif isinstance(store, SqliteStore):
-            state.chart_source = SqliteSource(Path(store.path))
-            state.chart_source_name = "the local store"
+            source, state.chart_source_name = SqliteSource(Path(store.path)), "the local store"
         else:
             raise HTTPException(501, "Dashboards need the SQLite or Elasticsearch store.")
-    source: ChartSource = state.chart_source
+        state.chart_source = RecentSource(source, deps(request).settings.dashboard_cache_seconds)
+    recent: RecentSource = state.chart_source
     name: str = state.chart_source_name
-    return source, name
+    return recent, name
 
 
 def _svg(drawn: DrawnChart) -> Markup:
@@ -48,9 +52,16 @@ def _svg(drawn: DrawnChart) -> Markup:
     return Markup(drawn.svg.replace("<svg ", opening, 1))
 
 
-def _draw_all(source: ChartSource, board: Dashboard, request: Request) -> list[DrawnChart]:
-    now = deps(request).clock.now()
-    return [draw(chart, source.rows(chart, now), now) for chart in board.charts]
+def _draw_all(
+    source: RecentSource, board: Dashboard, now: datetime
+) -> tuple[list[DrawnChart], datetime]:
+    """Every chart of the board, and the moment of its oldest figures."""
+    drawn, oldest = [], now
+    for chart in board.charts:
+        counted, rows = source.rows_as_of(chart, now)
+        oldest = min(oldest, counted)
+        drawn.append(draw(chart, rows, now))
+    return drawn, oldest
 
 
 async def index(request: Request) -> Response:
@@ -64,7 +75,7 @@ async def dashboard_page(request: Request) -> Response:
     if board is None:
         raise HTTPException(404, "There is no such dashboard.")
     source, source_name = chart_source(request)
-    drawn = await asyncio.to_thread(_draw_all, source, board, request)
+    drawn, counted = await asyncio.to_thread(_draw_all, source, board, deps(request).clock.now())
     return render(
         request,
         "dashboard.html",
@@ -74,7 +85,7 @@ async def dashboard_page(request: Request) -> Response:
             "charts": [(d, _svg(d)) for d in drawn],
             "links": LINKS,
             "source_name": source_name,
-            "now": deps(request).clock.now(),
+            "now": counted,
             "title": f"{board.title} dashboard",
         },
     )

@@ -30,6 +30,8 @@ class ReviewAppSettings(BaseModel):
 
     # The address people use, for links in alerts (e.g. https://moderation.council.gov.uk).
     public_url: str = "http://127.0.0.1:8000"
+    # How long a dashboard chart's numbers are reused before the store is counted again.
+    dashboard_cache_seconds: float = Field(default=60, ge=0)
     session_idle_minutes: float = Field(default=30, gt=0)
     session_max_hours: float = Field(default=12, gt=0)
     lockout_after: int = Field(default=5, ge=1)

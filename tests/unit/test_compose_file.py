@@ -64,6 +64,7 @@ def test_a_connector_starts_only_with_its_platforms_profile() -> None:
         "kafka",
         "elasticsearch",
         "kibana",
+        "dashboards",
         "worker",
         "retention",
         "review-app",

@@ -108,8 +108,8 @@ def test_each_chart_renders_to_an_image_that_is_not_blank(
 ) -> None:
     chart = CHARTS[name]
     rows = render.display_rows(chart, answers[name], NOW)
-    assert coloured_share(render.png(chart, rows)) > 0.002, "something is drawn in colour"
-    assert coloured_share(render.png(chart, [])) < 0.002, "an empty chart draws no marks"
+    drawn, empty = coloured_share(render.png(chart, rows)), coloured_share(render.png(chart, []))
+    assert drawn > empty + 0.002, "the marks are drawn in colour (an empty chart has none)"
 
 
 def test_text_from_comments_is_escaped_in_the_drawing_and_the_summary_names_the_numbers() -> None:
@@ -120,3 +120,29 @@ def test_text_from_comments_is_escaped_in_the_drawing_and_the_summary_names_the_
     drawn = render.draw(chart, rows, NOW)
     assert "<script>" not in drawn.svg and "&lt;script&gt;" in drawn.svg
     assert "2 in all" in drawn.summary and "<script>alert(1)</script> Road 2" in drawn.summary
+
+
+class CountingSource:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def rows(self, chart: object, now: datetime) -> list[Row]:
+        self.calls += 1
+        return [{"day": "2026-11-16", "alerts": self.calls}]
+
+
+def test_a_charts_numbers_are_reused_for_the_configured_time_and_say_when_counted() -> None:
+    from dashboards.sources import RecentSource
+
+    clock = [100.0]
+    counting = CountingSource()
+    recent = RecentSource(counting, 60, monotonic=lambda: clock[0])
+    chart = CHARTS["spike_alerts"]
+    first = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    assert recent.rows_as_of(chart, first) == (first, [{"day": "2026-11-16", "alerts": 1}])
+    clock[0] += 59
+    later = datetime(2026, 11, 16, 9, 1, tzinfo=UTC)
+    assert recent.rows_as_of(chart, later)[0] == first, "within the minute: the same count"
+    clock[0] += 2
+    assert recent.rows_as_of(chart, later) == (later, [{"day": "2026-11-16", "alerts": 2}])
+    assert counting.calls == 2
