@@ -8,8 +8,10 @@ be hidden is left visible without a person being told.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
+import logging
 import re
 import shutil
 import sqlite3
@@ -138,8 +140,31 @@ def _signed_post(url: str, body: bytes) -> requests.Response:
     )
 
 
+@pytest.fixture()
+def stray_kafka_sockets() -> Iterator[None]:
+    """kafka-python (3.x, `kafka/net/inet.py`) leaves a socket unclosed for each connection
+    attempt that fails while the broker is down. They are the library's, not ours: collect
+    them as this test ends, where its warning filter applies, not in a later test. Its
+    log records would keep them alive (through their tracebacks) until the session ends,
+    so the library's own logging is quietened for this test."""
+    kafka_log = logging.getLogger("kafka")
+    level = kafka_log.level
+    kafka_log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        kafka_log.setLevel(level)
+        gc.collect()
+
+
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
+)
 def test_the_broker_down_for_thirty_seconds_loses_nothing_and_workers_recover(
-    own_kafka: KafkaBroker, tmp_path: Path, workers: list[WorkerProcess]
+    own_kafka: KafkaBroker,
+    tmp_path: Path,
+    workers: list[WorkerProcess],
+    stray_kafka_sockets: None,
 ) -> None:
     kafka = own_kafka
     settings = _settings(kafka.bootstrap_servers, tmp_path)
@@ -429,30 +454,29 @@ def test_sqlite_busy_while_the_review_app_writes_loses_nothing_and_answers_no_50
         client = TestClient(review, base_url="http://testserver", follow_redirects=False)
         csrf = _sign_in(client, "mo", "a long enough password")
         items = [i.item_id for i in app.store.queue(Route.REVIEW, limit=40)]
-        assert len(items) >= 20
+        assert len(items) >= 25
 
         statuses: Counter[int] = Counter()
         claimed = 0
         producer.send(second)  # the worker is writing while the lock is taken
-        for _round in range(2):
+        for round_start in (0, 10):
             held = threading.Event()
             locker = threading.Thread(
                 target=_hold_the_write_lock, args=(settings.sqlite_path, 7.0, held)
             )
             locker.start()
             assert held.wait(10)
-            for item in items[:3]:  # each waits 5 s for the lock, then is told to retry
+            # The first claim waits 5 s for the lock and is told to retry; those after it
+            # may get the lock when it is released at 7 s.
+            for item in items[round_start : round_start + 8]:
                 answer = client.post(f"/items/{item}/claim", data={"csrf_token": csrf})
                 statuses[answer.status_code] += 1
+                claimed += answer.status_code == 303
                 if answer.status_code == 503:
                     assert answer.headers["Retry-After"] == "5"
                     assert "nothing was changed" in answer.text
             locker.join()
-            for item in items[3:8]:  # the lock is free again: claims go through
-                answer = client.post(f"/items/{item}/claim", data={"csrf_token": csrf})
-                statuses[answer.status_code] += 1
-                claimed += answer.status_code == 303
-        decided = items[10:15]
+        decided = items[20:25]
         for item in decided:  # decisions go to the worker, which writes them to SQLite
             answer = client.post(
                 f"/items/{item}/decide",
@@ -472,7 +496,7 @@ def test_sqlite_busy_while_the_review_app_writes_loses_nothing_and_answers_no_50
 
     assert statuses[500] == 0 and set(statuses) <= {303, 503}, statuses
     assert statuses[503] >= 2, "the review app never met a busy store"
-    assert claimed == 10
+    assert claimed == 16 - statuses[503]
     claims = [e for e in app.store.audit_page(limit=10_000)[0] if e.event == "claimed"]
     assert len(claims) == claimed, "a claim answered 503 was written after all"
     log = (tmp_path / "worker.log").read_text(errors="replace")
