@@ -60,6 +60,7 @@ from reports.pseudonyms import Pseudonyms
 from reports.quoting import Quoter
 from reports.settings import ReportSettings
 from reports.tone import TONES, Tone, ToneModel, ToneReading, read_card
+from reports.tone_book import ToneBook
 from reports.week import LONDON, ReportWeek
 from store.base import StoredComment
 from store.report_reads import CommentText, QueueState, ReportReads
@@ -106,7 +107,8 @@ def weekly_report(
     earlier = reads.comments_between(last.start, last.end)
     trend_weeks = week.trailing(TREND_WEEKS)
     quoter = Quoter(_names(comments))
-    tone = _ToneReads(context, week, comments, earlier, reads, trend_weeks)
+    themed = last.name in theming.ThemeBook.load(context.state_dir, context.tone.version).weeks
+    tone = _ToneReads(context, week, comments, earlier, reads, trend_weeks, themed)
     routed = [s for s in comments if s.classified.verdict.routes]
     events = _by_key(reads.events_for([s.classified.comment.key for s in routed]))
     states = _states_by_key(reads.queue_states_for([s.classified.comment.key for s in routed]))
@@ -168,8 +170,10 @@ def sample(keys: Sequence[str], size: int, pseudonyms: Pseudonyms) -> set[str]:
 
 
 class _ToneReads:
-    """One encoder pass over every sampled comment the report needs: this week's and last
-    week's (tone and themes) and each earlier week of the trend (tone only)."""
+    """One encoder pass over every sampled comment the report needs: this week's (tone and
+    themes), last week's (tone, and themes when the theme book lacks it) and each earlier
+    week of the trend (tone). A week whose shares the tone book already holds for the same
+    comments is not read again."""
 
     def __init__(
         self,
@@ -179,28 +183,35 @@ class _ToneReads:
         earlier: list[StoredComment],
         reads: ReportReads,
         trend_weeks: Sequence[ReportWeek],
+        last_week_themed: bool,
     ) -> None:
         self.context = context
         self.week = week
         settings, names = context.settings, context.pseudonyms
-        this_texts = [_text_of(s) for s in comments]
-        last_texts = [_text_of(s) for s in earlier]
-        weeks: dict[str, list[CommentText]] = {
-            week.name: this_texts,
-            week.previous().name: last_texts,
-        }
+        last = week.previous()
+        book = ToneBook.load(context.state_dir, context.tone.version)
+        sizes = {w.name: settings.trend_sample for w in trend_weeks}
+        sizes[week.name] = sizes[last.name] = settings.tone_sample
+        self.totals = {week.name: len(comments), last.name: len(earlier)}
         for w in trend_weeks:
-            if w.name not in weeks:
+            if w.name not in self.totals:
+                self.totals[w.name] = reads.counts_between(w.start, w.end).total
+        self.kept: dict[str, ToneShares] = {}
+        for name, of in self.totals.items():
+            entry = book.get(name, of, sizes[name])
+            if entry is not None and name != week.name and (name != last.name or last_week_themed):
+                self.kept[name] = _shares(
+                    {t: entry[t.value] for t in TONES}, entry["read"], entry["of"]
+                )
+        weeks: dict[str, list[CommentText]] = {week.name: [_text_of(s) for s in comments]}
+        if last.name not in self.kept:
+            weeks[last.name] = [_text_of(s) for s in earlier]
+        for w in trend_weeks:
+            if w.name not in weeks and w.name not in self.kept:
                 weeks[w.name] = reads.texts_between(w.start, w.end)
-        self.totals = {name: len(texts) for name, texts in weeks.items()}
         self.samples: dict[str, list[CommentText]] = {}
         for name, texts in weeks.items():
-            size = (
-                settings.tone_sample
-                if name in (week.name, week.previous().name)
-                else (settings.trend_sample)
-            )
-            chosen = sample([t.key for t in texts], size, names)
+            chosen = sample([t.key for t in texts], sizes[name], names)
             self.samples[name] = [t for t in texts if t.key in chosen]
         everything = [t for name in weeks for t in self.samples[name]]
         reading = context.tone.read([t.text for t in everything])
@@ -217,10 +228,23 @@ class _ToneReads:
             for t, tone in zip(self.samples[name], reading.tones[start : start + n], strict=True):
                 self.tone_of[t.key] = tone
             start += n
+            shares = self.shares(name)
+            book.put(
+                name,
+                sizes[name],
+                {
+                    "of": shares.of,
+                    "read": shares.read,
+                    **{t.value: int(getattr(shares, t.value)) for t in TONES},
+                },
+            )
+        book.save(context.state_dir)
         self.trend_weeks = trend_weeks
         self.by_key = {s.classified.comment.key: s for s in comments}
 
     def shares(self, name: str, keys: Sequence[str] | None = None) -> ToneShares:
+        if keys is None and name in self.kept:
+            return self.kept[name]
         texts = self.samples[name]
         if keys is not None:
             wanted = set(keys)
@@ -385,7 +409,7 @@ def _themes(context: ReportContext, week: ReportWeek, tone: _ToneReads, quoter: 
         ]
         return ids
 
-    if last.name not in book.weeks and tone.samples[last.name]:
+    if last.name not in book.weeks and tone.samples.get(last.name):
         record(last.name, clusters_of(last.name))
     found = clusters_of(week.name)
     ids = record(week.name, found)
@@ -681,7 +705,7 @@ def _moderation(
     to_review: list[float] = []
     to_answer: list[float] = []
     comms_items = comms_answered = 0
-    fairness: list[FairnessItem] = []
+    fairness: list[tuple[float, datetime, FairnessItem]] = []
     escalation_rows: Counter[tuple[str, str]] = Counter()
     escalated = Counter[str]()
     for s in comments:
@@ -727,15 +751,19 @@ def _moderation(
         score = _criticism_score(cc)
         if score >= context.criticism_threshold:
             fairness.append(
-                FairnessItem(
-                    posted=c.created_at.astimezone(LONDON).strftime("%a %d %b %H:%M"),
-                    platform=c.platform.value,
-                    surface=c.surface.value,
-                    hidden_for=tuple(x.value for x in v.categories),
-                    criticism_score=round(score, 2),
-                    state=s.platform_state.value,
-                    outcome=outcome,
-                    text=quoter.quote(c.text, v),
+                (
+                    -score,
+                    c.created_at,
+                    FairnessItem(
+                        posted=c.created_at.astimezone(LONDON).strftime("%a %d %b %H:%M"),
+                        platform=c.platform.value,
+                        surface=c.surface.value,
+                        hidden_for=tuple(x.value for x in v.categories),
+                        criticism_score=round(score, 2),
+                        state=s.platform_state.value,
+                        outcome=outcome,
+                        text=quoter.quote(c.text, v),
+                    ),
                 )
             )
     confirmed, restored, rate = _over_moderation(comments, states)
@@ -782,7 +810,7 @@ def _moderation(
         comms_answered=comms_answered,
         comms_response=timing(to_answer),
         criticism_threshold=context.criticism_threshold,
-        fairness=tuple(fairness),
+        fairness=tuple(item for *_, item in sorted(fairness, key=lambda f: f[:2])),
     )
 
 

@@ -40,23 +40,53 @@ def personal_data_spans(verdict: Verdict) -> list[tuple[int, int]]:
     return merged
 
 
+_WORD = re.compile(r"[@\w][\w.'’-]*")
+_LONGEST_NAME = 4  # words
+
+
+def _key(words: Iterable[str]) -> str:
+    return " ".join(w.lower().rstrip(".'’-") for w in words)
+
+
 class Quoter:
+    """Masks known names by looking up each run of up to four words in a set: a week's
+    authors can number tens of thousands, too many for one pattern."""
+
     def __init__(self, names: Iterable[str]) -> None:
-        wanted = sorted(
-            {n.strip() for n in names if len(n.strip().lstrip("@")) >= 4}, key=len, reverse=True
-        )
-        self._names = (
-            re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in wanted), re.IGNORECASE)
-            if wanted
-            else None
-        )
+        self._names = {
+            _key(n.split())
+            for n in names
+            if len(n.strip().lstrip("@")) >= 4 and len(n.split()) <= _LONGEST_NAME
+        }
+        self._names.discard("")
+
+    def _mask_names(self, text: str) -> str:
+        if not self._names:
+            return text
+        words = list(_WORD.finditer(text))
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(_LONGEST_NAME, len(words) - i), 0, -1):
+                run = words[i : i + size]
+                if _key(w.group() for w in run) in self._names:
+                    end = run[-1].end()
+                    while end > run[-1].start() and text[end - 1] in ".'’-":
+                        end -= 1
+                    spans.append((run[0].start(), end))
+                    i += size
+                    break
+            else:
+                i += 1
+        for start, end in reversed(spans):
+            text = text[:start] + RESIDENT + text[end:]
+        return text
 
     def quote(self, text: str, verdict: Verdict | None = None, limit: int = MAX_CHARS) -> str:
         if verdict is not None:
             for start, end in reversed(personal_data_spans(verdict)):
                 text = text[:start] + REMOVED + text[end:]
-        if self._names is not None:
-            text = self._names.sub(RESIDENT, text)
+        text = self._mask_names(text)
         text = _MENTION.sub(SOMEONE, text)
         text = " ".join(text.split())
         if len(text) > limit:

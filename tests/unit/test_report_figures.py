@@ -136,3 +136,37 @@ def test_the_same_comments_in_two_weeks_keep_their_theme_ids(
     book = json.loads((tmp_path / "state" / "themes.json").read_text())
     ids = {week: sorted(t["id"] for t in found) for week, found in book["weeks"].items()}
     assert ids["2026-W46"] == ids["2026-W47"] == sorted(t.theme_id for t in found)
+
+
+def test_a_second_run_reads_only_its_own_week_and_gives_the_same_report(
+    tone: ToneModel, tmp_path: Path
+) -> None:
+    store = SqliteStore(tmp_path / "houserules.db")
+    world.seed(store)
+    read: list[int] = []
+
+    class Counting(ToneModel):
+        def __init__(self) -> None:
+            self.__dict__.update(tone.__dict__)
+
+        def read(self, texts):  # type: ignore[no-untyped-def]
+            read.append(len(texts))
+            return tone.read(texts)
+
+    counting = Counting()
+    first = make_report(store, counting, tmp_path / "state")
+    second = make_report(store, counting, tmp_path / "state")
+    assert second.to_json() == first.to_json()
+    assert read == [13 + 5 + 1, 13], "the second run reads only the report's own week"
+    store.save([world.other_weeks()[0].processed()])  # the same comment again: no change
+    late = world.this_week()[0]
+    from dataclasses import replace as copy
+
+    moved = copy(late.comment, comment_id="late", created_at=world.LAST_MONDAY)
+    store.save(
+        [copy(late, comment=moved, verdict=copy(late.verdict, comment_key=moved.key)).processed()]
+    )
+    third = make_report(store, counting, tmp_path / "state")
+    assert read[-1] == 13 + 6, "a week that changed is read again"
+    assert third.tone.last_week.read == 6
+    store.close()
