@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 from ingest.connector_settings import ConnectorNotConfigured, ConnectorsSettings
@@ -37,6 +38,14 @@ def connectors_settings(settings: Any) -> ConnectorsSettings:
     if not isinstance(found, ConnectorsSettings):
         raise TypeError("expected the process settings or ConnectorsSettings")
     return found
+
+
+def cursor_path(settings: Any) -> Path:
+    """The cursor file: as configured, else cursors.db in the process's data folder."""
+    conf = connectors_settings(settings)
+    if conf.cursor_path is not None:
+        return conf.cursor_path
+    return Path(getattr(settings, "data_dir", ".houserules")) / "cursors.db"
 
 
 def build_connector(
@@ -78,7 +87,7 @@ def run_connector(
     `PlatformUnavailable`) so the CLI can print the reason and exit non-zero.
     """
     conf = connectors_settings(settings)
-    cursors = SqliteCursorStore(conf.cursor_path)
+    cursors = SqliteCursorStore(cursor_path(settings))
     try:
         connector, polling = build_connector(name, conf, sink, cursors)
         try:
