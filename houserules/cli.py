@@ -47,7 +47,10 @@ EXPECTED_ERRORS = (
 )
 # Expected too, but their modules are heavy to import: matched only once loaded (an error
 # of a module never imported cannot have been raised).
-LAZY_EXPECTED_ERRORS = (("store.es_retry", "ElasticsearchUnavailable"),)
+LAZY_EXPECTED_ERRORS = (
+    ("store.es_retry", "ElasticsearchUnavailable"),
+    ("ingest.kafka_producer", "BrokerUnavailable"),
+)
 
 err = Console(stderr=True)
 out = Console()
@@ -483,6 +486,12 @@ def queue(obj: Context, name: str, limit: int, as_json: bool) -> None:
 def _decide(
     obj: Context, kind: DecisionKind, item_id: int, by: str, reason: str, as_json: bool
 ) -> None:
+    # Checked before anything is opened: a decision the audit log cannot attribute or
+    # explain is refused outright.
+    if not by.strip():
+        _fail("--by is blank: a decision must say who made it (your name, for the audit log)")
+    if not reason.strip():
+        _fail("--reason is blank: a decision must say why (it goes in the audit log)")
     app = obj.app(model=None)
     item = app.decide(item_id, kind, by, reason)
     if as_json:

@@ -152,7 +152,9 @@ class ConnectorsSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    cursor_path: Path = Path(".houserules/cursors.db")
+    # Where the connectors keep how far they have read; by default cursors.db in the data
+    # folder (`data_dir`, the CLI's --data-dir), beside the store.
+    cursor_path: Path | None = None
     facebook: FacebookSettings | None = None
     instagram: InstagramSettings | None = None
     x: XSettings | None = None

@@ -7,6 +7,13 @@ JSONL: one object per line with the fields of the council-dev set (`id`, `platfo
 that starts with an object instead is read as JSONL). CSV: a header row; columns are mapped
 by name (see `CSV_COLUMNS`, and docs/imports.md). Bad rows are set aside with their line
 number and the reason, and every good row is still imported.
+
+Files come from anywhere, so reading them is bounded: JSONL and CSV are read line by line
+as bytes, and a line longer than `MAX_LINE_BYTES` is skipped without being held in memory
+(memory stays flat whatever the file holds); a line that is not UTF-8 is rejected with its
+number and the rest of the file is still read; a row whose text is longer than
+`MAX_COMMENT_CHARS` is rejected with that reason. A JSON array is parsed whole, so it is
+refused above `MAX_JSON_FILE_BYTES` (JSONL has no such limit).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from moderation.comment import Comment, Platform, Surface
+from moderation.comment import MAX_COMMENT_CHARS, Comment, Platform, Surface
 
 # Our field -> the column names accepted for it in a CSV header (case-insensitive).
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -35,6 +42,11 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "permalink": ("permalink", "url", "link"),
     "post_context": ("post_context", "post", "article", "headline"),
 }
+# The longest line (one JSONL object or one CSV line) read, in bytes: room for a comment of
+# MAX_COMMENT_CHARS characters written with JSON's longest escapes, and its other fields.
+MAX_LINE_BYTES = 1 << 20
+MAX_JSON_FILE_BYTES = 64 << 20
+_SKIP_CHUNK = 1 << 16
 # Sources that have no API: everything from them is a mention the council cannot hide.
 FILE_ONLY_PLATFORMS = {Platform.NEXTDOOR, Platform.NEWS_COMMENT, Platform.LINKEDIN, Platform.OTHER}
 
@@ -85,6 +97,11 @@ def row_to_comment(row: Mapping[str, Any], now: datetime) -> Comment:
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError("no text")
+    if len(text) > MAX_COMMENT_CHARS:
+        raise ValueError(
+            f"the text is {len(text):,} characters, longer than the {MAX_COMMENT_CHARS:,}"
+            " houserules accepts (no platform allows a comment that long)"
+        )
     comment_id = str(row.get("comment_id") or row.get("id") or "").strip()
     if not comment_id:
         raise ValueError("no comment id (column 'id' or 'comment_id')")
@@ -120,28 +137,91 @@ def row_to_comment(row: Mapping[str, Any], now: datetime) -> Comment:
     )
 
 
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One line of a file: its text, or the reason it cannot be read (then `text` is a
+    stand-in that keeps a CSV's quoting in step, with nothing of the line's words)."""
+
+    number: int
+    text: str
+    problem: str = ""
+
+
+def _lines(path: Path) -> Iterator[_Line]:
+    """The file's lines, read as bytes at most MAX_LINE_BYTES at a time and decoded one by
+    one, so neither a huge line nor a bad byte can stop the lines after it."""
+    with path.open("rb") as handle:
+        number = 0
+        while chunk := handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
+                size, quotes = len(chunk), chunk.count(b'"')
+                while (more := handle.readline(_SKIP_CHUNK)) and not more.endswith(b"\n"):
+                    size, quotes = size + len(more), quotes + more.count(b'"')
+                size, quotes = size + len(more), quotes + more.count(b'"')
+                # Never blank (csv would skip it silently), and with the line's own quote
+                # parity, so the records after it are split where they were.
+                yield _Line(
+                    number,
+                    '"' * (quotes % 2) + ",\n",
+                    f"the line is {size:,} bytes, longer than the {MAX_LINE_BYTES:,} a row may be",
+                )
                 continue
+            if number == 1 and chunk.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark
+                chunk = chunk[3:]
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, f"not valid JSON ({exc.msg} at column {exc.colno})"
-                continue
-            yield number, obj if isinstance(obj, dict) else "not a JSON object"
+                yield _Line(number, chunk.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                yield _Line(
+                    number,
+                    chunk.decode("utf-8", errors="replace"),
+                    f"not UTF-8 text (byte 0x{chunk[exc.start]:02x},"
+                    f" the line's byte {exc.start + 1})",
+                )
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
+    for line in _lines(path):
+        if line.problem:
+            yield line.number, line.problem
+            continue
+        if not line.text.strip():
+            continue
+        try:
+            obj = json.loads(line.text)
+        except json.JSONDecodeError as exc:
+            yield line.number, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            continue
+        except RecursionError:
+            yield line.number, "not valid JSON (nested too deeply)"
+            continue
+        yield line.number, obj if isinstance(obj, dict) else "not a JSON object"
 
 
 def _json_array_rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
     """The objects of a JSON array, each with the line it starts on. The whole file must be
     valid JSON (unlike JSONL, one broken object cannot be skipped: its end is unknown)."""
-    text = path.read_text(encoding="utf-8-sig")
+    size = path.stat().st_size
+    if size > MAX_JSON_FILE_BYTES:
+        raise ImportFileError(
+            f"{path}: a .json file is read whole, and this one is {size:,} bytes (the limit is"
+            f" {MAX_JSON_FILE_BYTES:,}); write it as JSONL (one object per line), which is"
+            " read line by line"
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); a .json file is read"
+            " whole, so one bad byte refuses it: JSONL rejects only the line it is on"
+        ) from None
     if text.lstrip().startswith("{"):
         yield from _jsonl_rows(path)
         return
     try:
         items = json.loads(text)
+    except RecursionError:
+        raise ImportFileError(f"{path}: not valid JSON (nested too deeply)") from None
     except json.JSONDecodeError as exc:
         raise ImportFileError(
             f"{path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno});"
@@ -162,27 +242,53 @@ def _json_array_rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames:
-            raise ImportFileError(f"{path}: the CSV file has no header row")
-        lookup = {name.strip().lower(): name for name in reader.fieldnames}
-        mapping = {
-            ours: lookup[alias]
-            for ours, aliases in CSV_COLUMNS.items()
-            for alias in aliases
-            if alias in lookup
-        }
-        mapping = {k: v for k, v in mapping.items()}
-        if "text" not in mapping:
-            expected = ", ".join(CSV_COLUMNS["text"])
-            raise ImportFileError(
-                f"{path}: no text column in the header (expected one of: {expected})"
-            )
-        for row in reader:
-            mapped = {ours: row.get(column) for ours, column in mapping.items()}
-            extra = {k: v for k, v in row.items() if k not in mapping.values()}
-            yield reader.line_num, {**extra, **mapped}
+    """CSV records (a quoted field may span lines). A record that takes in a line that
+    could not be read is rejected with that line's number and reason."""
+    problems: dict[int, str] = {}
+
+    def texts() -> Iterator[str]:
+        for line in _lines(path):
+            if line.problem:
+                problems[line.number] = line.problem
+            yield line.text
+
+    reader = csv.DictReader(texts())
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise ImportFileError(f"{path}: the header row cannot be read ({exc})") from None
+    if 1 in problems:
+        raise ImportFileError(f"{path}: the header row cannot be read: {problems[1]}")
+    if not fieldnames:
+        raise ImportFileError(f"{path}: the CSV file has no header row")
+    lookup = {name.strip().lower(): name for name in fieldnames}
+    mapping = {
+        ours: lookup[alias]
+        for ours, aliases in CSV_COLUMNS.items()
+        for alias in aliases
+        if alias in lookup
+    }
+    if "text" not in mapping:
+        expected = ", ".join(CSV_COLUMNS["text"])
+        raise ImportFileError(f"{path}: no text column in the header (expected one of: {expected})")
+    done = reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield reader.line_num, f"not a valid CSV row ({exc})"
+            done = reader.line_num
+            continue
+        bad = sorted(n for n in problems if done < n <= reader.line_num)
+        done = reader.line_num
+        if bad:
+            yield bad[0], problems[bad[0]]
+            continue
+        mapped = {ours: row.get(column) for ours, column in mapping.items()}
+        extra = {k: v for k, v in row.items() if k not in mapping.values()}
+        yield reader.line_num, {**extra, **mapped}
 
 
 def read_comments(path: Path, now: datetime | None = None) -> ImportResult:

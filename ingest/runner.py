@@ -42,6 +42,14 @@ def connectors_settings(settings: Any) -> ConnectorsSettings:
     return found
 
 
+def cursor_path(settings: Any) -> Path:
+    """The cursor file: as configured, else cursors.db in the process's data folder."""
+    conf = connectors_settings(settings)
+    if conf.cursor_path is not None:
+        return conf.cursor_path
+    return Path(getattr(settings, "data_dir", ".houserules")) / "cursors.db"
+
+
 def build_connector(
     name: str, settings: Any, sink: CommentSink, cursors: CursorStore
 ) -> tuple[Connector, Any]:
@@ -80,8 +88,7 @@ def run_connector(
     With `once`, a paused connector or a platform outage raises (`ConnectorPaused`,
     `PlatformUnavailable`) so the CLI can print the reason and exit non-zero.
     """
-    conf = connectors_settings(settings)
-    cursors = SqliteCursorStore(conf.cursor_path)
+    cursors = SqliteCursorStore(cursor_path(settings))
     try:
         connector, polling = build_connector(name, settings, sink, cursors)
         health = connector_health(settings, sink)

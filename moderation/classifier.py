@@ -7,9 +7,10 @@ detector that needs embeddings reads the same vectors.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
-from moderation.comment import Comment
+from moderation.comment import MAX_COMMENT_CHARS, Comment
 from moderation.detectors.base import Detector, Document
 from moderation.model_interface import ExplainingTextModel, Explanation, TextModel
 from moderation.policy import decide
@@ -58,6 +59,13 @@ class HouseRulesClassifier:
         return self.model.version
 
     def documents(self, comments: Sequence[Comment]) -> list[Document]:
+        # Every detector's time grows with the text; a comment longer than any platform
+        # allows is judged on its first MAX_COMMENT_CHARS characters (evidence offsets
+        # are the same in the whole text), so no comment can hold up the ones behind it.
+        comments = [
+            c if len(c.text) <= MAX_COMMENT_CHARS else replace(c, text=c.text[:MAX_COMMENT_CHARS])
+            for c in comments
+        ]
         if self.model is None or not comments:
             return [Document(c, normalise(c.text)) for c in comments]
         texts = [c.text for c in comments]

@@ -23,6 +23,13 @@ class Platform(StrEnum):
     OTHER = "other"
 
 
+# The longest comment houserules reads, in characters. The platforms' own limits are far
+# below it (Instagram 2,200, X 280 or 25,000 for a Premium long post, Facebook 8,000,
+# YouTube 10,000), so only a file or a forged request can carry more. An import rejects a
+# longer row with this reason; the classifier judges the first this-many characters of
+# anything longer that reaches it another way, and the whole text is still stored.
+MAX_COMMENT_CHARS = 25_000
+
 # Platforms where a council can reversibly hide a comment on its own page.
 HIDEABLE_PLATFORMS = frozenset(
     {Platform.FACEBOOK, Platform.INSTAGRAM, Platform.X, Platform.YOUTUBE}

@@ -2,7 +2,8 @@
 
 Writes for a batch happen in one transaction, so a crash leaves either all of a comment's
 records or none. Queue items are unique per (queue, comment), and the audit table refuses
-deletes and updates with triggers, so nothing in the app can rewrite history. The one
+deletes, updates and replacing inserts (`INSERT OR REPLACE`) with triggers, so nothing
+that can write to the file through SQL can rewrite history. The one
 update the trigger lets through is the erasure of personal data: an event's `detail`,
 once, becomes an erasure marker, and only for a comment no longer stored; its time,
 actor, event name and comment key cannot change.
@@ -93,6 +94,13 @@ END;
 DROP TRIGGER IF EXISTS audit_no_update;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- INSERT OR REPLACE deletes the row it collides with without firing the delete trigger
+-- (SQLite fires delete triggers on a replace only with recursive_triggers on, which is a
+-- setting of each connection), so an insert naming an existing event's id is refused
+-- before anything is replaced.
+CREATE TRIGGER IF NOT EXISTS audit_no_replace BEFORE INSERT ON audit
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an event cannot be replaced'); END;
 -- In the order a queue page reads (urgent first, then as queued), so no sort is needed.
 CREATE INDEX IF NOT EXISTS queue_page_order ON queue_items(queue, status, urgent DESC, id);
 CREATE INDEX IF NOT EXISTS queue_comment ON queue_items(comment_key);

@@ -42,7 +42,13 @@ def _quiet(_: str) -> None:
 
 
 def _random_cluster_id() -> str:
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode("ascii")
+    """A new KRaft cluster id: a random UUID in URL-safe base64, as Kafka's own
+    `random-uuid` makes. About one in 64 of those starts with '-', which the storage tool
+    reads as an option and refuses; Kafka draws again in that case, and so do we."""
+    while True:
+        found = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode("ascii")
+        if not found.startswith("-"):
+            return found
 
 
 def probe_metadata(host: str, port: int, timeout_s: float = 3.0) -> int:
