@@ -154,7 +154,7 @@ class MetaWebhooks:
             return []
         comments: list[Comment] = []
         for entry in payload.get("entry") or []:
-            when = datetime.fromtimestamp(int(entry.get("time", 0)) or 0, tz=UTC)
+            when = _entry_time(entry.get("time", 0))
             for change in entry.get("changes") or []:
                 field, value = change.get("field"), change.get("value") or {}
                 if platform == "facebook" and field == "feed":
@@ -216,6 +216,15 @@ class MetaWebhooks:
             log.info("instagram mention %s skipped: no Instagram client configured", comment_id)
             return None
         return self._mention_lookup(comment_id)
+
+
+def _entry_time(value: Any) -> datetime:
+    """An entry's `time` (Unix seconds); ValueError, as for any malformed field, when it is
+    not a time a platform could send (the fuzz suite found 1e20 answered with a 500)."""
+    try:
+        return datetime.fromtimestamp(int(value or 0), tz=UTC)
+    except (OverflowError, OSError):
+        raise ValueError(f"entry time {value!r} is out of range") from None
 
 
 def _answer(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
