@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer
 
+from moderation.outside_text import well_formed, well_formed_data
+
 
 class Platform(StrEnum):
     FACEBOOK = "facebook"
@@ -43,6 +45,18 @@ class Surface(StrEnum):
     MENTION = "mention"
 
 
+_TEXT_FIELDS = (
+    "comment_id",
+    "text",
+    "author_handle",
+    "author_id",
+    "post_id",
+    "parent_id",
+    "permalink",
+    "post_context",
+)
+
+
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
@@ -71,12 +85,16 @@ class Comment:
     )
 
     def __post_init__(self) -> None:
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str) and (fixed := well_formed(value)) is not value:
+                object.__setattr__(self, name, fixed)
         if not self.comment_id:
             raise ValueError("a comment needs its platform comment id")
         if self.created_at.tzinfo is None or self.created_at.utcoffset() is None:
             raise ValueError(f"created_at must be timezone-aware, got {self.created_at!r}")
         if not isinstance(self.raw, MappingProxyType):
-            object.__setattr__(self, "raw", _frozen_mapping(self.raw))
+            object.__setattr__(self, "raw", _frozen_mapping(well_formed_data(self.raw)))
 
     @property
     def key(self) -> str:

@@ -15,6 +15,8 @@ Markup is the other half: the CLI never lets rich read outside text as markup (s
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 # Controls that reorder text when displayed: embeddings, overrides, isolates and marks.
 _DIRECTION_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
@@ -38,6 +40,30 @@ def visible(text: str, *, one_line: bool = False) -> str:
     not to be decoded again."""
     pattern = _HIDDEN_ONE_LINE if one_line else _HIDDEN
     return pattern.sub(_escape, text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(text: str) -> str:
+    """`text` with every lone surrogate replaced by U+FFFD (the replacement character).
+
+    JSON may spell half of an emoji (`"\\ud83d"`), a platform may cut a message in the
+    middle of one, and Python reads undecodable command-line bytes as surrogates; such a
+    string cannot be written as UTF-8, so one of them would stop every store and topic
+    it reaches. Comments and decisions are made well-formed once, where they are made."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def well_formed_data(value: Any) -> Any:
+    """`well_formed` applied to every string (keys included) in JSON-like data."""
+    if isinstance(value, str):
+        return well_formed(value)
+    if isinstance(value, Mapping):
+        return {well_formed_data(k): well_formed_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [well_formed_data(v) for v in value]
+    return value
 
 
 def has_hidden_characters(text: str) -> bool:

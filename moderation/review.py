@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from moderation.outside_text import well_formed
 from moderation.verdict import Category, Route
 
 
@@ -68,6 +69,9 @@ class Decision:
     decided_at: datetime
 
     def __post_init__(self) -> None:
+        # Names and reasons typed by people reach the audit log: never half a character.
+        object.__setattr__(self, "by", well_formed(self.by))
+        object.__setattr__(self, "reason", well_formed(self.reason))
         if not self.by.strip():
             raise ValueError("a decision must say who made it")
         if not self.reason.strip():

@@ -160,3 +160,13 @@ def test_the_classifier_reads_at_most_the_longest_comment_any_platform_allows() 
     assert spy.lengths == [MAX_COMMENT_CHARS, 5]
     assert [v.comment_key for v in verdicts] == ["facebook:l1", "facebook:s1"]
     assert len(long.text) == 1_000_011  # the comment itself keeps every character
+
+
+def test_half_an_emoji_is_imported_as_a_replacement_character_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "c.jsonl"
+    file.write_bytes(row(1, "broken \ud83d emoji"))  # JSON spells it \\ud83d
+    (imported,) = read_comments(file).rows
+    assert imported.comment.text == "broken \ufffd emoji"
+    imported.comment.text.encode("utf-8")
