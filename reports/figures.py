@@ -80,6 +80,9 @@ ABUSE_EVENT = "repeated_abuse"
 _SPIKE_DETAIL = re.compile(r"^spike: (\d+) complaints about (.+) between ")
 _SERVICE_REASON = "service complaint: "
 TOP_POSTS = 5
+# The fairness check lists every hidden comment read as criticism: on a busy week over a
+# thousand, so each is quoted shorter than a theme's example.
+FAIRNESS_QUOTE = 200
 TOP_PLACES = 12
 
 
@@ -362,9 +365,10 @@ def _themes(context: ReportContext, week: ReportWeek, tone: _ToneReads, quoter: 
     settings = context.settings
     book = theming.ThemeBook.load(context.state_dir, context.tone.version)
     last = week.previous()
+    # No author's name or handle may become a theme's label.
     exclude = frozenset(
         part.lower()
-        for name in quoter_names(tone)
+        for name in _names(tone.by_key.values())
         for part in re.split(r"[\W_]+", name)
         if len(part) >= 3
     )
@@ -445,10 +449,6 @@ def _themes(context: ReportContext, week: ReportWeek, tone: _ToneReads, quoter: 
     else:
         note = f"Themes are read from all {read} of the week's comments."
     return Themes(read=read, of=of, themes=tuple(result), gone=gone, note=note)
-
-
-def quoter_names(tone: _ToneReads) -> set[str]:
-    return _names(tone.by_key.values())
 
 
 def match_free(
@@ -762,7 +762,7 @@ def _moderation(
                         criticism_score=round(score, 2),
                         state=s.platform_state.value,
                         outcome=outcome,
-                        text=quoter.quote(c.text, v),
+                        text=quoter.quote(c.text, v, limit=FAIRNESS_QUOTE),
                     ),
                 )
             )
