@@ -19,6 +19,7 @@ from typing import Protocol
 
 import requests
 
+from moderation.outside_text import visible
 from moderation.review import AuditEvent
 from moderation.verdict import Route
 from review_app.settings import AlertSettings
@@ -40,12 +41,15 @@ class EscalationAlert:
 
     @property
     def subject(self) -> str:
-        return f"houserules: new escalation on {self.platform} ({self.reason[:80]})"
+        # The reason may quote an officer or a comment: one line, controls made visible (a
+        # newline in an email header is refused, and would be a forged header if not).
+        reason = visible(self.reason[:80], one_line=True)
+        return f"houserules: new escalation on {self.platform} ({reason})"
 
     @property
     def body(self) -> str:
         return (
-            f"A comment on {self.platform} has been escalated: {self.reason}.\n"
+            f"A comment on {self.platform} has been escalated: {visible(self.reason)}.\n"
             f"Open it in the review app: {self.link}\n"
         )
 

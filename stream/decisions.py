@@ -202,16 +202,23 @@ def _apply_locked(
             ),
         )
 
-    store.close_item(
-        item.item_id,
-        _CLOSES_AS[decision.kind],
-        AuditEvent(
-            decision.decided_at,
-            decision.by,
-            decision.kind.value,
-            comment.key,
-            decision.reason,
+    try:
+        store.close_item(
             item.item_id,
-        ),
-        token=token,
-    )
+            _CLOSES_AS[decision.kind],
+            AuditEvent(
+                decision.decided_at,
+                decision.by,
+                decision.kind.value,
+                comment.key,
+                decision.reason,
+                item.item_id,
+            ),
+            token=token,
+        )
+    except DecisionInProgress as taken:  # this decision outlived its hold: say so
+        raise ReviewError(str(taken), transient=True) from None
+    except LookupError as gone:
+        if type(gone) is not LookupError:  # a KeyError is a bug, not a closed item
+            raise
+        raise ReviewError(str(gone)) from None

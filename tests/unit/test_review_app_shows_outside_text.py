@@ -102,3 +102,23 @@ def test_the_author_and_queue_reason_are_shown_as_text_too(world: World) -> None
     html = page_text(world, f"/items/{item}")
     assert "&lt;i&gt;[red]name\\x1b[5m" in html
     assert "\x1b" not in html
+
+
+def test_an_escalation_alert_cannot_be_split_into_forged_email_headers() -> None:
+    from email.message import EmailMessage
+
+    from review_app.alerts import EscalationAlert
+
+    alert = EscalationAlert(
+        7,
+        "facebook:c7",
+        "escalated by Sam\r\nBcc: someone@example.com\r\n\x1b[8m: a threat",
+        "facebook",
+        "http://127.0.0.1:8000/items/7",
+    )
+    message = EmailMessage()
+    message["Subject"] = alert.subject  # a header with a line break would be refused
+    assert "\r" not in alert.subject and "\n" not in alert.subject
+    assert "Bcc" not in message
+    assert "\\x0d\\x0aBcc: someone@example.com" in alert.subject
+    assert "\x1b" not in alert.body
