@@ -4,11 +4,27 @@ The public sets are hate-speech collections, so identity words ("gay", "muslim",
 occur there mostly inside abuse and a model learns to flag the word itself. The house rules
 say the opposite: "as a gay dad I think..." is not discrimination. These sentences, in the
 voice of residents on a council's page, teach the heads that an identity mention alone is
-not abuse (all labels 0). They share no template with jigsaw_bias/bias_madlibs, which stays
-evaluation-only.
+not abuse (all labels 0).
+
+Two parts:
+- TEMPLATES x TERMS below: 18 short templates, one identity term each.
+- identity_sentences.txt next to this module: over 1,200 hand-written lines, one sentence or
+  comment per line, written by an AI helper for this project from the policy in
+  docs/house-rules.md ("Mentioning one's own identity, quoting abuse in order to report it,
+  and speaking against hate are not discrimination") and from how residents write (short
+  and long, first and third person, questions, greetings, typos, emoji, mild anger about
+  services). They cover every characteristic the Equality Act 2010 protects.
+
+Neither part was copied or adapted from any dataset or test suite: they share nothing with
+the evaluation sets (jigsaw_bias/bias_madlibs, HateCheck and the rest stay evaluation-only),
+and no evaluation, test or corpus file was read while writing them.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+
+SENTENCES_FILE = Path(__file__).with_name("identity_sentences.txt")
 
 TERMS = (
     "gay",
@@ -102,10 +118,21 @@ TEMPLATES = (
 )
 
 
-def sentences() -> list[str]:
+def template_sentences() -> list[str]:
     out = []
     for template in TEMPLATES:
         for term in TERMS:
             text = template.replace("{T}", term[0].upper() + term[1:]).replace("{t}", term)
             out.append(text)
     return out
+
+
+def written_sentences() -> list[str]:
+    """The lines of identity_sentences.txt, stripped, blank lines dropped."""
+    lines = SENTENCES_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip()]
+
+
+def sentences() -> list[str]:
+    """Template sentences then the written ones, in order, each sentence once."""
+    return list(dict.fromkeys(template_sentences() + written_sentences()))
