@@ -8,16 +8,14 @@ changes something appends one audit event; a retention dry run appends none.
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Any, NoReturn
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
 
 from houserules.bootstrap import App, build_app
-from houserules.log_safety import mask
+from houserules.command_output import emit_json, enum_option, fail, json_option
 from houserules.outside_text import cell, shown
 from houserules.settings import Settings
 from moderation.comment import Platform
@@ -34,15 +32,6 @@ err = Console(stderr=True)
 def _app(ctx: click.Context) -> App:
     settings: Settings = ctx.obj.settings()
     return build_app(settings, model=None)
-
-
-def _emit_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def _fail(message: str) -> NoReturn:
-    err.print(f"[red]error:[/red] {shown(mask(message))}", highlight=False, soft_wrap=True)
-    sys.exit(2)
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -71,7 +60,7 @@ def _what(removed: Removed, *, planned: bool = False) -> str:
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Report what would be removed; change nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON.")
+@json_option("what was removed")
 @click.pass_context
 def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Remove comments older than the `retention_days` setting.
@@ -85,13 +74,12 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     settings: Settings = ctx.obj.settings()
     if settings.store == "sqlite" and not store_exists(settings.sqlite_path):
         err.print(
-            f"nothing stored yet in {settings.data_dir}: nothing to remove",
+            cell(f"nothing stored yet in {settings.data_dir}: nothing to remove"),
             highlight=False,
-            markup=False,
             soft_wrap=True,
         )
         if as_json:
-            _emit_json({"dry_run": dry_run, "store": "sqlite", "nothing_stored": True})
+            emit_json({"dry_run": dry_run, "store": "sqlite", "nothing_stored": True})
         return
     app = _app(ctx)
     try:
@@ -102,7 +90,7 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
         app.close()
     cutoff = personal_data.retention_cutoff(days, now)
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "dry_run": dry_run,
                 "store": app.settings.store,
@@ -175,12 +163,7 @@ def _authors_json(removed: Removed) -> list[dict[str, Any]]:
 
 
 @click.command()
-@click.option(
-    "--platform",
-    required=True,
-    type=click.Choice([p.value for p in Platform]),
-    help="The platform the author's comments are on.",
-)
+@enum_option("--platform", Platform, help="The platform the author's comments are on.")
 @click.option(
     "--author",
     required=True,
@@ -194,7 +177,7 @@ def _authors_json(removed: Removed) -> list[dict[str, Any]]:
     help="Why, for the audit log: a case reference, never the person's name or id.",
 )
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was erased as JSON.")
+@json_option("what was erased")
 @click.pass_context
 def erase(
     ctx: click.Context,
@@ -218,7 +201,7 @@ def erase(
     settings: Settings = ctx.obj.settings()
     who = f"{platform} author {author!r}"
     if settings.store == "sqlite" and not store_exists(settings.sqlite_path):
-        _fail(f"nothing stored yet in {settings.data_dir}, so nothing matches {who}")
+        fail(f"nothing stored yet in {settings.data_dir}, so nothing matches {who}")
     app = _app(ctx)
     try:
         try:
@@ -227,7 +210,7 @@ def erase(
             raise click.BadParameter(str(bad)) from None
         planned = app.store.erase_author(request, dry_run=True)
         if planned.comments == 0 and planned.dead_letters == 0:
-            _fail(
+            fail(
                 f"nothing stored matches {who} (by id, handle or display name, ignoring "
                 "case); nothing was erased"
             )
@@ -245,7 +228,7 @@ def erase(
                 markup=False,
             )
             if yes:
-                _fail(
+                fail(
                     f"{who} matches {len(planned.authors)} different authors; --yes erases "
                     "only a request that matches one: confirm without --yes, or give an id"
                 )
@@ -256,7 +239,7 @@ def erase(
     finally:
         app.close()
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "platform": platform,
                 "authors": _authors_json(removed),
