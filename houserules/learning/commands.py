@@ -68,7 +68,7 @@ def learn(ctx: click.Context, dry_run: bool, by: str, as_json: bool) -> None:
     base, versions = _base_and_versions(settings)
     app = build_app(settings, model=None, moderators={})
     try:
-        report = _learning_orfail(
+        report = _learning_or_fail(
             run_learning,
             store=app.store,
             rules=app.rules,
@@ -88,7 +88,7 @@ def learn(ctx: click.Context, dry_run: bool, by: str, as_json: bool) -> None:
     _print_report(report)
 
 
-def _learning_orfail(run: Any, **kwargs: Any) -> Any:
+def _learning_or_fail(run: Any, **kwargs: Any) -> Any:
     from houserules.learning.learn import LearnError
     from houserules.learning.sample import SampleError
     from houserules.learning.versions import VersionError
