@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from houserules.bootstrap import App, build_app
+from houserules.bootstrap import App, build_app, comment_sink
 from houserules.command_output import emit_json, enum_option, fail, json_option
 from houserules.config import DEMO_REGISTERS_DIR, ConfigError, load_registers, load_rules
 from houserules.log_safety import install_log_safety
@@ -123,6 +123,7 @@ LAZY_COMMANDS = {
     "model": "houserules.learning.commands:model",
     "report": "houserules.report_command:report",
     "dashboards": "houserules.dashboards_commands:dashboards",
+    "webhook": "houserules.webhook_commands:webhook",
 }
 
 
@@ -667,7 +668,7 @@ def connect(obj: Context, platform: str, once: bool, as_json: bool) -> None:
     from ingest.runner import run_connector
 
     settings = obj.settings()
-    sink, close = _sink(obj, settings)
+    sink, close = comment_sink(settings)
     try:
         report = run_connector(platform, settings, sink, once)
     except KeyboardInterrupt:
@@ -682,38 +683,3 @@ def connect(obj: Context, platform: str, once: bool, as_json: bool) -> None:
             f"{platform}: {report.delivered} comments delivered in {report.polls} poll(s)",
             highlight=False,
         )
-
-
-@main.group()
-def webhook() -> None:
-    """The Facebook and Instagram webhook receiver."""
-
-
-@webhook.command(name="serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8081, show_default=True, type=int, help="Port to listen on.")
-@click.pass_obj
-def webhook_serve(obj: Context, host: str, port: int) -> None:
-    """Serve /webhooks/facebook and /webhooks/instagram until interrupted."""
-    from ingest.runner import serve_webhooks
-
-    settings = obj.settings()
-    sink, close = _sink(obj, settings)
-    err.print(f"webhooks listening on http://{host}:{port}/webhooks/{{facebook,instagram}}")
-    try:
-        serve_webhooks(settings, sink, host, port)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        close()
-
-
-def _sink(obj: Context, settings: Settings) -> tuple[Any, Callable[[], None]]:
-    """Where connectors deliver: the embedded pipeline, or Kafka in scale-out mode."""
-    if settings.transport == "kafka":
-        from ingest.kafka_producer import KafkaCommentProducer
-
-        producer = KafkaCommentProducer(settings.kafka)
-        return producer, producer.close
-    app = build_app(settings)
-    return app.pipeline(), app.close

@@ -34,6 +34,25 @@ def _app(ctx: click.Context) -> App:
     return build_app(settings, model=None)
 
 
+def _expire_set_aside(settings: Settings, dry_run: bool) -> int:
+    """Webhook deliveries set aside and received before the retention limit: removed
+    from the inbox (counted only, on a dry run). They hold what residents wrote."""
+    from datetime import UTC, datetime
+
+    from ingest.runner import webhook_inbox_path
+    from ingest.webhook_inbox import expire_set_aside
+
+    cutoff = personal_data.retention_cutoff(settings.retention_days, datetime.now(UTC))
+    return expire_set_aside(webhook_inbox_path(settings), cutoff.timestamp(), dry_run=dry_run)
+
+
+def _say_set_aside(say: Console, n: int, dry_run: bool) -> None:
+    if n:
+        deliveries = _plural(n, "webhook delivery", "webhook deliveries")
+        verb = "would be" if dry_run else "was" if n == 1 else "were"
+        say.print(f"{deliveries} set aside {verb} removed from the inbox.", highlight=False)
+
+
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
@@ -65,13 +84,15 @@ def _what(removed: Removed, *, planned: bool = False) -> str:
 def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Remove comments older than the `retention_days` setting.
 
-    Their full-text rows and queue items go with them, and so do dead letters older than
-    the limit; their audit events stay, with the detail replaced by an erasure marker.
+    Their full-text rows and queue items go with them, and so do dead letters and webhook
+    deliveries set aside (`houserules webhook set-aside`) older than the limit; their
+    audit events stay, with the detail replaced by an erasure marker.
     On Elasticsearch a month's index is dropped only once all of that month is past the
     limit. Run it daily (cron, a Kubernetes CronJob); a run with nothing to do is cheap,
     and one before anything is stored makes nothing.
     """
     settings: Settings = ctx.obj.settings()
+    set_aside = _expire_set_aside(settings, dry_run)
     if settings.store == "sqlite" and not store_exists(settings.sqlite_path):
         err.print(
             cell(f"nothing stored yet in {settings.data_dir}: nothing to remove"),
@@ -79,7 +100,16 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
             soft_wrap=True,
         )
         if as_json:
-            emit_json({"dry_run": dry_run, "store": "sqlite", "nothing_stored": True})
+            emit_json(
+                {
+                    "dry_run": dry_run,
+                    "store": "sqlite",
+                    "nothing_stored": True,
+                    "set_aside_deliveries": set_aside,
+                }
+            )
+        else:
+            _say_set_aside(out, set_aside, dry_run)
         return
     app = _app(ctx)
     try:
@@ -98,6 +128,7 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
                 "created_before": cutoff.isoformat(),
                 **_counts(removed),
                 "learning_examples_removed": examples,
+                "set_aside_deliveries": set_aside,
             }
         )
         return
@@ -109,6 +140,7 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     )
     if examples:
         out.print(_examples_line(examples), highlight=False)
+    _say_set_aside(out, set_aside, dry_run)
     if removed.indices:
         out.print(
             f"Elasticsearch indices {'to drop' if dry_run else 'dropped'}: "
