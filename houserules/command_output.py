@@ -67,3 +67,18 @@ def enum_option(
         show_default=default is not None,
         help=help,
     )
+
+
+def listen_options(port: int) -> Callable[[F], F]:
+    """--host (127.0.0.1 unless told: a server is not exposed by accident) and --port, for
+    a command that serves HTTP."""
+
+    def add(command: F) -> F:
+        command = click.option(
+            "--port", default=port, show_default=True, type=int, help="Port to listen on."
+        )(command)
+        return click.option(
+            "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
+        )(command)
+
+    return add

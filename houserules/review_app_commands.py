@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from houserules.bootstrap import build_app
-from houserules.command_output import emit_json, enum_option, fail, json_option
+from houserules.command_output import emit_json, enum_option, fail, json_option, listen_options
 from houserules.learning.status import model_status
 from houserules.settings import Settings
 from ingest.connector_health import read_statuses, status_dir
@@ -87,8 +87,7 @@ def build_review_app(
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@listen_options(port=8000)
 @click.pass_obj
 def serve(obj: Any, host: str, port: int) -> None:
     """Serve the review app (queues, comments, decisions, audit) under uvicorn."""

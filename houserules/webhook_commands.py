@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from houserules.bootstrap import comment_sink
-from houserules.command_output import emit_json, json_option
+from houserules.command_output import emit_json, json_option, listen_options
 from houserules.outside_text import cell
 from houserules.settings import Settings
 
@@ -34,8 +34,7 @@ def webhook() -> None:
 
 
 @webhook.command(name="serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8081, show_default=True, type=int, help="Port to listen on.")
+@listen_options(port=8081)
 @click.pass_obj
 def webhook_serve(obj: Any, host: str, port: int) -> None:
     """Serve /webhooks/facebook and /webhooks/instagram until interrupted."""
