@@ -70,6 +70,15 @@ class Context:
     def app(self, **kwargs: Any) -> App:
         return build_app(self.settings(), **kwargs)
 
+    def reader(self, as_json: bool) -> App | None:
+        """The app for a command that only reads the store, or None when nothing is stored
+        yet (after saying so, and printing an empty list for --json)."""
+        if self.nothing_stored():
+            if as_json:
+                emit_json([])
+            return None
+        return self.app(model=None)
+
     def nothing_stored(self) -> bool:
         """For commands that only read: True (after saying so) when there is no local store
         yet, so that reading never makes the data folder."""
@@ -428,11 +437,9 @@ def classify(
 @click.pass_obj
 def queue(obj: Context, name: str, limit: int, as_json: bool) -> None:
     """List the open items in the review, comms or escalations queue."""
-    if obj.nothing_stored():
-        if as_json:
-            emit_json([])
+    app = obj.reader(as_json)
+    if app is None:
         return
-    app = obj.app(model=None)
     items = app.store.queue(QUEUES[name], limit=limit)
     if as_json:
         emit_json(
@@ -541,11 +548,9 @@ def comms_done(obj: Context, item_id: int, by: str, reason: str, as_json: bool) 
 @click.pass_obj
 def audit(obj: Context, key: str | None, limit: int, as_json: bool) -> None:
     """Show the audit log, for one comment (platform:id) or all."""
-    if obj.nothing_stored():
-        if as_json:
-            emit_json([])
+    app = obj.reader(as_json)
+    if app is None:
         return
-    app = obj.app(model=None)
     events = app.store.audit(key, limit=limit)
     if as_json:
         emit_json(
@@ -579,11 +584,9 @@ def audit(obj: Context, key: str | None, limit: int, as_json: bool) -> None:
 @click.pass_obj
 def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over stored comments."""
-    if obj.nothing_stored():
-        if as_json:
-            emit_json([])
+    app = obj.reader(as_json)
+    if app is None:
         return
-    app = obj.app(model=None)
     hits = app.store.search(query, limit=limit)
     if as_json:
         emit_json(
