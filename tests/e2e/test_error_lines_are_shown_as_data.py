@@ -5,6 +5,7 @@ in it is shown as text, a secret in it is masked, and the error stays one line."
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,18 @@ def test_a_user_command_error_is_the_same_error_line(hostile_dir: Path) -> None:
     name = "sam\x1b[2J[bold]"
     line = _error_line("--data-dir", str(hostile_dir), "users", "set-role", name, "admin")
     assert line == "error: there is no user 'sam\\x1b[2J[bold]'"
+
+
+def test_a_service_that_cannot_start_is_the_same_error_line_with_its_own_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOUSERULES_SERVICES_DIR", str(tmp_path / "services"))
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = str(holder.getsockname()[1])
+        line = _error_line("services", "up", "--only", "kafka", "--kafka-port", taken, status=1)
+    assert line.startswith(f"error: kafka: port {taken} on 127.0.0.1 is already in use")
 
 
 def test_a_secret_in_an_error_is_masked_and_the_status_is_the_one_asked_for(
