@@ -33,6 +33,7 @@ from typing import Any
 
 import click
 
+from houserules.command_output import json_option
 from houserules.config import DEMO_REGISTERS_DIR
 from houserules.settings import Settings
 from ingest.files import read_comments
@@ -188,7 +189,7 @@ def run_kafka(
 )
 @click.option("--rate", type=float, default=None, help="Produce at most this many comments/s.")
 @click.option("--no-model", is_flag=True, help="Rules only, without the text model.")
-@click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
+@json_option("the measurements")
 @click.pass_obj
 def bench_pipeline(
     obj: Any, mode: str, n: int, workers: int, rate: float | None, no_model: bool, as_json: bool

@@ -23,6 +23,7 @@ from typing import Any
 
 import click
 
+from houserules.command_output import json_option
 from houserules.settings import Settings
 from moderation.comment import Comment, Platform, Surface
 from moderation.review import AuditEvent, PlatformState
@@ -231,7 +232,7 @@ def measure(
 @click.option(
     "--dashboard-rounds", default=20, show_default=True, help="Requests of the dashboards."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
+@json_option("the measurements")
 def bench_review_app(
     comments: int, rounds: int, keep: Path | None, dashboard_rounds: int, as_json: bool
 ) -> None:

@@ -47,6 +47,7 @@ from typing import Any
 import click
 
 from houserules.bench_pipeline import bench_comments
+from houserules.command_output import json_option
 from houserules.config import DEMO_REGISTERS_DIR
 from houserules.settings import Settings
 from houserules.worker_processes import worker_environment
@@ -398,7 +399,7 @@ def _levels(text: str) -> list[int]:
     show_default=True,
     help="Seconds to wait, at each level, for every delivery to be stored.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
+@json_option("the measurements")
 @click.pass_obj
 def bench_webhooks(
     obj: Any,

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from houserules.config import ConfigError, load_registers, load_rules
 from houserules.settings import Settings
+from ingest.sink import CommentSink
 from moderation.classifier import Classifier, HouseRulesClassifier
 from moderation.comment import Platform
 from moderation.model_interface import TextModel
@@ -164,3 +165,15 @@ def build_app(
         clock=clock or SystemClock(),
         moderators=dict(moderators),
     )
+
+
+def comment_sink(settings: Settings) -> tuple[CommentSink, Callable[[], None]]:
+    """Where connectors and the webhook receiver deliver comments, and how to close it:
+    the embedded pipeline, or the Kafka producer in scale-out mode."""
+    if settings.transport == "kafka":
+        from ingest.kafka_producer import KafkaCommentProducer
+
+        producer = KafkaCommentProducer(settings.kafka)
+        return producer, producer.close
+    app = build_app(settings)
+    return app.pipeline(), app.close

@@ -7,21 +7,21 @@ Expected failures (bad config, bad file, a decision that cannot apply) print one
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from houserules.bootstrap import App, build_app
+from houserules.bootstrap import App, build_app, comment_sink
+from houserules.command_output import emit_json, enum_option, fail, json_option
 from houserules.config import DEMO_REGISTERS_DIR, ConfigError, load_registers, load_rules
-from houserules.log_safety import install_log_safety, mask
+from houserules.log_safety import install_log_safety
 from houserules.outside_text import cell, shown
 from houserules.settings import Settings, load_settings
 from ingest.connector_settings import ConnectorNotConfigured
@@ -70,6 +70,15 @@ class Context:
     def app(self, **kwargs: Any) -> App:
         return build_app(self.settings(), **kwargs)
 
+    def reader(self, as_json: bool) -> App | None:
+        """The app for a command that only reads the store, or None when nothing is stored
+        yet (after saying so, and printing an empty list for --json)."""
+        if self.nothing_stored():
+            if as_json:
+                emit_json([])
+            return None
+        return self.app(model=None)
+
     def nothing_stored(self) -> bool:
         """For commands that only read: True (after saying so) when there is no local store
         yet, so that reading never makes the data folder."""
@@ -87,26 +96,15 @@ class Context:
         return True
 
 
-def _fail(message: str) -> NoReturn:
-    """An expected failure: one `error:` line and exit status 2. The message may quote
-    outside text and (through a library's words) a secret: both are shown safely."""
-    err.print(f"[red]error:[/red] {shown(mask(message))}", highlight=False, soft_wrap=True)
-    sys.exit(2)
-
-
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-
-
 @contextmanager
 def _expected_errors() -> Iterator[None]:
     try:
         yield
     except EXPECTED_ERRORS as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except Exception as exc:
         if _lazily_expected(exc):
-            _fail(str(exc))
+            fail(str(exc))
         raise
 
 
@@ -134,6 +132,7 @@ LAZY_COMMANDS = {
     "model": "houserules.learning.commands:model",
     "report": "houserules.report_command:report",
     "dashboards": "houserules.dashboards_commands:dashboards",
+    "webhook": "houserules.webhook_commands:webhook",
 }
 
 
@@ -264,7 +263,7 @@ def _print_summary(
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@json_option("the summary")
 @click.pass_obj
 def demo(obj: Context, as_json: bool) -> None:
     """Run the pipeline over the bundled demo council's comments (no servers needed).
@@ -285,7 +284,7 @@ def demo(obj: Context, as_json: bool) -> None:
     summary.unchanged += history.unchanged
     data = {**_summary_json(app, summary), "hides_simulated": True}
     if as_json:
-        _emit_json(data)
+        emit_json(data)
     else:
         _print_summary(app, data, simulated=True)
     app.close()
@@ -298,7 +297,7 @@ def demo(obj: Context, as_json: bool) -> None:
     type=click.Path(path_type=Path),
     help="Folder with people.yaml, facts.yaml, contacts.yaml.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@json_option("the summary")
 @click.pass_obj
 def import_(obj: Context, file: Path, registers: Path | None, as_json: bool) -> None:
     """Import comments from a JSONL, JSON (an array of objects) or CSV file and run them
@@ -312,7 +311,7 @@ def import_(obj: Context, file: Path, registers: Path | None, as_json: bool) -> 
         )
     rejected = [{"line": r.line, "reason": r.reason} for r in result.rejected]
     if not result.rows:
-        _fail(
+        fail(
             f"{file}: no comments imported ({len(result.rejected)} rows rejected)"
             if result.rejected
             else f"{file}: no comments imported: the file has no rows"
@@ -329,7 +328,7 @@ def import_(obj: Context, file: Path, registers: Path | None, as_json: bool) -> 
         "rejected": rejected,
     }
     if as_json:
-        _emit_json(data)
+        emit_json(data)
     else:
         out.print(
             cell(
@@ -351,7 +350,7 @@ def _produce(
             producer.send(comments[start : start + 500])
     data = {"produced": len(comments), "topic": producer.topic, "rejected": rejected}
     if as_json:
-        _emit_json(data)
+        emit_json(data)
     else:
         out.print(
             cell(
@@ -363,18 +362,11 @@ def _produce(
 
 @main.command()
 @click.argument("text")
-@click.option(
-    "--platform",
-    type=click.Choice([p.value for p in Platform]),
-    default="facebook",
-    show_default=True,
-    help="Where the comment was posted.",
-)
-@click.option(
+@enum_option("--platform", Platform, default="facebook", help="Where the comment was posted.")
+@enum_option(
     "--surface",
-    type=click.Choice([s.value for s in Surface]),
+    Surface,
     default="own_page",
-    show_default=True,
     help="own_page: on the council's own page (hideable); mention: elsewhere.",
 )
 @click.option("--author", default="", help="The author's handle or name, if it matters.")
@@ -383,7 +375,7 @@ def _produce(
     type=click.Path(path_type=Path),
     help="Folder with people.yaml, facts.yaml, contacts.yaml (default: the settings').",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+@json_option("the verdict")
 @click.pass_obj
 def classify(
     obj: Context,
@@ -411,7 +403,7 @@ def classify(
     )
     verdict = classifier.classify([comment])[0]
     if as_json:
-        _emit_json(wire.to_data(verdict))
+        emit_json(wire.to_data(verdict))
         return
     out.print(
         f"[bold]action: {verdict.action.value}[/bold]"
@@ -441,18 +433,16 @@ def classify(
 @main.command()
 @click.argument("name", type=click.Choice(list(QUEUES)))
 @click.option("--limit", default=50, show_default=True, help="Show at most this many items.")
-@click.option("--json", "as_json", is_flag=True, help="Print the items as JSON.")
+@json_option("the items")
 @click.pass_obj
 def queue(obj: Context, name: str, limit: int, as_json: bool) -> None:
     """List the open items in the review, comms or escalations queue."""
-    if obj.nothing_stored():
-        if as_json:
-            _emit_json([])
+    app = obj.reader(as_json)
+    if app is None:
         return
-    app = obj.app(model=None)
     items = app.store.queue(QUEUES[name], limit=limit)
     if as_json:
-        _emit_json(
+        emit_json(
             [
                 {
                     "id": i.item_id,
@@ -489,13 +479,13 @@ def _decide(
     # Checked before anything is opened: a decision the audit log cannot attribute or
     # explain is refused outright.
     if not by.strip():
-        _fail("--by is blank: a decision must say who made it (your name, for the audit log)")
+        fail("--by is blank: a decision must say who made it (your name, for the audit log)")
     if not reason.strip():
-        _fail("--reason is blank: a decision must say why (it goes in the audit log)")
+        fail("--reason is blank: a decision must say why (it goes in the audit log)")
     app = obj.app(model=None)
     item = app.decide(item_id, kind, by, reason)
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "id": item.item_id,
                 "status": item.status.value,
@@ -525,7 +515,7 @@ for _kind in (DecisionKind.CONFIRM, DecisionKind.RESTORE):
         @click.argument("item_id", type=int)
         @click.option("--by", required=True, help="Your name, for the audit log.")
         @click.option("--reason", required=True, help="Why, for the audit log.")
-        @click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
+        @json_option("the item")
         @click.pass_obj
         def _cmd(obj: Context, item_id: int, by: str, reason: str, as_json: bool) -> None:
             _decide(obj, kind, item_id, by, reason, as_json)
@@ -544,7 +534,7 @@ def comms() -> None:
 @click.option(
     "--reason", required=True, help="What was done (e.g. replied with the official line)."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
+@json_option("the item")
 @click.pass_obj
 def comms_done(obj: Context, item_id: int, by: str, reason: str, as_json: bool) -> None:
     """Mark a comms item as answered."""
@@ -554,18 +544,16 @@ def comms_done(obj: Context, item_id: int, by: str, reason: str, as_json: bool) 
 @main.command()
 @click.argument("key", required=False)
 @click.option("--limit", default=100, show_default=True, help="Show at most this many events.")
-@click.option("--json", "as_json", is_flag=True, help="Print the events as JSON.")
+@json_option("the events")
 @click.pass_obj
 def audit(obj: Context, key: str | None, limit: int, as_json: bool) -> None:
     """Show the audit log, for one comment (platform:id) or all."""
-    if obj.nothing_stored():
-        if as_json:
-            _emit_json([])
+    app = obj.reader(as_json)
+    if app is None:
         return
-    app = obj.app(model=None)
     events = app.store.audit(key, limit=limit)
     if as_json:
-        _emit_json(
+        emit_json(
             [
                 {
                     "at": e.at.isoformat(),
@@ -592,18 +580,16 @@ def audit(obj: Context, key: str | None, limit: int, as_json: bool) -> None:
 @main.command()
 @click.argument("query")
 @click.option("--limit", default=20, show_default=True, help="Show at most this many comments.")
-@click.option("--json", "as_json", is_flag=True, help="Print the comments as JSON.")
+@json_option("the comments")
 @click.pass_obj
 def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over stored comments."""
-    if obj.nothing_stored():
-        if as_json:
-            _emit_json([])
+    app = obj.reader(as_json)
+    if app is None:
         return
-    app = obj.app(model=None)
     hits = app.store.search(query, limit=limit)
     if as_json:
-        _emit_json(
+        emit_json(
             [
                 {
                     "comment": h.classified.comment.key,
@@ -636,7 +622,7 @@ def config() -> None:
     type=click.Path(path_type=Path),
     help="Check this registers folder instead of the settings' one.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print what was loaded as JSON.")
+@json_option("what was loaded")
 @click.pass_obj
 def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
     """Load settings, rules and registers, and report what they contain."""
@@ -664,7 +650,7 @@ def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
         "model": settings.model,
     }
     if as_json:
-        _emit_json(data)
+        emit_json(data)
         return
     out.print(
         f"configuration OK: rules {rules.version} ({rules.hiding} hiding), "
@@ -678,14 +664,14 @@ def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
 @main.command()
 @click.argument("platform", type=click.Choice(["facebook", "instagram", "x", "youtube"]))
 @click.option("--once", is_flag=True, help="Poll once and exit (otherwise poll until stopped).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was delivered as JSON.")
+@json_option("what was delivered")
 @click.pass_obj
 def connect(obj: Context, platform: str, once: bool, as_json: bool) -> None:
     """Read comments from one platform and hand them to the pipeline."""
     from ingest.runner import run_connector
 
     settings = obj.settings()
-    sink, close = _sink(obj, settings)
+    sink, close = comment_sink(settings)
     try:
         report = run_connector(platform, settings, sink, once)
     except KeyboardInterrupt:
@@ -694,44 +680,9 @@ def connect(obj: Context, platform: str, once: bool, as_json: bool) -> None:
         close()
     data = {"platform": platform, "polls": report.polls, "delivered": report.delivered}
     if as_json:
-        _emit_json(data)
+        emit_json(data)
     else:
         out.print(
             f"{platform}: {report.delivered} comments delivered in {report.polls} poll(s)",
             highlight=False,
         )
-
-
-@main.group()
-def webhook() -> None:
-    """The Facebook and Instagram webhook receiver."""
-
-
-@webhook.command(name="serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8081, show_default=True, type=int, help="Port to listen on.")
-@click.pass_obj
-def webhook_serve(obj: Context, host: str, port: int) -> None:
-    """Serve /webhooks/facebook and /webhooks/instagram until interrupted."""
-    from ingest.runner import serve_webhooks
-
-    settings = obj.settings()
-    sink, close = _sink(obj, settings)
-    err.print(f"webhooks listening on http://{host}:{port}/webhooks/{{facebook,instagram}}")
-    try:
-        serve_webhooks(settings, sink, host, port)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        close()
-
-
-def _sink(obj: Context, settings: Settings) -> tuple[Any, Callable[[], None]]:
-    """Where connectors deliver: the embedded pipeline, or Kafka in scale-out mode."""
-    if settings.transport == "kafka":
-        from ingest.kafka_producer import KafkaCommentProducer
-
-        producer = KafkaCommentProducer(settings.kafka)
-        return producer, producer.close
-    app = build_app(settings)
-    return app.pipeline(), app.close

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from houserules.bootstrap import build_classifier, load_model
+from houserules.command_output import json_option
 from houserules.config import DEMO_REGISTERS_DIR, load_registers, load_rules
 from houserules.name_fairness import name_fairness
 from houserules.outside_text import shown
@@ -86,7 +87,7 @@ def _madlibs_flags(items: list[LabelledComment], actions: list[str]) -> dict[str
 @click.option(
     "--worst", type=int, default=10, show_default=True, help="Show this many worst misses."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@json_option("the results")
 @click.option("--markdown", is_flag=True, help="Print the tables as Markdown (for docs).")
 @click.option(
     "--swap-names",
@@ -296,7 +297,7 @@ def bench() -> None:
     "--batch", type=int, default=32, show_default=True, help="Comments per classifier call."
 )
 @click.option("--rounds", type=int, default=5, show_default=True, help="Timed rounds (medians).")
-@click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
+@json_option("the measurements")
 @click.pass_obj
 def bench_classify(obj: Any, file: Path | None, batch: int, rounds: int, as_json: bool) -> None:
     """Comments per second through the whole classifier, against the raw encoder's ceiling."""

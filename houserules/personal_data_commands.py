@@ -8,16 +8,14 @@ changes something appends one audit event; a retention dry run appends none.
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Any, NoReturn
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
 
 from houserules.bootstrap import App, build_app
-from houserules.log_safety import mask
+from houserules.command_output import emit_json, enum_option, fail, json_option
 from houserules.outside_text import cell, shown
 from houserules.settings import Settings
 from moderation.comment import Platform
@@ -36,13 +34,23 @@ def _app(ctx: click.Context) -> App:
     return build_app(settings, model=None)
 
 
-def _emit_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+def _expire_set_aside(settings: Settings, dry_run: bool) -> int:
+    """Webhook deliveries set aside and received before the retention limit: removed
+    from the inbox (counted only, on a dry run). They hold what residents wrote."""
+    from datetime import UTC, datetime
+
+    from ingest.runner import webhook_inbox_path
+    from ingest.webhook_inbox import expire_set_aside
+
+    cutoff = personal_data.retention_cutoff(settings.retention_days, datetime.now(UTC))
+    return expire_set_aside(webhook_inbox_path(settings), cutoff.timestamp(), dry_run=dry_run)
 
 
-def _fail(message: str) -> NoReturn:
-    err.print(f"[red]error:[/red] {shown(mask(message))}", highlight=False, soft_wrap=True)
-    sys.exit(2)
+def _say_set_aside(say: Console, n: int, dry_run: bool) -> None:
+    if n:
+        deliveries = _plural(n, "webhook delivery", "webhook deliveries")
+        verb = "would be" if dry_run else "was" if n == 1 else "were"
+        say.print(f"{deliveries} set aside {verb} removed from the inbox.", highlight=False)
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -71,27 +79,37 @@ def _what(removed: Removed, *, planned: bool = False) -> str:
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Report what would be removed; change nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON.")
+@json_option("what was removed")
 @click.pass_context
 def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Remove comments older than the `retention_days` setting.
 
-    Their full-text rows and queue items go with them, and so do dead letters older than
-    the limit; their audit events stay, with the detail replaced by an erasure marker.
+    Their full-text rows and queue items go with them, and so do dead letters and webhook
+    deliveries set aside (`houserules webhook set-aside`) older than the limit; their
+    audit events stay, with the detail replaced by an erasure marker.
     On Elasticsearch a month's index is dropped only once all of that month is past the
     limit. Run it daily (cron, a Kubernetes CronJob); a run with nothing to do is cheap,
     and one before anything is stored makes nothing.
     """
     settings: Settings = ctx.obj.settings()
+    set_aside = _expire_set_aside(settings, dry_run)
     if settings.store == "sqlite" and not store_exists(settings.sqlite_path):
         err.print(
-            f"nothing stored yet in {settings.data_dir}: nothing to remove",
+            cell(f"nothing stored yet in {settings.data_dir}: nothing to remove"),
             highlight=False,
-            markup=False,
             soft_wrap=True,
         )
         if as_json:
-            _emit_json({"dry_run": dry_run, "store": "sqlite", "nothing_stored": True})
+            emit_json(
+                {
+                    "dry_run": dry_run,
+                    "store": "sqlite",
+                    "nothing_stored": True,
+                    "set_aside_deliveries": set_aside,
+                }
+            )
+        else:
+            _say_set_aside(out, set_aside, dry_run)
         return
     app = _app(ctx)
     try:
@@ -102,7 +120,7 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
         app.close()
     cutoff = personal_data.retention_cutoff(days, now)
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "dry_run": dry_run,
                 "store": app.settings.store,
@@ -110,6 +128,7 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
                 "created_before": cutoff.isoformat(),
                 **_counts(removed),
                 "learning_examples_removed": examples,
+                "set_aside_deliveries": set_aside,
             }
         )
         return
@@ -121,6 +140,7 @@ def retention(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     )
     if examples:
         out.print(_examples_line(examples), highlight=False)
+    _say_set_aside(out, set_aside, dry_run)
     if removed.indices:
         out.print(
             f"Elasticsearch indices {'to drop' if dry_run else 'dropped'}: "
@@ -175,12 +195,7 @@ def _authors_json(removed: Removed) -> list[dict[str, Any]]:
 
 
 @click.command()
-@click.option(
-    "--platform",
-    required=True,
-    type=click.Choice([p.value for p in Platform]),
-    help="The platform the author's comments are on.",
-)
+@enum_option("--platform", Platform, help="The platform the author's comments are on.")
 @click.option(
     "--author",
     required=True,
@@ -194,7 +209,7 @@ def _authors_json(removed: Removed) -> list[dict[str, Any]]:
     help="Why, for the audit log: a case reference, never the person's name or id.",
 )
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was erased as JSON.")
+@json_option("what was erased")
 @click.pass_context
 def erase(
     ctx: click.Context,
@@ -218,7 +233,7 @@ def erase(
     settings: Settings = ctx.obj.settings()
     who = f"{platform} author {author!r}"
     if settings.store == "sqlite" and not store_exists(settings.sqlite_path):
-        _fail(f"nothing stored yet in {settings.data_dir}, so nothing matches {who}")
+        fail(f"nothing stored yet in {settings.data_dir}, so nothing matches {who}")
     app = _app(ctx)
     try:
         try:
@@ -227,7 +242,7 @@ def erase(
             raise click.BadParameter(str(bad)) from None
         planned = app.store.erase_author(request, dry_run=True)
         if planned.comments == 0 and planned.dead_letters == 0:
-            _fail(
+            fail(
                 f"nothing stored matches {who} (by id, handle or display name, ignoring "
                 "case); nothing was erased"
             )
@@ -245,7 +260,7 @@ def erase(
                 markup=False,
             )
             if yes:
-                _fail(
+                fail(
                     f"{who} matches {len(planned.authors)} different authors; --yes erases "
                     "only a request that matches one: confirm without --yes, or give an id"
                 )
@@ -256,7 +271,7 @@ def erase(
     finally:
         app.close()
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "platform": platform,
                 "authors": _authors_json(removed),

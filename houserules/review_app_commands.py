@@ -8,7 +8,7 @@ alerts; tests call it with their own store, moderators, clock or notifier.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from houserules.bootstrap import build_app
+from houserules.command_output import emit_json, enum_option, fail, json_option, listen_options
 from houserules.learning.status import model_status
 from houserules.settings import Settings
 from ingest.connector_health import read_statuses, status_dir
@@ -86,8 +87,7 @@ def build_review_app(
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@listen_options(port=8000)
 @click.pass_obj
 def serve(obj: Any, host: str, port: int) -> None:
     """Serve the review app (queues, comments, decisions, audit) under uvicorn."""
@@ -117,23 +117,15 @@ def _accounts(obj: Any) -> Accounts:
     return accounts_for(obj.settings(), SystemClock())
 
 
-def _fail(message: str) -> None:
-    from houserules.log_safety import clean
-
-    click.echo(f"error: {clean(message)}", err=True)
-    sys.exit(2)
-
-
 @users.command(name="add")
 @click.argument("name")
-@click.option(
+@enum_option(
     "--role",
-    type=click.Choice([r.value for r in Role]),
+    Role,
     default="moderator",
-    show_default=True,
     help="viewer: reads; moderator: decides; admin: also manages accounts.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
+@json_option("the account")
 @click.pass_obj
 def users_add(obj: Any, name: str, role: str, as_json: bool) -> None:
     """Add a user; the password is read from standard input (one line)."""
@@ -142,7 +134,7 @@ def users_add(obj: Any, name: str, role: str, as_json: bool) -> None:
     try:
         user = accounts.add(name, Role(role), password)
     except AccountError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     else:
         _done(as_json, f"added {user.name} ({user.role.value})", user.name, added=True)
     finally:
@@ -150,54 +142,45 @@ def users_add(obj: Any, name: str, role: str, as_json: bool) -> None:
 
 
 @users.command(name="list")
-@click.option("--json", "as_json", is_flag=True, help="Print the accounts as JSON.")
+@json_option("the accounts")
 @click.pass_obj
 def users_list(obj: Any, as_json: bool) -> None:
     """List the accounts with their roles."""
-    import json
-
     accounts = _accounts(obj)
     found = accounts.list()
     accounts.close()
     if as_json:
-        click.echo(
-            json.dumps(
-                [{"name": u.name, "role": u.role.value, "disabled": u.disabled} for u in found],
-                indent=2,
-            )
-        )
+        emit_json([{"name": u.name, "role": u.role.value, "disabled": u.disabled} for u in found])
         return
     for u in found:
         name = visible(u.name, one_line=True)
         click.echo(f"{name}\t{u.role.value}\t{'disabled' if u.disabled else 'active'}")
 
 
-@users.command(name="disable")
-@click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
-@click.pass_obj
-def users_disable(obj: Any, name: str, as_json: bool) -> None:
-    """Disable an account and end its sessions."""
-    _change(
-        obj, lambda a: a.set_disabled(name, True), f"{name} disabled", as_json, name, disabled=True
-    )
+def _switch(enable: bool) -> Callable[..., None]:
+    """`users enable` and `users disable`: the same change, one way or the other."""
+    word = "enabled" if enable else "disabled"
+
+    @click.argument("name")
+    @json_option("the account")
+    @click.pass_obj
+    def switch(obj: Any, name: str, as_json: bool) -> None:
+        def change(accounts: Accounts) -> None:
+            accounts.set_disabled(name, not enable)
+
+        _change(obj, change, f"{name} {word}", as_json, name, disabled=not enable)
+
+    return switch
 
 
-@users.command(name="enable")
-@click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
-@click.pass_obj
-def users_enable(obj: Any, name: str, as_json: bool) -> None:
-    """Enable a disabled account."""
-    _change(
-        obj, lambda a: a.set_disabled(name, False), f"{name} enabled", as_json, name, disabled=False
-    )
+users.command(name="disable", help="Disable an account and end its sessions.")(_switch(False))
+users.command(name="enable", help="Enable a disabled account.")(_switch(True))
 
 
 @users.command(name="set-role")
 @click.argument("name")
 @click.argument("role", type=click.Choice([r.value for r in Role]))
-@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
+@json_option("the account")
 @click.pass_obj
 def users_set_role(obj: Any, name: str, role: str, as_json: bool) -> None:
     """Change an account's role."""
@@ -213,7 +196,7 @@ def users_set_role(obj: Any, name: str, role: str, as_json: bool) -> None:
 
 @users.command(name="set-password")
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
+@json_option("the account")
 @click.pass_obj
 def users_set_password(obj: Any, name: str, as_json: bool) -> None:
     """Set a new password (read from standard input); ends the user's sessions."""
@@ -230,9 +213,7 @@ def users_set_password(obj: Any, name: str, as_json: bool) -> None:
 
 def _done(as_json: bool, message: str, name: str, **changed: Any) -> None:
     if as_json:
-        import json
-
-        click.echo(json.dumps({"name": name, **changed}, indent=2))
+        emit_json({"name": name, **changed})
     else:
         click.echo(visible(message, one_line=True))
 
@@ -242,7 +223,7 @@ def _change(obj: Any, change: Any, done: str, as_json: bool, name: str, **change
     try:
         change(accounts)
     except AccountError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     else:
         _done(as_json, done, name, **changed)
     finally:

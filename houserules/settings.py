@@ -25,6 +25,7 @@ from pydantic_settings import (
 from dashboards.settings import KibanaSettings
 from houserules.config import ConfigError, explain_validation_error, looks_secret, read_yaml
 from houserules.log_safety import install_log_safety, register_secrets
+from ingest import new_secrets
 from ingest.connector_settings import ConnectorsSettings
 from reports.settings import ReportSettings
 from review_app.settings import ReviewAppSettings
@@ -113,8 +114,10 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             f"{where}: {exc} (a variable for a whole section must hold JSON; or set each key"
             " with its own variable, e.g. HOUSERULES_KAFKA__BOOTSTRAP_SERVERS)"
         ) from None
-    # From here on, nothing this process logs or prints as an error shows these values.
+    # From here on, nothing this process logs or prints as an error shows these values,
+    # nor the tokens a connector comes to hold later (X's rotated tokens).
     register_secrets(secret_values(settings))
+    new_secrets.listen(register_secrets)
     install_log_safety()
     return settings
 

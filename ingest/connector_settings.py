@@ -14,10 +14,14 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 
-class PollingSettings(BaseModel):
-    """How a connector paces itself; shared by every platform."""
+class _Settings(BaseModel):
+    """Settings read once and never changed, in which a misspelt key is an error."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PollingSettings(_Settings):
+    """How a connector paces itself; shared by every platform."""
 
     interval_seconds: float = Field(default=60.0, gt=0)
     backfill_days: int = Field(default=30, ge=1)
@@ -39,43 +43,43 @@ class PollingSettings(BaseModel):
     timeout_seconds: float = Field(default=30.0, gt=0)
 
 
-class FacebookSettings(BaseModel):
-    """A Facebook Page: read comments on its posts, hide and unhide them."""
+class _PlatformSettings(_Settings):
+    """What every polled platform has: how its connector paces itself."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    polling: PollingSettings = Field(default_factory=PollingSettings)
 
-    page_id: str
-    page_access_token: SecretStr
+
+class _GraphSettings(_PlatformSettings):
+    """What Facebook and Instagram share: Meta's Graph API and the app that calls it."""
+
     app_secret: SecretStr | None = Field(
         default=None, description="when set, every call carries appsecret_proof"
     )
     graph_url: str = "https://graph.facebook.com"
     graph_version: str = "v21.0"
-    polling: PollingSettings = Field(default_factory=PollingSettings)
 
 
-class InstagramSettings(BaseModel):
+class FacebookSettings(_GraphSettings):
+    """A Facebook Page: read comments on its posts, hide and unhide them."""
+
+    page_id: str
+    page_access_token: SecretStr
+
+
+class InstagramSettings(_GraphSettings):
     """An Instagram professional account, through the Graph API."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     ig_user_id: str
     access_token: SecretStr
-    app_secret: SecretStr | None = None
-    graph_url: str = "https://graph.facebook.com"
-    graph_version: str = "v21.0"
-    polling: PollingSettings = Field(default_factory=PollingSettings)
 
 
-class XSettings(BaseModel):
+class XSettings(_PlatformSettings):
     """The council's X account, through API v2 with an OAuth 2.0 user-context token.
 
     X's access tokens last two hours. With `refresh_token` and `client_id` (the app's
     OAuth 2.0 client; `client_secret` too for a confidential client) houserules renews
     them itself and keeps the rotated tokens in the data folder (see `ingest.x_tokens`);
     with an access token alone it works until that token expires."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     user_id: str
     username: str
@@ -91,7 +95,6 @@ class XSettings(BaseModel):
         default=None, description="for a confidential OAuth 2.0 client only"
     )
     api_url: str = "https://api.twitter.com"
-    polling: PollingSettings = Field(default_factory=PollingSettings)
 
     @model_validator(mode="after")
     def _some_way_to_a_token(self) -> XSettings:
@@ -102,10 +105,8 @@ class XSettings(BaseModel):
         return self
 
 
-class YouTubeSettings(BaseModel):
+class YouTubeSettings(_PlatformSettings):
     """The council's YouTube channel, through the Data API v3."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     channel_id: str
     access_token: SecretStr | None = None
@@ -114,13 +115,10 @@ class YouTubeSettings(BaseModel):
     client_secret: SecretStr | None = None
     token_uri: str = "https://oauth2.googleapis.com/token"
     api_url: str = "https://youtube.googleapis.com/"
-    polling: PollingSettings = Field(default_factory=PollingSettings)
 
 
-class WebhookSettings(BaseModel):
+class WebhookSettings(_Settings):
     """The Meta webhook receiver (Page `feed`, Instagram `comments` and `mentions`)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     app_secret: SecretStr
     verify_token: SecretStr
@@ -147,10 +145,8 @@ class WebhookSettings(BaseModel):
     )
 
 
-class ConnectorsSettings(BaseModel):
+class ConnectorsSettings(_Settings):
     """Every connector; nested in the process settings as `connectors`."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     # Where the connectors keep how far they have read; by default cursors.db in the data
     # folder (`data_dir`, the CLI's --data-dir), beside the store.

@@ -28,7 +28,10 @@ __all__ = [
     "PlatformError",
     "PlatformUnavailable",
     "RateLimited",
+    "Sorted",
+    "failure",
     "redact",
+    "unreachable",
 ]
 
 
@@ -71,6 +74,37 @@ class PlatformUnavailable(PlatformError):
 
 class RateLimited(PlatformUnavailable):
     """The platform asked us to slow down."""
+
+
+class Sorted(StrEnum):
+    """What a connector made of a failed call, platform by platform (status codes, error
+    codes, exceptions); `failure` turns it into the one error every connector raises for it."""
+
+    TOKEN_EXPIRED = "token_expired"
+    PERMISSION_MISSING = "permission_missing"
+    RATE_LIMITED = "rate_limited"
+    UNAVAILABLE = "unavailable"
+    REFUSED = "refused"
+
+
+def failure(platform: str, kind: Sorted, detail: str, *, retry_after: float = 0.0) -> PlatformError:
+    """The error for a failed call sorted as `kind`, worded the same on every platform.
+    `detail` says where and what the platform said (already through `redact`)."""
+    if kind is Sorted.TOKEN_EXPIRED:
+        return ConnectorPaused(platform, PauseReason.TOKEN_EXPIRED, detail)
+    if kind is Sorted.PERMISSION_MISSING:
+        return ConnectorPaused(platform, PauseReason.PERMISSION_MISSING, detail)
+    if kind is Sorted.RATE_LIMITED:
+        return RateLimited(f"{platform} rate limited ({detail})", retry_after=retry_after)
+    if kind is Sorted.UNAVAILABLE:
+        return PlatformUnavailable(f"{platform} unavailable ({detail})", retry_after=retry_after)
+    return PlatformError(f"{platform} refused the call ({detail})", transient=False)
+
+
+def unreachable(platform: str, what: str, exc: BaseException) -> PlatformUnavailable:
+    """A call that never reached the platform (connection refused, timed out, reset): the
+    exception's kind is said, never its text (it may hold a URL with a token in it)."""
+    return PlatformUnavailable(f"{platform} unreachable on {what} ({type(exc).__name__})")
 
 
 def redact(text: str, secrets: Iterable[SecretStr | None]) -> str:

@@ -34,14 +34,7 @@ with warnings.catch_warnings():
     import facebook
 from pydantic import SecretStr
 
-from ingest.failures import (
-    ConnectorPaused,
-    PauseReason,
-    PlatformError,
-    PlatformUnavailable,
-    RateLimited,
-    redact,
-)
+from ingest.failures import PlatformError, RateLimited, Sorted, failure, redact, unreachable
 from ingest.rebased_session import BearerAuth, RebasedSession
 from ingest.retry import RetryPolicy
 
@@ -137,9 +130,7 @@ class GraphClient:
         except facebook.GraphAPIError as exc:
             raise self._classify(exc.result, exc.code) from None
         except requests.RequestException as exc:
-            raise PlatformUnavailable(
-                f"{self.platform}: Graph API unreachable ({type(exc).__name__})"
-            ) from None
+            raise unreachable(self.platform, f"the Graph API's {path}", exc) from None
         except (KeyError, ValueError):
             raise self._classify(None, None) from None
         response: requests.Response | None = self._last.response
@@ -163,17 +154,17 @@ class GraphClient:
         if message:
             detail += f": {message}"
         if code in _TOKEN_CODES or (status == 401 and code is None):
-            return ConnectorPaused(self.platform, PauseReason.TOKEN_EXPIRED, detail)
-        if code in _PERMISSION_CODES:
-            return ConnectorPaused(self.platform, PauseReason.PERMISSION_MISSING, detail)
-        if code in _RATE_CODES or status == 429:
-            return RateLimited(
-                f"{self.platform} rate limited ({detail})",
-                retry_after=_retry_after(response),
-            )
-        if status >= 500 or code in _TRANSIENT_CODES or error.get("is_transient"):
-            return PlatformUnavailable(f"{self.platform} unavailable ({detail})")
-        return PlatformError(f"{self.platform} refused the call ({detail})", transient=False)
+            kind = Sorted.TOKEN_EXPIRED
+        elif code in _PERMISSION_CODES:
+            kind = Sorted.PERMISSION_MISSING
+        elif code in _RATE_CODES or status == 429:
+            kind = Sorted.RATE_LIMITED
+        elif status >= 500 or code in _TRANSIENT_CODES or error.get("is_transient"):
+            kind = Sorted.UNAVAILABLE
+        else:
+            kind = Sorted.REFUSED
+        wait = _retry_after(response) if kind is Sorted.RATE_LIMITED else 0.0
+        return failure(self.platform, kind, detail, retry_after=wait)
 
     def _pace(self, response: requests.Response | None) -> None:
         """Slow down as the app's or the page's usage approaches its limit.

@@ -14,7 +14,11 @@ Kafka broker) has accepted its comments, across crashes and restarts.
   refuses the next one with `InboxFull`, which the receiver answers with 503 and a
   Retry-After, so Meta tries again later instead of our memory or disk filling up.
 - A delivery that can never be handled (for example a mention Instagram says does not
-  exist) is kept with its reason (`failed`), not deleted, and counted apart.
+  exist, or a body this version can no longer read) is set aside with its reason
+  (`fail`), not deleted, and counted apart. `set_aside` lists them for an operator
+  (`houserules webhook set-aside`); they hold what residents wrote, so
+  `expire_set_aside` removes those received before the retention limit
+  (`houserules retention`).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +66,65 @@ class StoredDelivery:
     body: bytes
     received_at: float
     attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """A delivery that can never be handled, kept for a person to look at."""
+
+    id: int
+    platform: str
+    received_at: float  # Unix time
+    attempts: int
+    reason: str
+    size: int  # bytes of the raw body (the body itself stays in the inbox file)
+
+
+_SET_ASIDE = (
+    "SELECT id, platform, received_at, attempts, failed_reason, length(body) FROM deliveries "
+    "WHERE failed_reason IS NOT NULL ORDER BY id"
+)
+
+
+def _set_aside_rows(db: sqlite3.Connection) -> list[SetAside]:
+    return [
+        SetAside(int(r[0]), str(r[1]), float(r[2]), int(r[3]), str(r[4]), int(r[5]))
+        for r in db.execute(_SET_ASIDE)
+    ]
+
+
+@contextlib.contextmanager
+def _existing(path: Path) -> Iterator[sqlite3.Connection | None]:
+    """The inbox at `path`, or None when there is none (reading never makes one)."""
+    if not path.is_file():
+        yield None
+        return
+    db = _connect(path)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def set_aside(path: Path) -> list[SetAside]:
+    """Every delivery set aside in the inbox at `path`, oldest first. Safe while the
+    receiver runs: SQLite's WAL lets this read beside its writes."""
+    with _existing(path) as db:
+        return [] if db is None else _set_aside_rows(db)
+
+
+def expire_set_aside(path: Path, received_before: float, *, dry_run: bool = False) -> int:
+    """Remove (or, with `dry_run`, count) the set-aside deliveries received before
+    `received_before` (Unix time). Deliveries still waiting are never touched: what
+    was acknowledged is handled first, and retention then applies to its comments."""
+    with _existing(path) as db:
+        if db is None:
+            return 0
+        where = "failed_reason IS NOT NULL AND received_at < ?"
+        if dry_run:
+            row = db.execute(f"SELECT count(*) FROM deliveries WHERE {where}", (received_before,))
+            return int(row.fetchone()[0])
+        return int(db.execute(f"DELETE FROM deliveries WHERE {where}", (received_before,)).rowcount)
 
 
 @dataclass
@@ -232,14 +295,10 @@ class WebhookInbox:
         with self._lock:
             return self._waiting
 
-    def failed(self) -> list[tuple[int, str, str]]:
-        """(id, platform, reason) of every delivery set aside, oldest first."""
+    def failed(self) -> list[SetAside]:
+        """Every delivery set aside, oldest first."""
         with self._db_lock:
-            rows = self._db.execute(
-                "SELECT id, platform, failed_reason FROM deliveries "
-                "WHERE failed_reason IS NOT NULL ORDER BY id"
-            ).fetchall()
-        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+            return _set_aside_rows(self._db)
 
     def _count_waiting(self) -> int:
         row = self._db.execute(

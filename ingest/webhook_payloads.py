@@ -220,12 +220,10 @@ def _page_comment(
     if value.get("item") != "comment" or value.get("verb") not in ("add", "edited"):
         return None  # a post, a reaction, a removal: nothing to moderate
     feed = _check(FeedComment, value, where)
-    if feed.author.id and feed.author.id == page_id:
-        return None  # the council's own words
-    ours = not accounts.page_id or page_id == accounts.page_id
-    return Comment(
+    return _comment_to(
+        page_id,
+        accounts.page_id,
         platform=Platform.FACEBOOK,
-        surface=Surface.OWN_PAGE if ours else Surface.MENTION,
         comment_id=feed.comment_id,
         text=feed.message,
         created_at=feed.created_time or when,
@@ -242,12 +240,10 @@ def _instagram_comment(
     ig_user_id: str, value: Any, when: datetime, accounts: Accounts, where: str
 ) -> Comment | None:
     found = _check(InstagramComment, value, where)
-    if found.author.id and found.author.id == ig_user_id:
-        return None
-    ours = not accounts.ig_user_id or ig_user_id == accounts.ig_user_id
-    return Comment(
+    return _comment_to(
+        ig_user_id,
+        accounts.ig_user_id,
         platform=Platform.INSTAGRAM,
-        surface=Surface.OWN_PAGE if ours else Surface.MENTION,
         comment_id=found.id,
         text=found.text,
         created_at=found.timestamp or when,
@@ -259,6 +255,16 @@ def _instagram_comment(
         post_context=found.media.caption[:280],
         raw=value,
     )
+
+
+def _comment_to(account_id: str, council_id: str, **fields: Any) -> Comment | None:
+    """The comment delivered to `account_id`, or None when that account wrote it (the
+    council's own words are not moderated). It is on the council's own page when the
+    account is the council's (`council_id`, or any account when that is not set)."""
+    if fields["author_id"] and fields["author_id"] == account_id:
+        return None
+    ours = not council_id or account_id == council_id
+    return Comment(surface=Surface.OWN_PAGE if ours else Surface.MENTION, **fields)
 
 
 def _check(model: type[M], data: Any, where: str) -> M:

@@ -34,13 +34,13 @@ import tweepy
 from ingest.connector_settings import XSettings
 from ingest.cursor import CursorStore
 from ingest.failures import (
-    ConnectorPaused,
     NotHideable,
-    PauseReason,
     PlatformError,
-    PlatformUnavailable,
     RateLimited,
+    Sorted,
+    failure,
     redact,
+    unreachable,
 )
 from ingest.moderator import HiddenFlagModerator
 from ingest.rebased_session import RebasedSession
@@ -107,16 +107,13 @@ class XClient:
                 return self._attempt(what, fn, hiding)
             except _Unauthorized:
                 if not self.tokens.can_refresh:
-                    raise ConnectorPaused(
-                        "x", PauseReason.TOKEN_EXPIRED, f"HTTP 401 on {what}"
-                    ) from None
+                    raise failure("x", Sorted.TOKEN_EXPIRED, f"HTTP 401 on {what}") from None
             self.tokens.refresh(stale=token)
             try:
                 return self._attempt(what, fn, hiding)
             except _Unauthorized:
-                raise ConnectorPaused(
-                    "x", PauseReason.TOKEN_EXPIRED, f"HTTP 401 on {what}, even with a new token"
-                ) from None
+                again = f"HTTP 401 on {what}, even with a new token"
+                raise failure("x", Sorted.TOKEN_EXPIRED, again) from None
 
         return self._retry.call(once, what=f"x {what}")
 
@@ -125,29 +122,24 @@ class XClient:
             return fn()
         except tweepy.TooManyRequests as exc:
             wait = (exc.reset_time or 0) - self._now() if exc.reset_time else 0.0
-            raise RateLimited(
-                f"x rate limited on {what} (HTTP 429)", retry_after=max(1.0, wait)
-            ) from None
+            limited = f"HTTP 429 on {what}"
+            raise failure("x", Sorted.RATE_LIMITED, limited, retry_after=max(1.0, wait)) from None
         except tweepy.Unauthorized:
             raise _Unauthorized from None
         except tweepy.Forbidden as exc:
             detail = self._detail(exc)
             if hiding and "conversation" in detail.lower():
                 raise NotHideable(f"x will not hide this reply: {detail}") from None
-            raise ConnectorPaused(
-                "x", PauseReason.PERMISSION_MISSING, f"HTTP 403 on {what}: {detail}"
-            ) from None
+            forbidden = f"HTTP 403 on {what}: {detail}"
+            raise failure("x", Sorted.PERMISSION_MISSING, forbidden) from None
         except tweepy.TwitterServerError as exc:
-            raise PlatformUnavailable(
-                f"x unavailable on {what} (HTTP {exc.response.status_code})"
-            ) from None
+            down = f"HTTP {exc.response.status_code} on {what}"
+            raise failure("x", Sorted.UNAVAILABLE, down) from None
         except tweepy.HTTPException as exc:
-            raise PlatformError(
-                f"x refused {what} (HTTP {exc.response.status_code}: {self._detail(exc)})",
-                transient=False,
-            ) from None
+            refused = f"HTTP {exc.response.status_code} on {what}: {self._detail(exc)}"
+            raise failure("x", Sorted.REFUSED, refused) from None
         except requests.RequestException as exc:
-            raise PlatformUnavailable(f"x unreachable on {what} ({type(exc).__name__})") from None
+            raise unreachable("x", what, exc) from None
 
     def _detail(self, exc: tweepy.HTTPException) -> str:
         messages = [*exc.api_messages] if exc.api_messages else []

@@ -41,6 +41,7 @@ from typing import Any
 import requests
 from pydantic import SecretStr
 
+from ingest import new_secrets
 from ingest.connector_settings import XSettings
 from ingest.failures import ConnectorPaused, PauseReason, PlatformUnavailable, redact
 
@@ -54,6 +55,9 @@ class TokenPair:
     access: SecretStr
     refresh: SecretStr | None
     expires_at: float | None  # Unix time; None when unknown (a token from the settings)
+
+    def values(self) -> list[str]:
+        return [s.get_secret_value() for s in (self.access, self.refresh) if s is not None]
 
 
 def _fingerprint(secret: SecretStr | None) -> str:
@@ -147,7 +151,7 @@ class XTokens:
         self._origin = _fingerprint(settings.refresh_token)
         stored = self._file.load(self._origin) if self._file else None
         if stored is not None:
-            self._pair = stored
+            self._hold(stored)
         else:
             if settings.access_token is None and settings.refresh_token is None:
                 raise ValueError("the X connector needs an access token or a refresh token")
@@ -193,7 +197,7 @@ class XTokens:
             if self._file is not None:
                 newer = self._file.load(self._origin)
                 if newer is not None and newer.access != stale:
-                    self._pair = newer
+                    self._hold(newer)
             if self._pair.access != stale and self._pair.access.get_secret_value():
                 return self._pair.access  # renewed meanwhile
             if not self.can_refresh:
@@ -201,6 +205,7 @@ class XTokens:
                     "x", PauseReason.TOKEN_EXPIRED, "no refresh token to renew it"
                 )
             pair = self._renew()
+            new_secrets.announce(pair.values())  # masked before anything could log them
             if self._file is not None:
                 self._file.save(pair, self._origin)
             self._pair = pair
@@ -209,6 +214,12 @@ class XTokens:
                 (pair.expires_at or 0) - self._now(),
             )
             return pair.access
+
+    def _hold(self, pair: TokenPair) -> None:
+        """Use `pair` from now on; its tokens were never in the settings, so they are
+        announced (and so masked in this process's logs and errors) first."""
+        new_secrets.announce(pair.values())
+        self._pair = pair
 
     def _renew(self) -> TokenPair:
         s = self._settings

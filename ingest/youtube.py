@@ -36,14 +36,7 @@ from googleapiclient.errors import HttpError
 
 from ingest.connector_settings import YouTubeSettings
 from ingest.cursor import CursorStore
-from ingest.failures import (
-    ConnectorPaused,
-    PauseReason,
-    PlatformError,
-    PlatformUnavailable,
-    RateLimited,
-    redact,
-)
+from ingest.failures import PlatformError, Sorted, failure, redact, unreachable
 from ingest.moderator import HiddenFlagModerator
 from ingest.retry import RetryPolicy
 from ingest.sink import CommentSink
@@ -104,13 +97,10 @@ class YouTubeClient:
             except HttpError as exc:
                 raise self._classify(what, exc) from None
             except google.auth.exceptions.RefreshError:
-                raise ConnectorPaused(
-                    "youtube", PauseReason.TOKEN_EXPIRED, f"token refresh failed on {what}"
-                ) from None
+                expired = f"token refresh failed on {what}"
+                raise failure("youtube", Sorted.TOKEN_EXPIRED, expired) from None
             except (httplib2.HttpLib2Error, OSError) as exc:
-                raise PlatformUnavailable(
-                    f"youtube unreachable on {what} ({type(exc).__name__})"
-                ) from None
+                raise unreachable("youtube", what, exc) from None
             return result if isinstance(result, dict) else {}
 
         return self._retry.call(once, what=f"youtube {what}")
@@ -128,20 +118,21 @@ class YouTubeClient:
         )
         if message:
             detail += f": {message}"
+        wait = 0.0
         if status == 401:
-            return ConnectorPaused("youtube", PauseReason.TOKEN_EXPIRED, detail)
-        if status == 429 or reasons & _RATE_REASONS:
+            kind = Sorted.TOKEN_EXPIRED
+        elif status == 429 or reasons & _RATE_REASONS:
+            kind = Sorted.RATE_LIMITED
             if "quotaExceeded" in reasons:
                 wait = _until_quota_reset(self._clock())
             else:
                 header = str(exc.resp.get("retry-after", ""))
                 wait = float(header) if header.isdigit() else 0.0
-            return RateLimited(f"youtube rate limited ({detail})", retry_after=wait)
-        if status == 403:
-            return ConnectorPaused("youtube", PauseReason.PERMISSION_MISSING, detail)
-        if status >= 500:
-            return PlatformUnavailable(f"youtube unavailable ({detail})")
-        return PlatformError(f"youtube refused the call ({detail})", transient=False)
+        elif status == 403:
+            kind = Sorted.PERMISSION_MISSING
+        else:
+            kind = Sorted.UNAVAILABLE if status >= 500 else Sorted.REFUSED
+        return failure("youtube", kind, detail, retry_after=wait)
 
     def _secrets(self) -> list[Any]:
         s = self._settings

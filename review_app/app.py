@@ -30,45 +30,60 @@ log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 
+# What people read (GET, and HEAD) and what they do (POST). Starlette tries each path in
+# turn, so a more particular one ("/queues/{name}.csv") comes before a wider one.
+PAGES = {
+    "/healthz": other_views.healthz,
+    "/sign-in": other_views.sign_in_page,
+    "/": queue_views.home,
+    "/live/escalations": queue_views.live_escalations,
+    "/queues/{name}.csv": queue_views.queue_csv,
+    "/queues/{name}": queue_views.queue_page,
+    "/queues/{name}/rows": queue_views.queue_rows,
+    "/items/{item_id:int}": comment_views.item_page,
+    "/comments/{key:path}": comment_views.comment_page,
+    "/search": other_views.search,
+    "/audit": other_views.audit_page,
+    "/audit.csv": other_views.audit_csv,
+    "/dashboards": dashboard_views.index,
+    "/dashboards/{name}": dashboard_views.dashboard_page,
+    "/admin/users": other_views.users_page,
+}
+ACTIONS = {
+    "/sign-in": other_views.sign_in,
+    "/sign-out": other_views.sign_out,
+    "/queues/{name}/confirm": queue_views.bulk_confirm,
+    "/items/{item_id:int}/decide": comment_views.decide,
+    "/items/{item_id:int}/claim": comment_views.claim,
+    "/items/{item_id:int}/release": comment_views.release,
+    "/items/{item_id:int}/assign": comment_views.assign,
+    "/comments/{key:path}/categories": comment_views.recategorise,
+    "/admin/users/{name}": other_views.user_change,
+}
 ROUTES = [
-    Route("/healthz", other_views.healthz),
-    Route("/sign-in", other_views.sign_in_page, methods=["GET"]),
-    Route("/sign-in", other_views.sign_in, methods=["POST"]),
-    Route("/sign-out", other_views.sign_out, methods=["POST"]),
-    Route("/", queue_views.home),
-    Route("/live/escalations", queue_views.live_escalations),
-    Route("/queues/{name}.csv", queue_views.queue_csv),
-    Route("/queues/{name}", queue_views.queue_page),
-    Route("/queues/{name}/rows", queue_views.queue_rows),
-    Route("/queues/{name}/confirm", queue_views.bulk_confirm, methods=["POST"]),
-    Route("/items/{item_id:int}", comment_views.item_page),
-    Route("/items/{item_id:int}/decide", comment_views.decide, methods=["POST"]),
-    Route("/items/{item_id:int}/claim", comment_views.claim, methods=["POST"]),
-    Route("/items/{item_id:int}/release", comment_views.release, methods=["POST"]),
-    Route("/items/{item_id:int}/assign", comment_views.assign, methods=["POST"]),
-    Route("/comments/{key:path}/categories", comment_views.recategorise, methods=["POST"]),
-    Route("/comments/{key:path}", comment_views.comment_page),
-    Route("/search", other_views.search),
-    Route("/audit", other_views.audit_page),
-    Route("/audit.csv", other_views.audit_csv),
-    Route("/dashboards", dashboard_views.index),
-    Route("/dashboards/{name}", dashboard_views.dashboard_page),
-    Route("/admin/users", other_views.users_page),
-    Route("/admin/users/{name}", other_views.user_change, methods=["POST"]),
+    *(Route(path, view, methods=["GET"]) for path, view in PAGES.items()),
+    *(Route(path, view, methods=["POST"]) for path, view in ACTIONS.items()),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
 ]
 
 
+def _explained(
+    request: Request, status: int, detail: str, title: str, headers: dict[str, str] | None = None
+) -> Response:
+    """An error page for someone signed in, plain text for anyone else (a script, a
+    health check, a visitor not yet signed in)."""
+    if request.scope.get("state", {}).get("session") is None:
+        return Response(detail, status_code=status, media_type="text/plain", headers=headers)
+    page = render(
+        request, "error.html", {"status": status, "detail": detail, "title": title}, status=status
+    )
+    page.headers.update(headers or {})
+    return page
+
+
 async def _error_page(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    if request.scope.get("state", {}).get("session") is None:
-        return Response(exc.detail, status_code=exc.status_code, media_type="text/plain")
-    return render(
-        request,
-        "error.html",
-        {"status": exc.status_code, "detail": exc.detail, "title": "Not available"},
-        status=exc.status_code,
-    )
+    return _explained(request, exc.status_code, exc.detail, "Not available")
 
 
 async def _store_busy(request: Request, exc: Exception) -> Response:
@@ -79,14 +94,7 @@ async def _store_busy(request: Request, exc: Exception) -> Response:
         raise exc
     log.warning("the store was busy (%s): answered 503, nothing changed", exc)
     detail = "The store is busy with other work; nothing was changed. Try again in a moment."
-    headers = {"Retry-After": "5"}
-    if request.scope.get("state", {}).get("session") is None:
-        return Response(detail, status_code=503, media_type="text/plain", headers=headers)
-    page = render(
-        request, "error.html", {"status": 503, "detail": detail, "title": "Busy"}, status=503
-    )
-    page.headers.update(headers)
-    return page
+    return _explained(request, 503, detail, "Busy", {"Retry-After": "5"})
 
 
 def create_app(deps: ReviewDeps) -> ASGIApp:

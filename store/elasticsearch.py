@@ -464,16 +464,30 @@ class ElasticsearchStore:
     ) -> tuple[list[AuditEvent], int]:
         return es_review.audit_page(self, filters, limit, offset)
 
-    def counts(self, since: datetime | None = None, until: datetime | None = None) -> Counts:
+    def _aggregate(
+        self,
+        what: str,
+        aggregations: dict[str, Any],
+        since: datetime | None,
+        until: datetime | None,
+        **more: Any,
+    ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """`aggregations` over the comments created in [since, until), and the whole answer;
+        None for them before the first comment is stored (there is no index yet)."""
         result = self._search(
-            "count comments",
+            what,
             self.names.comments,
             query=aggs.created_between(since, until),
-            aggs=aggs.counts_aggregations(),
+            aggs=aggregations,
             size=0,
-            track_total_hits=True,
+            **more,
         )
-        found = result.get("aggregations")
+        return result.get("aggregations"), result
+
+    def counts(self, since: datetime | None = None, until: datetime | None = None) -> Counts:
+        found, result = self._aggregate(
+            "count comments", aggs.counts_aggregations(), since, until, track_total_hits=True
+        )
         if found is None:  # no comments index yet
             return Counts(0)
         return Counts(
@@ -488,28 +502,16 @@ class ElasticsearchStore:
         self, interval: str, since: datetime | None = None, until: datetime | None = None
     ) -> list[aggs.TimeBucket]:
         """Comments per period of `interval` (e.g. "day", "hour", "15m"), by action."""
-        result = self._search(
-            "count comments over time",
-            self.names.comments,
-            query=aggs.created_between(since, until),
-            aggs=aggs.histogram_aggregation(interval),
-            size=0,
-        )
-        found = result.get("aggregations")
+        histogram = aggs.histogram_aggregation(interval)
+        found, _ = self._aggregate("count comments over time", histogram, since, until)
         return aggs.time_buckets(found) if found else []
 
     def top_services(
         self, since: datetime | None = None, until: datetime | None = None, limit: int = 10
     ) -> list[tuple[str, int]]:
         """The services most reported as failing in the period, most reports first."""
-        result = self._search(
-            "count service reports",
-            self.names.comments,
-            query=aggs.created_between(since, until),
-            aggs=aggs.top_services_aggregation(limit),
-            size=0,
-        )
-        found = result.get("aggregations")
+        top = aggs.top_services_aggregation(limit)
+        found, _ = self._aggregate("count service reports", top, since, until)
         return list(aggs.buckets(found, "by_service").items()) if found else []
 
     def dead_letter(self, source: str, reason: str, payload: str, at: datetime) -> None:

@@ -40,7 +40,6 @@ from stream.records import (
     author_of,
     encode_action,
     encode_queue_entry,
-    encode_service_complaint,
     service_complaints,
 )
 from stream.topics import (
@@ -267,7 +266,7 @@ class Steps:
             if entry.queue is Route.COMMS
         )
         out.extend(
-            Outgoing(COMPLAINTS_BY_SERVICE, s.service.encode(), encode_service_complaint(s))
+            Outgoing(COMPLAINTS_BY_SERVICE, s.service.encode(), s.encode())
             for s in service_complaints(p)
         )
         if p.classified.verdict.action.weight >= Action.HIDE.weight:

@@ -50,13 +50,7 @@ from stream.agents import (
 from stream.kafka_consumer import LedgerConsumer, install
 from stream.kafka_settings import KafkaSettings
 from stream.offset_ledger import OffsetLedger
-from stream.records import (
-    DeadLetterRecord,
-    decode_action,
-    decode_service_complaint,
-    encode_alert,
-    encode_dead_letter,
-)
+from stream.records import ActionRecord, DeadLetterRecord, ServiceComplaint
 from stream.spikes import PatternSettings, alert, count
 from stream.topics import (
     BASE_NAMES,
@@ -190,7 +184,7 @@ def create_app(
                 d.reason.splitlines()[0],
             )
         await asyncio.to_thread(steps.record_dead_letters, dead)
-        await publish([Outgoing(DEADLETTER, d.stage.encode(), encode_dead_letter(d)) for d in dead])
+        await publish([Outgoing(DEADLETTER, d.stage.encode(), d.encode()) for d in dead])
 
     async def run_step(
         step: Callable[[Sequence[Incoming]], StepResult], events: Sequence[Any], what: str
@@ -251,8 +245,8 @@ def _watch_patterns(
         value = event.message.value
         try:
             if b'"service_complaint"' in value:
-                return decode_service_complaint(value).created_at.timestamp()
-            return decode_action(value).created_at.timestamp()
+                return ServiceComplaint.decode(value).created_at.timestamp()
+            return ActionRecord.decode(value).created_at.timestamp()
         except WireError:
             return float(event.message.timestamp)
 
@@ -276,7 +270,7 @@ def _watch_patterns(
         event = AuditEvent(found.raised_at, SYSTEM, kind, keys[-1], found.describe())
         await asyncio.to_thread(steps.store.append_audit, event)
         key = f"alert:{kind}:{subject}:{found.window_start.isoformat()}".encode()
-        await publish([Outgoing(COMMS_QUEUE, key, encode_alert(found))])
+        await publish([Outgoing(COMMS_QUEUE, key, found.encode())])
 
     async def bad(event: Any, exc: Exception, stage: str) -> None:
         incoming = _incoming(event)
@@ -327,7 +321,7 @@ def _watch_patterns(
     count_in_windows(
         COMPLAINTS_BY_SERVICE,
         "service-spikes",
-        decode_service_complaint,
+        ServiceComplaint.decode,
         lambda complaint: complaint.service,
         complaints,
         patterns.spike_threshold,
@@ -336,7 +330,7 @@ def _watch_patterns(
     count_in_windows(
         HIDDEN_BY_AUTHOR,
         "repeated-abuse",
-        decode_action,
+        ActionRecord.decode,
         lambda action: action.author,
         hidden,
         patterns.abuse_threshold,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from functools import cached_property
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AwareDatetime,
@@ -39,7 +40,16 @@ def author_of(processed: ProcessedComment) -> str:
     return f"{c.platform.value}:{c.author_id or c.author_handle}"
 
 
-class ActionRecord(Message):
+class Record(Message):
+    """A message of the stream's own: written with `encode()`, read with `decode(data)`."""
+
+    @classmethod
+    def decode(cls, data: bytes | str) -> Self:
+        """The record in `data`, checked field by field; `WireError` otherwise."""
+        return wire.decode(data, cls)
+
+
+class ActionRecord(Record):
     """What was done with one comment (one per comment on moderation.actions)."""
 
     type: Literal["action"] = "action"
@@ -65,11 +75,7 @@ def encode_action(processed: ProcessedComment) -> bytes:
     ).encode()
 
 
-def decode_action(data: bytes | str) -> ActionRecord:
-    return wire.decode(data, ActionRecord)
-
-
-class CommsQueueRecord(Message):
+class CommsQueueRecord(Record):
     """A comment for a queue, with the services its complaint names."""
 
     type: Literal["queue_entry"] = "queue_entry"
@@ -97,11 +103,7 @@ def encode_queue_entry(processed: ProcessedComment, entry: QueueEntry) -> bytes:
     ).encode()
 
 
-def decode_queue_entry(data: bytes | str) -> CommsQueueRecord:
-    return wire.decode(data, CommsQueueRecord)
-
-
-class Alert(Message):
+class Alert(Record):
     """A pattern over many comments: a spike of complaints about one service, or one
     author's comments hidden again and again."""
 
@@ -134,15 +136,7 @@ def _span(start: datetime, end: datetime) -> str:
     return f"{start:%Y-%m-%d %H:%M} and {end.strftime(end_format)} UTC"
 
 
-def encode_alert(alert: Alert) -> bytes:
-    return alert.encode()
-
-
-def decode_alert(data: bytes | str) -> Alert:
-    return wire.decode(data, Alert)
-
-
-class DeadLetterRecord(Message):
+class DeadLetterRecord(Record):
     """A message the stream could not handle, with why, and where it came from.
 
     The payload travels as text when it is UTF-8 and in base64 when it is not
@@ -168,51 +162,39 @@ class DeadLetterRecord(Message):
             data = {**data, "payload": base64.b64decode(encoded, validate=True)}
         return data
 
+    @cached_property
+    def _utf8(self) -> str | None:
+        """The payload as text when it is UTF-8, else None: decoded once, however many times
+        the record is written or shown (a dead payload may be up to a message's size)."""
+        try:
+            return self.payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
     @field_serializer("payload")
     def _payload_text(self, payload: bytes) -> str:
-        try:
-            return payload.decode("utf-8")
-        except UnicodeDecodeError:
-            return base64.b64encode(payload).decode("ascii")
+        text = self._utf8
+        return text if text is not None else base64.b64encode(payload).decode("ascii")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def payload_encoding(self) -> str:
-        try:
-            self.payload.decode("utf-8")
-        except UnicodeDecodeError:
-            return "base64"
-        return "utf-8"
+        return "base64" if self._utf8 is None else "utf-8"
 
     @property
     def payload_text(self) -> str:
         """The original payload as text (undecodable bytes are shown as U+FFFD)."""
-        return self.payload.decode("utf-8", errors="replace")
+        text = self._utf8
+        return text if text is not None else self.payload.decode("utf-8", errors="replace")
 
 
-def encode_dead_letter(record: DeadLetterRecord) -> bytes:
-    return record.encode()
-
-
-def decode_dead_letter(data: bytes | str) -> DeadLetterRecord:
-    return wire.decode(data, DeadLetterRecord)
-
-
-class ServiceComplaint(Message):
+class ServiceComplaint(Record):
     """One comment complaining about one service (keyed by service, for counting)."""
 
     type: Literal["service_complaint"] = "service_complaint"
     service: str
     comment_key: str
     created_at: AwareDatetime
-
-
-def encode_service_complaint(complaint: ServiceComplaint) -> bytes:
-    return complaint.encode()
-
-
-def decode_service_complaint(data: bytes | str) -> ServiceComplaint:
-    return wire.decode(data, ServiceComplaint)
 
 
 StreamMessage = Annotated[

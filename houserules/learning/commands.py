@@ -5,31 +5,22 @@ Nothing from outside is printed as markup: texts, names and reasons go out as pl
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
+from houserules.command_output import emit_json, fail, json_option
+from houserules.outside_text import cell
 from houserules.settings import Settings
 
 out = Console()
-err = Console(stderr=True)
-
-
-def _fail(message: str) -> NoReturn:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
-    sys.exit(2)
 
 
 def _say(text: str) -> None:
-    out.print(text, highlight=False, markup=False, soft_wrap=True)
-
-
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """A line of the commands' own words, with outside text in it (names, reasons, folders)
+    shown as text: never markup, and control characters as escapes."""
+    out.print(cell(text), highlight=False, soft_wrap=True)
 
 
 def _base_and_versions(settings: Settings) -> tuple[Any, Any]:
@@ -38,7 +29,7 @@ def _base_and_versions(settings: Settings) -> tuple[Any, Any]:
     from moderation.model import ToxicityModel
 
     if settings.model != "bundled":
-        _fail(
+        fail(
             f"the model setting is {settings.model!r}: learning and model versions work on "
             "the bundled model only"
         )
@@ -54,7 +45,7 @@ def _base_and_versions(settings: Settings) -> tuple[Any, Any]:
     help="Fit and compare, print the result, keep nothing and change nothing.",
 )
 @click.option("--by", default="houserules learn", show_default=True, help="Who, for the audit log.")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+@json_option("the whole report")
 @click.pass_context
 def learn(ctx: click.Context, dry_run: bool, by: str, as_json: bool) -> None:
     """Learn from the council's reviewers: refit the model's heads to their decisions.
@@ -73,7 +64,7 @@ def learn(ctx: click.Context, dry_run: bool, by: str, as_json: bool) -> None:
 
     settings: Settings = ctx.obj.settings()
     if settings.store == "sqlite" and not store_exists(settings.sqlite_path):
-        _fail(f"nothing stored yet in {settings.data_dir}: there are no decisions to learn from")
+        fail(f"nothing stored yet in {settings.data_dir}: there are no decisions to learn from")
     base, versions = _base_and_versions(settings)
     app = build_app(settings, model=None, moderators={})
     try:
@@ -92,7 +83,7 @@ def learn(ctx: click.Context, dry_run: bool, by: str, as_json: bool) -> None:
     finally:
         app.close()
     if as_json:
-        _emit_json(report.to_json())
+        emit_json(report.to_json())
         return
     _print_report(report)
 
@@ -105,7 +96,7 @@ def _learning_or_fail(run: Any, **kwargs: Any) -> Any:
     try:
         return run(**kwargs)
     except (LearnError, SampleError, VersionError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _print_report(report: Any) -> None:
@@ -150,7 +141,7 @@ def model() -> None:
 
 
 @model.command(name="list")
-@click.option("--json", "as_json", is_flag=True, help="Print the versions as JSON.")
+@json_option("the versions")
 @click.pass_context
 def model_list(ctx: click.Context, as_json: bool) -> None:
     """Every model version the council has had, with its figures; the current one marked."""
@@ -164,7 +155,7 @@ def model_list(ctx: click.Context, as_json: bool) -> None:
         # Listed, not written: reading the list makes nothing on disk.
         records.insert(0, versions.bundled_record(base, SystemClock().now()))
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "current": current,
                 "versions": [r.to_json() | {"current": r.name == current} for r in records],
@@ -206,7 +197,7 @@ def model_list(ctx: click.Context, as_json: bool) -> None:
 @click.argument("version")
 @click.option("--by", required=True, help="Your name, for the audit log.")
 @click.option("--reason", required=True, help="Why, for the audit log.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@json_option("the result")
 @click.pass_context
 def model_use(ctx: click.Context, version: str, by: str, reason: str, as_json: bool) -> None:
     """Make VERSION the current model (back or forward); `bundled` is the shipped one.
@@ -232,7 +223,7 @@ def model_use(ctx: click.Context, version: str, by: str, reason: str, as_json: b
             if versions.record(name) is None:
                 raise VersionError(f"there is no model version {name!r}: `houserules model list`")
         except VersionError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         versions.use(name, now, by, reason)
         app.store.append_audit(
             AuditEvent(now, by, USED_EVENT, "", f"{name} (was {before}): {reason}")
@@ -240,6 +231,6 @@ def model_use(ctx: click.Context, version: str, by: str, reason: str, as_json: b
     finally:
         app.close()
     if as_json:
-        _emit_json({"current": name, "was": before})
+        emit_json({"current": name, "was": before})
         return
     _say(f"the current model is now {name} (was {before}); recorded in the audit log")

@@ -15,6 +15,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
+from houserules.command_output import fail, json_option
 from houserules.services.errors import ServiceError
 from houserules.services.local_services import SERVER_NAMES, LocalServices, ServerStatus
 from houserules.services.settings import ServicesSettings
@@ -25,7 +26,7 @@ _only = click.option(
     multiple=True,
     help="Act on this server only (repeatable). Default: both.",
 )
-_as_json = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+_as_json = json_option("the result")
 
 
 def _progress(message: str) -> None:
@@ -41,11 +42,6 @@ def _services(progress: Callable[[str], None], **overrides: Any) -> LocalService
         )
         raise click.ClickException(f"invalid services settings: {problems}") from None
     return LocalServices(settings, progress)
-
-
-def _fail(error: ServiceError) -> None:
-    click.echo(f"error: {error}", err=True)
-    sys.exit(1)
 
 
 def _print_statuses(statuses: list[ServerStatus], as_json: bool, run_dir: str) -> None:
@@ -96,7 +92,7 @@ def up(
     try:
         local.up(names, timeout)
     except ServiceError as error:
-        _fail(error)
+        fail(str(error), status=1)
     _print_statuses(local.status(names), as_json, str(local.settings.run_dir))
 
 
@@ -110,7 +106,7 @@ def down(only: tuple[str, ...], as_json: bool) -> None:
     try:
         stopped = local.down(names)
     except ServiceError as error:
-        _fail(error)
+        fail(str(error), status=1)
     if as_json:
         click.echo(json.dumps({"run_dir": str(local.settings.run_dir), "stopped": stopped}))
     elif not stopped:

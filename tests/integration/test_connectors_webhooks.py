@@ -566,7 +566,7 @@ def test_a_mention_instagram_refuses_is_set_aside_with_its_reason(start, caplog)
     body = _mention("18000088")
     requests.post(running.url + "/webhooks/instagram", data=body, headers=signed(body), timeout=5)
     running.drained()
-    ((_, platform, reason),) = running.inbox.failed()
-    assert platform == "instagram"
-    assert "instagram mention 18000088" in reason and "does not exist" in reason
+    (aside,) = running.inbox.failed()
+    assert aside.platform == "instagram" and aside.size == len(body)
+    assert "instagram mention 18000088" in aside.reason and "does not exist" in aside.reason
     assert "set aside" in caplog.text

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr
 
+from houserules.log_safety import MASK, forget_secrets, install_log_safety
+from houserules.settings import load_settings
 from ingest.connector_settings import PollingSettings, XSettings
 from ingest.cursor import SqliteCursorStore
 from ingest.failures import ConnectorPaused, NotHideable, PauseReason
@@ -395,3 +397,67 @@ def test_a_refresh_token_needs_the_client_id():
         XSettings(user_id="1", username="c", refresh_token=SecretStr("r"))
     with pytest.raises(ValueError, match="access_token, or refresh_token"):
         XSettings(user_id="1", username="c")
+
+
+# --- rotated tokens are masked in logs like configured ones -------------------------------
+
+
+@pytest.fixture
+def masking() -> Iterator[None]:
+    install_log_safety()
+    yield
+    forget_secrets()
+
+
+def test_tokens_x_rotates_never_appear_in_a_log_line_from_the_moment_they_are_issued(
+    x_oauth, tmp_path, monkeypatch, caplog, masking
+):
+    """A connector process loads its settings (which masks the configured tokens), then X
+    hands it a new access token and a new refresh token at each renewal, and a restarted
+    process reads the latest pair from the token file: none of them may reach a log, even
+    when a library logs a URL or an error that carries one."""
+    x = x_oauth
+    council_thread(x)
+    monkeypatch.chdir(tmp_path)
+    for key, value in {
+        "USER_ID": x.council_id,
+        "USERNAME": x.council_username,
+        "ACCESS_TOKEN": TOKEN,
+        "REFRESH_TOKEN": FIRST_REFRESH,
+        "CLIENT_ID": CLIENT_ID,
+        "API_URL": x.url,
+    }.items():
+        monkeypatch.setenv(f"HOUSERULES_CONNECTORS__X__{key}", value)
+    settings = load_settings(None)
+    assert settings.connectors.x is not None
+    token_file = tmp_path / "x-oauth-token.json"
+    library = logging.getLogger("urllib3.connectionpool")
+    caplog.set_level(logging.DEBUG)
+
+    x.expire_access_token()
+    connector = XConnector(
+        settings.connectors.x,
+        StoringSink(),
+        SqliteCursorStore(tmp_path / "c.db"),
+        token_file=token_file,
+    )
+    assert connector.poll_once() == 3 and x.renewals == 1
+    rotated = [x.token, x.refresh_token]
+    library.debug("GET %s/2/users/me?token=%s", x.url, x.token)
+    library.warning("renewal said: %s", {"refresh_token": x.refresh_token})
+
+    # A new process (the worker, or the connector restarted) starts from the token file.
+    forget_secrets()
+    load_settings(None)
+    XConnector(
+        settings.connectors.x,
+        StoringSink(),
+        SqliteCursorStore(tmp_path / "c2.db"),
+        token_file=token_file,
+    )
+    library.debug("Authorization: Bearer %s", rotated[0])
+    logging.getLogger("ingest.x").error(f"refresh token {rotated[1]} was refused")
+
+    for secret in [TOKEN, FIRST_REFRESH, *rotated]:
+        assert secret not in caplog.text
+    assert caplog.text.count(MASK) == 4

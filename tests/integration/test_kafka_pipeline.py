@@ -35,7 +35,7 @@ from moderation.comment import Comment
 from moderation.review import Decision, DecisionKind, ReviewStatus
 from moderation.verdict import Route, Verdict
 from store.base import Store
-from stream.records import decode_alert, decode_dead_letter, message_type
+from stream.records import Alert, DeadLetterRecord, message_type
 from stream.topics import ensure_topics, topic_names
 from tests.fakes.scripted_model import ScriptedModel
 from tests.integration.topic_reading import read_topic
@@ -349,7 +349,7 @@ def test_poison_messages_go_to_deadletter_with_reasons_and_the_stream_moves_on(
     _wait_until("the good comments indexed", _all_indexed(app.store, keys), workers, 180)
 
     dead = [
-        decode_dead_letter(m.value)
+        DeadLetterRecord.decode(m.value)
         for m in read_topic(kafka.bootstrap_servers, names.deadletter, 2)
     ]
     by_stage = {d.stage: d for d in dead}
@@ -403,7 +403,7 @@ def test_complaint_spikes_and_repeated_abuse_raise_alerts_on_the_comms_queue(
     deadline = time.monotonic() + 60
     while len(alerts) < 2 and time.monotonic() < deadline:
         messages = read_topic(kafka.bootstrap_servers, names.comms_queue, 6, timeout_s=5)
-        alerts = [decode_alert(m.value) for m in messages if message_type(m.value) == "alert"]
+        alerts = [Alert.decode(m.value) for m in messages if message_type(m.value) == "alert"]
     kinds = {a.kind: a for a in alerts}
     assert set(kinds) == {"service_spike", "repeated_abuse"}
     spike = kinds["service_spike"]

@@ -101,11 +101,11 @@ DECODERS = [
     wire.decode_comment,
     wire.decode_classified,
     wire.decode_decision,
-    records.decode_action,
-    records.decode_queue_entry,
-    records.decode_alert,
-    records.decode_dead_letter,
-    records.decode_service_complaint,
+    records.ActionRecord.decode,
+    records.CommsQueueRecord.decode,
+    records.Alert.decode,
+    records.DeadLetterRecord.decode,
+    records.ServiceComplaint.decode,
     records.decode_any,
 ]
 MESSAGE_TYPES = [

@@ -28,8 +28,8 @@ def an_alert() -> records.Alert:
 
 def test_an_alert_survives_the_wire_and_carries_its_description() -> None:
     alert = an_alert()
-    payload = records.encode_alert(alert)
-    assert records.decode_alert(payload) == alert
+    payload = alert.encode()
+    assert records.Alert.decode(payload) == alert
     body = json.loads(payload)
     assert body["v"] == wire.WIRE_VERSION and body["type"] == "alert"
     assert (
@@ -49,9 +49,9 @@ def test_a_dead_letter_keeps_its_payload_byte_for_byte(payload: bytes) -> None:
         payload=payload,
         at=WHEN,
     )
-    encoded = records.encode_dead_letter(letter)
+    encoded = letter.encode()
     assert json.loads(encoded)["payload_encoding"] == ("base64" if payload[0] == 0xFF else "utf-8")
-    assert records.decode_dead_letter(encoded) == letter
+    assert records.DeadLetterRecord.decode(encoded) == letter
 
 
 def test_an_action_record_refuses_an_unknown_action() -> None:
@@ -65,10 +65,10 @@ def test_an_action_record_refuses_an_unknown_action() -> None:
         created_at=WHEN,
     )
     body = json.loads(record.encode())
-    assert records.decode_action(json.dumps(body)) == record
+    assert records.ActionRecord.decode(json.dumps(body)) == record
     body["action"] = "delete"
     with pytest.raises(wire.WireError, match="action: field 'action' is 'delete'"):
-        records.decode_action(json.dumps(body))
+        records.ActionRecord.decode(json.dumps(body))
 
 
 def test_any_message_is_told_apart_by_its_type() -> None:
@@ -91,3 +91,31 @@ def test_an_unknown_message_is_refused_with_the_reason(payload: bytes, complaint
     assert records.message_type(payload) is None
     with pytest.raises(wire.WireError, match=complaint):
         records.decode_any(payload)
+
+
+class CountedBytes(bytes):
+    """Bytes that count how often they are decoded."""
+
+    decoded = 0
+
+    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+        CountedBytes.decoded += 1
+        return super().decode(encoding, errors)
+
+
+@pytest.mark.parametrize("payload", [b'{"ok": true}', b"\xff\xfe not text"])
+def test_a_dead_letters_payload_is_decoded_once_when_it_is_written(payload: bytes) -> None:
+    CountedBytes.decoded = 0
+    letter = records.DeadLetterRecord.model_construct(
+        stage="decode",
+        reason="undecodable",
+        topic="comments.raw",
+        partition=0,
+        offset=7,
+        payload=CountedBytes(payload),
+        at=WHEN,
+    )
+    body = json.loads(letter.encode())
+    assert CountedBytes.decoded == 1
+    assert body["payload_encoding"] == ("utf-8" if payload.isascii() else "base64")
+    assert records.DeadLetterRecord.decode(json.dumps(body)).payload == payload
