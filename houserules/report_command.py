@@ -83,6 +83,7 @@ def run_weekly(
     now: datetime | None = None,
 ) -> WeeklyResult:
     """Make one week's report from the configured store; email it if asked."""
+    from dashboards.sources import source_for
     from moderation.model import ModelFilesError, ToxicityModel
     from reports.build import write_report
     from reports.email import build_message, send
@@ -124,9 +125,11 @@ def run_weekly(
         store_name=settings.store,
     )
     store = open_store(settings)
+    charts = source_for(store)
     try:
-        report = weekly_report(report_reads(store), week, context, now)
+        report = weekly_report(report_reads(store), charts, week, context, now)
     finally:
+        charts.close()
         store.close()
     written = write_report(report, out_dir, formats)
     emailed: list[str] = []
