@@ -203,7 +203,12 @@ class Listing:
 @dataclass(frozen=True, slots=True)
 class Plot:
     """How the rows are drawn. `x`, `y`, `colour` name columns; `horizontal` bars put the
-    category on the y axis; `stack` of "normalize" shows shares rather than counts."""
+    category on the y axis; `stack` of "normalize" shows shares rather than counts.
+
+    `colours` gives each value of the colour column its colour, in legend order (otherwise
+    Vega's own); `side_by_side` puts a category's bars next to each other rather than
+    stacked (this week beside last week, say); `in_row_order` keeps the categories in the
+    rows' order rather than sorting them."""
 
     mark: Literal["bar", "line"] = "bar"
     x: str = ""
@@ -212,6 +217,9 @@ class Plot:
     horizontal: bool = False
     stack: Literal["zero", "normalize"] = "zero"
     link: str = ""  # a row column holding the item id, for a link to the review app
+    colours: tuple[tuple[str, str], ...] = ()
+    side_by_side: bool = False
+    in_row_order: bool = False
 
 
 @dataclass(frozen=True, slots=True)
