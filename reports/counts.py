@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 
 from dashboards import catalogue as dash
 from dashboards.model import (
+    TIME_FIELDS,
     Absent,
     ByDay,
     ByKind,
@@ -42,6 +43,8 @@ from dashboards.model import (
 )
 from dashboards.sources import ChartSource
 from moderation.review import PlatformState
+from moderation.verdict import Category
+from reports.data import RuleRow
 from reports.week import ReportWeek
 
 # Comments houserules could not hide itself: a person confirming the hide hid it by hand.
@@ -81,6 +84,11 @@ def _chart(
 
 def _every(sort_field: str, *columns: str) -> Listing:
     return Listing(sort_field, None, tuple((c, c, c) for c in columns))
+
+
+def _records(name: str, source: Source, where: tuple[Condition, ...], *columns: str) -> Chart:
+    """Every record meeting `where`, one row each, in time order."""
+    return _chart(name, source, where, listing=_every(TIME_FIELDS[source], *columns))
 
 
 def _as_listing(chart: Chart, sort_field: str, *columns: str) -> Chart:
@@ -126,36 +134,23 @@ MISINFORMATION_KINDS = _chart(
         ),
     ),
 )
-FACT_COMMENTS = _chart(
-    "fact_comments",
-    Source.COMMENTS,
-    (Present("fact_ids"),),
-    listing=_every("created_at", "key", "fact_ids"),
+FACT_COMMENTS = _records(
+    "fact_comments", Source.COMMENTS, (Present("fact_ids"),), "key", "fact_ids"
 )
-JUDGED_TO_HIDE = _chart(
+JUDGED_TO_HIDE = _records(
     "judged_to_hide",
     Source.COMMENTS,
     (Is("action", dash.HIDING_ACTIONS),),
-    listing=_every("created_at", "key", "created_at", "categories", "platform_state"),
+    *("key", "created_at", "categories", "platform_state"),
 )
-HIDDEN_EVENTS = _chart(
-    "hidden_events",
-    Source.AUDIT,
-    (Is("event", ("hidden",)),),
-    listing=_every("at", "comment_key", "at"),
-)
-DECISION_ITEMS = _chart(
+HIDDEN_EVENTS = _records("hidden", Source.AUDIT, (Is("event", ("hidden",)),), "comment_key", "at")
+DECISION_ITEMS = _records(
     "decision_items",
     Source.QUEUE,
     (Is("queue", dash.DECISION_QUEUES),),
-    listing=_every("comment_created_at", "comment_key", "status", "review_seconds"),
+    *("comment_key", "status", "review_seconds"),
 )
-COMMS_ITEMS = _chart(
-    "comms_items",
-    Source.QUEUE,
-    (Is("queue", ("comms",)),),
-    listing=_every("comment_created_at", "comment_key", "status"),
-)
+COMMS_ITEMS = _records("comms", Source.QUEUE, (Is("queue", ("comms",)),), "comment_key", "status")
 REVIEW_TIMES = _as_listing(
     dash.TIME_TO_REVIEW_BY_RULE, "comment_created_at", "comment_key", "review_seconds"
 )
@@ -173,51 +168,11 @@ ESCALATED_BY_RULES = _chart(
     (ByValue("referral", "referral", "Referral"), ByValue("categories", "rule", "House rule")),
 )
 ESCALATED_BY_RULES_IN_ALL = replace(ESCALATED_BY_RULES, groups=(_EVERYTHING,))
-ALERT_EVENTS = _chart(
-    "alert_events",
-    Source.AUDIT,
-    (Is("event", ALERTS),),
-    listing=_every("at", "at", "event", "detail"),
-)
+ALERT_EVENTS = _records("alerts", Source.AUDIT, (Is("event", ALERTS),), "at", "event", "detail")
 
 
-@dataclass(frozen=True, slots=True)
-class Decided:
-    """Hides a person decided: confirmed and restored."""
-
-    confirmed: int
-    restored: int
-
-    @property
-    def over_moderation(self) -> float | None:
-        reviewed = self.confirmed + self.restored
-        return round(self.restored / reviewed, 4) if reviewed else None
-
-
-@dataclass(frozen=True, slots=True)
-class RuleCount:
-    judged: int
-    hidden: int
-    decided: Decided
-
-
-@dataclass(frozen=True, slots=True)
-class Hide:
-    """A comment judged to hide, and when it was hidden (None: not hidden)."""
-
-    key: str
-    rules: tuple[str, ...]
-    minutes: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class FactCount:
-    comments: int
-    claims: int
-    hidden: int
-    in_mentions: int
-    answered: int
-    unanswered: int
+# A comment judged to hide: its rules, and minutes from posting to its hide (None: not hidden).
+Hide = tuple[tuple[str, ...], float | None]
 
 
 def _number(row: Row, column: str) -> int:
@@ -319,8 +274,9 @@ class WeekCounts:
             {str(row["kind"]): _number(row, "n") for row in self.rows(MISINFORMATION_KINDS, week)}
         )
 
-    def fact_counts(self) -> dict[str, FactCount]:
-        """This week's entries with how many of their comments the comms team answered."""
+    def fact_counts(self) -> dict[str, Counter[str]]:
+        """This week's entries: their comments, claims, judged to hide, in mentions, and
+        how many of their comments the comms team answered and has yet to answer."""
         listed = self.source.rows(
             FACT_COMMENTS.between(self.week.start, self.week.end), self.week.end
         )
@@ -336,13 +292,12 @@ class WeekCounts:
         found = {}
         for fact, row in self.facts(self.week).items():
             mine = [statuses.get(k, set()) for k in keys_of.get(fact, [])]
-            found[fact] = FactCount(
-                comments=_number(row, "comments"),
-                claims=_number(row, "claims"),
-                hidden=_number(row, "hidden"),
-                in_mentions=_number(row, "in_mentions"),
-                answered=sum(1 for s in mine if "done" in s),
-                unanswered=sum(1 for s in mine if "open" in s),
+            found[fact] = Counter(
+                {
+                    **{c: _number(row, c) for c in ("comments", "claims", "hidden", "in_mentions")},
+                    "answered": sum(1 for s in mine if "done" in s),
+                    "unanswered": sum(1 for s in mine if "open" in s),
+                }
             )
         return found
 
@@ -351,12 +306,13 @@ class WeekCounts:
     def judged_to_hide(self) -> int:
         return len(self.hides())
 
-    def decided(self, week: ReportWeek) -> Decided:
-        """The dashboard's restores by model version, summed: each decided hide once."""
+    def decided(self, week: ReportWeek) -> tuple[int, int]:
+        """Hides a person confirmed and restored: the dashboard's restores by model version,
+        summed (each decided hide once)."""
         rows = self.rows(dash.RESTORES_BY_MODEL, week)
         decided = sum(_number(r, "decided") for r in rows)
         restored = sum(_number(r, "restored") for r in rows)
-        return Decided(decided - restored, restored)
+        return decided - restored, restored
 
     def outcomes(self, keys: Sequence[str]) -> dict[str, str]:
         """Each comment's review: restored if a person restored it, else confirmed if one
@@ -414,26 +370,41 @@ class WeekCounts:
                 )
                 minutes = min(confirmed, default=None)
             rules = tuple(c for c in str(row["categories"] or "").split(", ") if c)
-            found.append(Hide(key, rules, minutes))
+            found.append((rules, minutes))
         return found
 
-    def by_rule(self) -> dict[str, RuleCount]:
+    def by_rule(self) -> tuple[RuleRow, ...]:
+        """Per house rule (a comment breaking two counts under both): judged to hide (the
+        dashboard's hides by rule), hidden, and confirmed and restored by a person (the
+        dashboard's restores by rule)."""
         judged: Counter[str] = Counter()
         for row in self.rows(dash.HIDES_BY_RULE):
             judged[str(row["rule"])] += _number(row, "comments")
-        hidden = Counter(rule for h in self.hides() if h.minutes is not None for rule in h.rules)
+        hidden = Counter(
+            rule for rules, minutes in self.hides() if minutes is not None for rule in rules
+        )
         decided = {str(r["rule"]): r for r in self.rows(dash.RESTORES_BY_RULE)}
-        found = {}
-        for rule, n in judged.items():
+        order = [c.value for c in Category]
+        found = []
+        for rule in sorted(judged, key=lambda r: (order.index(r) if r in order else len(order), r)):
             row = decided.get(rule, {})
             restored = _number(row, "restored")
-            found[rule] = RuleCount(
-                n, hidden[rule], Decided(_number(row, "decided") - restored, restored)
+            confirmed = _number(row, "decided") - restored
+            found.append(
+                RuleRow(
+                    category=rule,
+                    judged=judged[rule],
+                    hidden=hidden[rule],
+                    not_hidden=judged[rule] - hidden[rule],
+                    confirmed=confirmed,
+                    restored=restored,
+                    undecided=judged[rule] - confirmed - restored,
+                )
             )
-        return found
+        return tuple(found)
 
     def hide_minutes(self) -> list[float]:
-        return [h.minutes for h in self.hides() if h.minutes is not None]
+        return [minutes for _, minutes in self.hides() if minutes is not None]
 
     def review_minutes(self) -> list[float]:
         """From posting to the first decision a person made on each comment's hide."""

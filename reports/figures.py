@@ -44,7 +44,6 @@ from reports.data import (
     Moderation,
     PlaceCount,
     Post,
-    RuleRow,
     Spike,
     Theme,
     Themes,
@@ -549,17 +548,17 @@ def _misinformation(
         FactEntry(
             fact_id=fact,
             topic=topics.get(fact, ""),
-            claims=row.claims,
-            questions=row.comments - row.claims,
-            hidden=row.hidden,
-            in_mentions=row.in_mentions,
-            answered=row.answered,
-            unanswered=row.unanswered,
+            claims=row["claims"],
+            questions=row["comments"] - row["claims"],
+            hidden=row["hidden"],
+            in_mentions=row["in_mentions"],
+            answered=row["answered"],
+            unanswered=row["unanswered"],
             last_week=last.get(fact, 0),
             official_line=lines.get(fact, ("", ""))[0],
             link=lines.get(fact, ("", ""))[1],
         )
-        for fact, row in sorted(found.items(), key=lambda kv: (-kv[1].comments, kv[0]))
+        for fact, row in sorted(found.items(), key=lambda kv: (-kv[1]["comments"], kv[0]))
     )
     for fact, n in sorted(last.items()):
         if fact not in found:
@@ -587,6 +586,12 @@ def timing(values: Sequence[float]) -> Timing:
     return Timing(
         len(ordered), round(statistics.median(ordered), 1), round(ordered[max(rank, 0)], 1)
     )
+
+
+def _rate(confirmed: int, restored: int) -> float | None:
+    """Of the hides a person decided, the share they restored."""
+    reviewed = confirmed + restored
+    return round(restored / reviewed, 4) if reviewed else None
 
 
 def _criticism_score(cc: ClassifiedComment) -> float:
@@ -629,35 +634,19 @@ def _fairness(
 def _moderation(
     counts: WeekCounts, comments: list[StoredComment], context: ReportContext, quoter: Quoter
 ) -> Moderation:
-    order = [x.value for x in Category]
-    by_rule = tuple(
-        RuleRow(
-            category=name,
-            judged=row.judged,
-            hidden=row.hidden,
-            not_hidden=row.judged - row.hidden,
-            confirmed=row.decided.confirmed,
-            restored=row.decided.restored,
-            undecided=row.judged - row.decided.confirmed - row.decided.restored,
-        )
-        for name, row in sorted(
-            counts.by_rule().items(),
-            key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]),
-        )
-    )
     judged = counts.judged_to_hide()
-    decided, decided_last = counts.decided(counts.week), counts.decided(counts.last)
+    confirmed, restored = counts.decided(counts.week)
     statuses, by_rules, referrals = counts.escalations()
     escalated = sum(statuses.values())
     comms_items, comms_answered, to_answer = counts.comms()
     return Moderation(
         judged_to_hide=judged,
-        by_rule=by_rule,
-        confirmed=decided.confirmed,
-        restored=decided.restored,
-        undecided=judged - decided.confirmed - decided.restored,
-        over_moderation=decided.over_moderation,
-        over_moderation_last_week=decided_last.over_moderation,
+        by_rule=counts.by_rule(),
+        confirmed=confirmed,
+        restored=restored,
+        undecided=judged - confirmed - restored,
+        over_moderation=_rate(confirmed, restored),
+        over_moderation_last_week=_rate(*counts.decided(counts.last)),
         escalations=Escalations(
             total=escalated,
             by_classifier=by_rules,
