@@ -243,8 +243,10 @@ def rows(db: sqlite3.Connection, chart: Chart, now: datetime) -> list[Row]:
             outer.append(f"AVG(m_{measure.column})")
     where = q.all(chart.where)
     present = " AND ".join(f"g{level} IS NOT NULL" for level in range(len(chart.groups)))
+    # Only a list unpacked into groups can put a record in a group twice.
+    distinct = "DISTINCT " if q.joins else ""
     inner = (
-        f"SELECT DISTINCT {', '.join(inner_columns)} FROM ({q.base()}) d"
+        f"SELECT {distinct}{', '.join(inner_columns)} FROM ({q.base()}) d"
         f" {' '.join(q.joins)} WHERE {where}"
     )
     sql = (
@@ -252,7 +254,8 @@ def rows(db: sqlite3.Connection, chart: Chart, now: datetime) -> list[Row]:
         f" GROUP BY {', '.join(group_names)}"
     )
     outer_counts: dict[str, int] = {}
-    if len(chart.groups) > 1:
+    if len(chart.groups) > 1 and _unpacks_a_list(chart.groups[1]):
+        # A record in several inner groups counts once in its outer group.
         for key, n in db.execute(
             f"WITH grouped AS ({inner}) SELECT g0, COUNT(DISTINCT doc_key) FROM grouped"
             f" WHERE {present} GROUP BY g0",
@@ -266,8 +269,6 @@ def rows(db: sqlite3.Connection, chart: Chart, now: datetime) -> list[Row]:
             row[group.column] = str(record[level])
         values = iter(record[len(chart.groups) :])
         row[COUNT_KEY] = int(next(values))
-        if outer_counts:
-            row[OUTER_COUNT_KEY] = outer_counts[str(record[0])]
         for measure in chart.measures:
             if isinstance(measure, m.Count):
                 row[measure.column] = row[COUNT_KEY]
@@ -277,7 +278,19 @@ def rows(db: sqlite3.Connection, chart: Chart, now: datetime) -> list[Row]:
                 value = next(values)
                 row[measure.column] = None if value is None else one_decimal(value * measure.scale)
         found.append(row)
+    if len(chart.groups) > 1:
+        if not outer_counts:
+            # Each record is in one inner group: its outer group's count is their sum.
+            for row in found:
+                key = str(row[chart.groups[0].column])
+                outer_counts[key] = outer_counts.get(key, 0) + int(row[COUNT_KEY] or 0)
+        for row in found:
+            row[OUTER_COUNT_KEY] = outer_counts[str(row[chart.groups[0].column])]
     return finish(chart, _top(chart, found))
+
+
+def _unpacks_a_list(group: Group) -> bool:
+    return isinstance(group, m.ByValue) and group.field in LIST_FIELDS
 
 
 def _top(chart: Chart, found: list[Row]) -> list[Row]:

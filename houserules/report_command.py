@@ -108,7 +108,11 @@ def run_weekly(
     rules = load_rules(settings.rules_file)
     registers = load_registers(settings.registers_dir)
     try:
-        model = ToxicityModel.load(settings.model_dir, cache_dir=model_cache_dir())
+        model = ToxicityModel.load(
+            settings.model_dir,
+            threads=settings.report.tone_threads,
+            cache_dir=model_cache_dir(),
+        )
     except (OSError, ValueError, ModelFilesError) as exc:
         raise ConfigError(f"the bundled model could not be loaded: {exc}") from None
     key = key_from(report_settings.pseudonym_key.get_secret_value(), state_dir)

@@ -112,6 +112,7 @@ COMPLAINTS_BY_DAY = _chart(
 # Every fact-register entry (not only the dashboard's top 20), with the report's columns.
 FACTS = replace(
     dash.MISINFORMATION_BY_FACT,
+    name="report_facts",
     groups=(ByValue("fact_ids", "fact", "Fact-register entry", size=500),),
     measures=(
         *dash.MISINFORMATION_BY_FACT.measures,
@@ -167,7 +168,9 @@ ESCALATED_BY_RULES = _chart(
     (Is("action", ("escalate",)),),
     (ByValue("referral", "referral", "Referral"), ByValue("categories", "rule", "House rule")),
 )
-ESCALATED_BY_RULES_IN_ALL = replace(ESCALATED_BY_RULES, groups=(_EVERYTHING,))
+ESCALATED_BY_RULES_IN_ALL = replace(
+    ESCALATED_BY_RULES, name="report_escalated_in_all", groups=(_EVERYTHING,)
+)
 ALERT_EVENTS = _records("alerts", Source.AUDIT, (Is("event", ALERTS),), "at", "event", "detail")
 
 
@@ -198,24 +201,32 @@ def uk_week(day: str) -> str:
 
 class WeekCounts:
     """The counts for a week, the week before and the weeks of the trend, from one store's
-    charts. Each method is one figure (or a few from the same rows)."""
+    charts. Each method is one figure (or a few from the same rows). A chart is read once
+    per period and kept, so `prefetch` can count everything beforehand (in a thread while
+    the tone model reads, say) and the report's sections then find it counted."""
 
     def __init__(self, source: ChartSource, week: ReportWeek, trend: Sequence[ReportWeek]):
         self.source = source
         self.week = week
         self.last = week.previous()
         self.trend = tuple(trend)
+        self._kept: dict[tuple[Chart, datetime, datetime], list[Row]] = {}
         self._hides: list[Hide] | None = None
+        self._facts: dict[str, Counter[str]] | None = None
+
+    def _between(self, chart: Chart, since: datetime, until: datetime) -> list[Row]:
+        key = (chart, since, until)
+        if key not in self._kept:
+            self._kept[key] = self.source.rows(chart.between(since, until), until)
+        return self._kept[key]
 
     def rows(self, chart: Chart, week: ReportWeek | None = None) -> list[Row]:
         period = week or self.week
-        windowed = chart.between(period.start, period.end)
-        return self.source.rows(windowed, period.end)
+        return self._between(chart, period.start, period.end)
 
     def _over_trend(self, chart: Chart) -> list[Row]:
         first = min((*self.trend, self.last, self.week), key=lambda w: w.start)
-        windowed = chart.between(first.start, self.week.end)
-        return self.source.rows(windowed, self.week.end)
+        return self._between(chart, first.start, self.week.end)
 
     def _for_keys(self, chart: Chart, keys: Sequence[str], field: str) -> list[Row]:
         found: list[Row] = []
@@ -223,6 +234,25 @@ class WeekCounts:
             limited = replace(chart, where=(*chart.where, Is(field, chunk)))
             found += self.source.rows(limited, self.week.end)
         return found
+
+    def prefetch(self) -> None:
+        """Count every figure that needs only the store."""
+        self.volume_by_day()
+        self.complaints_by_week()
+        for week in (self.week, self.last):
+            self.platforms_and_surfaces(week)
+            self.complaints_by_service(week)
+            self.facts(week)
+            self.misinformation_kinds(week)
+            self.decided(week)
+        self.complaints_by_place()
+        self.fact_counts()
+        self.hides()
+        self.by_rule()
+        self.review_minutes()
+        self.escalations()
+        self.comms()
+        self.alerts()
 
     # --- volume --------------------------------------------------------------------------
 
@@ -277,9 +307,12 @@ class WeekCounts:
     def fact_counts(self) -> dict[str, Counter[str]]:
         """This week's entries: their comments, claims, judged to hide, in mentions, and
         how many of their comments the comms team answered and has yet to answer."""
-        listed = self.source.rows(
-            FACT_COMMENTS.between(self.week.start, self.week.end), self.week.end
-        )
+        if self._facts is None:
+            self._facts = self._fact_counts()
+        return self._facts
+
+    def _fact_counts(self) -> dict[str, Counter[str]]:
+        listed = self.rows(FACT_COMMENTS)
         keys_of: dict[str, list[str]] = defaultdict(list)
         for row in listed:
             for fact in str(row["fact_ids"] or "").split(", "):

@@ -24,6 +24,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -103,14 +104,18 @@ def weekly_report(
     `charts` on the same store."""
     now = now or datetime.now(UTC)
     last = week.previous()
-    comments = reads.comments_between(week.start, week.end)
-    earlier = reads.comments_between(last.start, last.end)
     trend_weeks = week.trailing(TREND_WEEKS)
     counts = WeekCounts(charts, week, trend_weeks)
     by_day = counts.volume_by_day()
-    quoter = Quoter(_names(comments))
-    themed = last.name in theming.ThemeBook.load(context.state_dir, context.tone.version).weeks
-    tone = _ToneReads(context, week, comments, earlier, reads, trend_weeks, by_day, themed)
+    # The counts are mostly the store's work and the tone model's reading the encoder's:
+    # each runs in its own thread, so on two cores they take the time of the longer.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counted = pool.submit(counts.prefetch)
+        comments = reads.comments_between(week.start, week.end)
+        quoter = Quoter(_names(comments))
+        themed = last.name in theming.ThemeBook.load(context.state_dir, context.tone.version).weeks
+        tone = _ToneReads(context, week, comments, reads, trend_weeks, by_day, themed)
+        counted.result()
     return WeeklyReport(
         week=week.name,
         title=week.title,
@@ -118,7 +123,7 @@ def weekly_report(
         generated_at=now.astimezone(LONDON).strftime("%A %d %B %Y, %H:%M %Z"),
         store=context.store_name,
         comments=len(comments),
-        volume=_volume(counts, by_day, comments, earlier, context.pseudonyms),
+        volume=_volume(counts, by_day, comments, reads, context.pseudonyms),
         tone=tone.section(),
         themes=_themes(context, week, tone, quoter),
         complaints=_complaints(counts, comments, context),
@@ -160,7 +165,6 @@ class _ToneReads:
         context: ReportContext,
         week: ReportWeek,
         comments: list[StoredComment],
-        earlier: list[StoredComment],
         reads: ReportReads,
         trend_weeks: Sequence[ReportWeek],
         by_day: Mapping[str, Mapping[str, int]],
@@ -173,8 +177,8 @@ class _ToneReads:
         book = ToneBook.load(context.state_dir, context.tone.version)
         sizes = {w.name: settings.trend_sample for w in trend_weeks}
         sizes[week.name] = sizes[last.name] = settings.tone_sample
-        self.totals = {week.name: len(comments), last.name: len(earlier)}
-        for w in trend_weeks:
+        self.totals = {week.name: len(comments)}
+        for w in (*trend_weeks, last):
             if w.name not in self.totals:
                 self.totals[w.name] = _week_total(by_day, w)
         self.kept: dict[str, ToneShares] = {}
@@ -185,9 +189,7 @@ class _ToneReads:
                     {t: entry[t.value] for t in TONES}, entry["read"], entry["of"]
                 )
         weeks: dict[str, list[CommentText]] = {week.name: [_text_of(s) for s in comments]}
-        if last.name not in self.kept:
-            weeks[last.name] = [_text_of(s) for s in earlier]
-        for w in trend_weeks:
+        for w in (last, *trend_weeks):
             if w.name not in weeks and w.name not in self.kept:
                 weeks[w.name] = reads.texts_between(w.start, w.end)
         self.samples: dict[str, list[CommentText]] = {}
@@ -295,7 +297,7 @@ def _volume(
     counts: WeekCounts,
     by_day: Mapping[str, Mapping[str, int]],
     comments: list[StoredComment],
-    earlier: list[StoredComment],
+    reads: ReportReads,
     pseudonyms: Pseudonyms,
 ) -> Volume:
     platforms, surfaces = counts.platforms_and_surfaces(counts.week)
@@ -307,17 +309,15 @@ def _volume(
             weekly.update(by_day.get(day.isoformat(), {}))
         trend.append(WeekVolume(w.name, f"{w.monday:%d %b}", weekly["own_page"], weekly["mention"]))
 
-    def voices(items: list[StoredComment]) -> int:
-        return len(
-            {
-                pseudonyms.author(
-                    s.classified.comment.platform.value,
-                    s.classified.comment.author_id or s.classified.comment.author_handle,
-                )
-                for s in items
-                if s.classified.comment.author_id or s.classified.comment.author_handle
-            }
-        )
+    def voices(authors: Iterable[tuple[str, str]]) -> int:
+        """How many different authors, counted by their pseudonyms."""
+        return len({pseudonyms.author(platform, author) for platform, author in authors})
+
+    this_week = (
+        (c.platform.value, c.author_id or c.author_handle)
+        for c in (s.classified.comment for s in comments)
+        if c.author_id or c.author_handle
+    )
 
     return Volume(
         total=sum(platforms.values()),
@@ -328,8 +328,8 @@ def _volume(
             (f"{day:%a %d %b}", _day_total(by_day, day.isoformat())) for day in counts.week.days
         ),
         trend=tuple(trend),
-        voices=voices(comments),
-        voices_last_week=voices(earlier),
+        voices=voices(this_week),
+        voices_last_week=voices(reads.authors_between(counts.last.start, counts.last.end)),
     )
 
 

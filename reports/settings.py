@@ -50,6 +50,10 @@ class ReportSettings(BaseModel):
     # the report's slowest step (about 250 comments a second on two cores).
     tone_sample: int = Field(default=1000, ge=50)
     trend_sample: int = Field(default=300, ge=50)
+    # Threads the tone model's encoder runs on. One by default: on a small machine other
+    # work shares, two threads spin waiting for each other and took longer (on this
+    # project's two cores: 1,000 comments in 7 s of CPU on one thread, 10 s on two).
+    tone_threads: int = Field(default=1, ge=1, le=64)
     # Themes: the most and fewest clusters to consider, and how alike (cosine) a theme's
     # centre must be to last week's to keep its id.
     max_themes: int = Field(default=8, ge=2, le=20)

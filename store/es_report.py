@@ -59,3 +59,12 @@ class ElasticsearchReportReads:
         ]
         texts.sort(key=lambda c: (c.created_at, c.key))
         return texts
+
+    def authors_between(self, since: datetime, until: datetime) -> list[tuple[str, str]]:
+        found = []
+        for hit in self._comments(since, until, ["platform", "author_id", "author_handle"]):
+            source = hit["_source"]
+            author = source.get("author_id") or source.get("author_handle") or ""
+            if author:
+                found.append((str(source["platform"]), str(author)))
+        return found

@@ -35,6 +35,11 @@ class ReportReads(Protocol):
         """The key, time and text of every comment created in [since, until), oldest first."""
         ...
 
+    def authors_between(self, since: datetime, until: datetime) -> list[tuple[str, str]]:
+        """(platform, author id or else handle) of every comment created in [since, until)
+        that names its author, in no particular order."""
+        ...
+
 
 def report_reads(store: Store) -> ReportReads:
     """The report's reads on this store."""

@@ -44,3 +44,12 @@ class SqliteReportReads:
         texts = [CommentText(str(k), datetime.fromisoformat(str(at)), str(t)) for k, at, t in rows]
         texts.sort(key=lambda c: (c.created_at, c.key))
         return texts
+
+    def authors_between(self, since: datetime, until: datetime) -> list[tuple[str, str]]:
+        rows = self._rows(
+            "SELECT platform, coalesce(nullif(json_extract(document, '$.comment.author_id'), ''),"
+            " author_handle) AS author FROM comments WHERE created_at >= ? AND created_at < ?"
+            " AND author <> ''",
+            (_utc(since), _utc(until)),
+        )
+        return [(str(platform), str(author)) for platform, author in rows]
