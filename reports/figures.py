@@ -107,15 +107,19 @@ def weekly_report(
     trend_weeks = week.trailing(TREND_WEEKS)
     counts = WeekCounts(charts, week, trend_weeks)
     by_day = counts.volume_by_day()
-    # The counts are mostly the store's work and the tone model's reading the encoder's:
-    # each runs in its own thread, so on two cores they take the time of the longer.
+    themed = last.name in theming.ThemeBook.load(context.state_dir, context.tone.version).weeks
+    # The tone model reads texts in its encoder, which leaves Python free: meanwhile
+    # another thread counts and decodes the week's comments, so on two cores the report
+    # takes about the time of the longer of the two.
+    texts = reads.texts_between(week.start, week.end)
     with ThreadPoolExecutor(max_workers=1) as pool:
+        decoded = pool.submit(reads.comments_between, week.start, week.end)
         counted = pool.submit(counts.prefetch)
-        comments = reads.comments_between(week.start, week.end)
-        quoter = Quoter(_names(comments))
-        themed = last.name in theming.ThemeBook.load(context.state_dir, context.tone.version).weeks
-        tone = _ToneReads(context, week, comments, reads, trend_weeks, by_day, themed)
+        tone = _ToneReads(context, week, texts, reads, trend_weeks, by_day, themed)
+        comments = decoded.result()
         counted.result()
+    tone.by_key = {s.classified.comment.key: s for s in comments}
+    quoter = Quoter(_names(comments))
     return WeeklyReport(
         week=week.name,
         title=week.title,
@@ -164,7 +168,7 @@ class _ToneReads:
         self,
         context: ReportContext,
         week: ReportWeek,
-        comments: list[StoredComment],
+        texts: list[CommentText],
         reads: ReportReads,
         trend_weeks: Sequence[ReportWeek],
         by_day: Mapping[str, Mapping[str, int]],
@@ -177,7 +181,7 @@ class _ToneReads:
         book = ToneBook.load(context.state_dir, context.tone.version)
         sizes = {w.name: settings.trend_sample for w in trend_weeks}
         sizes[week.name] = sizes[last.name] = settings.tone_sample
-        self.totals = {week.name: len(comments)}
+        self.totals = {week.name: len(texts)}
         for w in (*trend_weeks, last):
             if w.name not in self.totals:
                 self.totals[w.name] = _week_total(by_day, w)
@@ -188,7 +192,7 @@ class _ToneReads:
                 self.kept[name] = _shares(
                     {t: entry[t.value] for t in TONES}, entry["read"], entry["of"]
                 )
-        weeks: dict[str, list[CommentText]] = {week.name: [_text_of(s) for s in comments]}
+        weeks: dict[str, list[CommentText]] = {week.name: texts}
         for w in (last, *trend_weeks):
             if w.name not in weeks and w.name not in self.kept:
                 weeks[w.name] = reads.texts_between(w.start, w.end)
@@ -223,7 +227,8 @@ class _ToneReads:
             )
         book.save(context.state_dir)
         self.trend_weeks = trend_weeks
-        self.by_key = {s.classified.comment.key: s for s in comments}
+        # The week's comments by key, for quoting a theme's examples (set once decoded).
+        self.by_key: dict[str, StoredComment] = {}
 
     def shares(self, name: str, keys: Sequence[str] | None = None) -> ToneShares:
         if keys is None and name in self.kept:
@@ -259,11 +264,6 @@ class _ToneReads:
             trend=tuple(WeekTone(w.name, self.shares(w.name)) for w in self.trend_weeks),
             measured=str(measured),
         )
-
-
-def _text_of(s: StoredComment) -> CommentText:
-    c = s.classified.comment
-    return CommentText(c.key, c.created_at, c.text)
 
 
 def _shares(counts: Mapping[Tone, int], read: int, of: int) -> ToneShares:
