@@ -11,47 +11,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboards.model import (
-    TIME_ZONE,
-    Average,
-    ByAge,
-    ByDay,
-    ByKind,
-    ByValue,
-    Chart,
-    Condition,
-    Count,
-    CountWhere,
-    Group,
-    Is,
-    IsNot,
-    Present,
-    Row,
-)
+from dashboards import model as m
+from dashboards.model import Chart, Group, Row
 from dashboards.rows import COUNT_KEY, OUTER_COUNT_KEY, finish, listing_value, one_decimal
 
 INNER_TERMS_SIZE = 500
+# A listing of every record is read this many at a time, each page after the last's sort
+# values (`search_after`), so it is not held to the 10,000-hit window.
+PAGE = 2000
 
 
-def clause(condition: Condition) -> dict[str, Any]:
+def clause(condition: m.Condition) -> dict[str, Any]:
     """One condition as a query clause."""
-    if isinstance(condition, Is):
+    if isinstance(condition, m.Is):
         return {"terms": {condition.field: list(condition.values)}}
-    if isinstance(condition, IsNot):
+    if isinstance(condition, m.IsNot):
         return {"bool": {"must_not": [{"terms": {condition.field: list(condition.values)}}]}}
-    if isinstance(condition, Present):
+    if isinstance(condition, m.Present):
         return {"exists": {"field": condition.field}}
+    if isinstance(condition, m.Absent):
+        return {"bool": {"must_not": [{"exists": {"field": condition.field}}]}}
+    if isinstance(condition, m.Between):
+        period = {"gte": condition.since.isoformat(), "lt": condition.until.isoformat()}
+        return {"range": {condition.field: period}}
     # Today counts as one of the days: from midnight (UK) of the first day on.
     since = f"now-{condition.days - 1}d/d" if condition.days > 1 else "now/d"
-    return {"range": {condition.field: {"gte": since, "time_zone": TIME_ZONE}}}
+    return {"range": {condition.field: {"gte": since, "time_zone": m.TIME_ZONE}}}
 
 
-def _all(conditions: tuple[Condition, ...]) -> dict[str, Any]:
+def _all(conditions: tuple[m.Condition, ...]) -> dict[str, Any]:
     return {"bool": {"filter": [clause(c) for c in conditions]}}
 
 
 def _group(group: Group, level: int) -> dict[str, Any]:
-    if isinstance(group, ByValue):
+    if isinstance(group, m.ByValue):
         size = group.size if level == 0 else INNER_TERMS_SIZE
         return {
             "terms": {
@@ -60,17 +53,17 @@ def _group(group: Group, level: int) -> dict[str, Any]:
                 "order": [{"_count": "desc"}, {"_key": "asc"}],
             }
         }
-    if isinstance(group, ByDay):
+    if isinstance(group, m.ByDay):
         return {
             "date_histogram": {
                 "field": group.field,
                 "calendar_interval": "day",
-                "time_zone": TIME_ZONE,
+                "time_zone": m.TIME_ZONE,
                 "format": "yyyy-MM-dd",
                 "min_doc_count": 1,
             }
         }
-    if isinstance(group, ByAge):
+    if isinstance(group, m.ByAge):
         ranges = []
         for band in group.bands:
             bounds: dict[str, str] = {"key": band.label}
@@ -80,7 +73,7 @@ def _group(group: Group, level: int) -> dict[str, Any]:
                 bounds["to"] = f"now-{band.newer_hours}h"
             ranges.append(bounds)
         return {"date_range": {"field": group.field, "keyed": False, "ranges": ranges}}
-    assert isinstance(group, ByKind)
+    assert isinstance(group, m.ByKind)
     return {
         "filters": {
             "keyed": False,
@@ -91,25 +84,30 @@ def _group(group: Group, level: int) -> dict[str, Any]:
 
 def _measures(chart: Chart) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for m in chart.measures:
-        if isinstance(m, Average):
-            found[f"m_{m.column}"] = {"avg": {"field": m.field}}
-        elif isinstance(m, CountWhere):
-            found[f"m_{m.column}"] = {"filter": clause(m.condition)}
+    for measure in chart.measures:
+        if isinstance(measure, m.Average):
+            found[f"m_{measure.column}"] = {"avg": {"field": measure.field}}
+        elif isinstance(measure, m.CountWhere):
+            found[f"m_{measure.column}"] = {"filter": clause(measure.condition)}
     return found
 
 
-def request_body(chart: Chart) -> dict[str, Any]:
-    """The search request body (without the index)."""
+def request_body(chart: Chart, after: list[Any] | None = None) -> dict[str, Any]:
+    """The search request body (without the index); for a listing of every record, the
+    page after the sort values `after` (the last hit's `sort`)."""
     query = _all(chart.where)
     if chart.listing is not None:
         listing = chart.listing
-        return {
-            "size": listing.size,
+        ties = m.LISTING_TIES[chart.source]
+        body = {
+            "size": PAGE if listing.size is None else listing.size,
             "query": query,
-            "sort": [{listing.sort_field: "asc"}, {"comment_key": "asc"}, {"queue": "asc"}],
+            "sort": [{field: "asc"} for field in (listing.sort_field, *ties)],
             "_source": [f for f, _, _ in listing.columns],
         }
+        if after is not None:
+            body["search_after"] = after
+        return body
     aggs: dict[str, Any] = _measures(chart)
     for level in reversed(range(len(chart.groups))):
         body = _group(chart.groups[level], level)
@@ -126,19 +124,19 @@ def _listed(hit: dict[str, Any], field: str) -> object:
 
 
 def _key(group: Group, bucket: dict[str, Any]) -> str:
-    return str(bucket["key_as_string"] if isinstance(group, ByDay) else bucket["key"])
+    return str(bucket["key_as_string"] if isinstance(group, m.ByDay) else bucket["key"])
 
 
 def _measured(chart: Chart, bucket: dict[str, Any], row: Row) -> Row:
     row[COUNT_KEY] = int(bucket["doc_count"])
-    for m in chart.measures:
-        if isinstance(m, Count):
-            row[m.column] = int(bucket["doc_count"])
-        elif isinstance(m, CountWhere):
-            row[m.column] = int(bucket[f"m_{m.column}"]["doc_count"])
-        elif isinstance(m, Average):
-            value = bucket[f"m_{m.column}"]["value"]
-            row[m.column] = None if value is None else one_decimal(value * m.scale)
+    for measure in chart.measures:
+        if isinstance(measure, m.Count):
+            row[measure.column] = int(bucket["doc_count"])
+        elif isinstance(measure, m.CountWhere):
+            row[measure.column] = int(bucket[f"m_{measure.column}"]["doc_count"])
+        elif isinstance(measure, m.Average):
+            value = bucket[f"m_{measure.column}"]["value"]
+            row[measure.column] = None if value is None else one_decimal(value * measure.scale)
     return row
 
 

@@ -13,7 +13,8 @@ windows are "the last N days" up to now, so a panel's query runs as it is, anywh
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -56,6 +57,13 @@ class Present:
 
 
 @dataclass(frozen=True, slots=True)
+class Absent:
+    """The field has no value (for a list field: an empty list)."""
+
+    field: str
+
+
+@dataclass(frozen=True, slots=True)
 class InLastDays:
     """The time field falls on one of the last `days` UK days, today included."""
 
@@ -63,7 +71,16 @@ class InLastDays:
     days: int
 
 
-Condition = Is | IsNot | Present | InLastDays
+@dataclass(frozen=True, slots=True)
+class Between:
+    """The time field falls in [since, until): a fixed period, such as a report's week."""
+
+    field: str
+    since: datetime
+    until: datetime
+
+
+Condition = Is | IsNot | Present | Absent | InLastDays | Between
 
 
 # Groups, outermost first. `column` names the value in each row; `title` is shown.
@@ -173,10 +190,11 @@ Measure = Count | CountWhere | Average | Percent
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """Individual records rather than counts: the first `size` by `sort_field` (oldest first)."""
+    """Individual records rather than counts: the first `size` by `sort_field` (oldest first),
+    or every one of them when `size` is None (read page by page)."""
 
     sort_field: str
-    size: int
+    size: int | None
     columns: tuple[tuple[str, str, str], ...]  # (field, column, title)
     # A time column to count hours waiting from, shown as the `hours_waiting` column.
     waiting_since: str = ""
@@ -185,7 +203,12 @@ class Listing:
 @dataclass(frozen=True, slots=True)
 class Plot:
     """How the rows are drawn. `x`, `y`, `colour` name columns; `horizontal` bars put the
-    category on the y axis; `stack` of "normalize" shows shares rather than counts."""
+    category on the y axis; `stack` of "normalize" shows shares rather than counts.
+
+    `colours` gives each value of the colour column its colour, in legend order (otherwise
+    Vega's own); `side_by_side` puts a category's bars next to each other rather than
+    stacked (this week beside last week, say); `in_row_order` keeps the categories in the
+    rows' order rather than sorting them."""
 
     mark: Literal["bar", "line"] = "bar"
     x: str = ""
@@ -194,6 +217,9 @@ class Plot:
     horizontal: bool = False
     stack: Literal["zero", "normalize"] = "zero"
     link: str = ""  # a row column holding the item id, for a link to the review app
+    colours: tuple[tuple[str, str], ...] = ()
+    side_by_side: bool = False
+    in_row_order: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +256,15 @@ class Chart:
             (m.column, m.title) for m in self.measures
         ]
 
+    def between(self, since: datetime, until: datetime) -> Chart:
+        """The same chart over a fixed period instead of its recent days: each "last N
+        days" window becomes [since, until), and a chart without one gains it on its
+        records' time (`TIME_FIELDS`). The weekly report counts its weeks this way."""
+        windows = [c for c in self.where if isinstance(c, InLastDays | Between)]
+        kept = tuple(c for c in self.where if c not in windows)
+        fields = dict.fromkeys(c.field for c in windows) or {TIME_FIELDS[self.source]: None}
+        return replace(self, where=kept + tuple(Between(f, since, until) for f in fields))
+
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
@@ -242,6 +277,20 @@ class Dashboard:
 
 
 Row = dict[str, str | int | float | None]
+
+# When a record happened, for a chart over a period: a queue item by its comment's posting.
+TIME_FIELDS = {
+    Source.COMMENTS: "created_at",
+    Source.QUEUE: "comment_created_at",
+    Source.AUDIT: "at",
+}
+# A field unique to each record, after the listing's own order, so a long listing reads
+# page after page without missing or repeating a record.
+LISTING_TIES = {
+    Source.COMMENTS: ("key",),
+    Source.QUEUE: ("comment_key", "queue"),
+    Source.AUDIT: ("position",),
+}
 
 # Fields holding a list of values in a record (keyword arrays in Elasticsearch, JSON arrays
 # in SQLite).

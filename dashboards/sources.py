@@ -41,8 +41,8 @@ class ElasticsearchSource:
         self.client = client
         self.names = names
 
-    def response(self, chart: Chart) -> dict[str, Any]:
-        body = es_query.request_body(chart)
+    def response(self, chart: Chart, after: list[Any] | None = None) -> dict[str, Any]:
+        body = es_query.request_body(chart, after)
         found = self.client.search(
             index=index_for(self.names, chart.source),
             ignore_unavailable=True,
@@ -52,8 +52,21 @@ class ElasticsearchSource:
         answer: dict[str, Any] = found.body
         return answer
 
+    def close(self) -> None:
+        """Nothing to close: the client is its store's."""
+
     def rows(self, chart: Chart, now: datetime) -> list[Row]:
-        return es_query.rows_from_response(chart, self.response(chart))
+        if chart.listing is None or chart.listing.size is not None:
+            return es_query.rows_from_response(chart, self.response(chart))
+        found: list[Row] = []
+        after: list[Any] | None = None
+        while True:
+            answer = self.response(chart, after)
+            found += es_query.rows_from_response(chart, answer)
+            hits = answer["hits"]["hits"]
+            if len(hits) < es_query.PAGE:
+                return found
+            after = hits[-1]["sort"]
 
 
 class SqliteSource:
@@ -78,6 +91,19 @@ class SqliteSource:
             if self._db is not None:
                 self._db.close()
                 self._db = None
+
+
+def source_for(store: object) -> ElasticsearchSource | SqliteSource:
+    """The charts' source for an open store: its Elasticsearch client, or a read-only
+    connection of its own to the store's SQLite file."""
+    from store.elasticsearch import ElasticsearchStore
+    from store.sqlite import SqliteStore
+
+    if isinstance(store, ElasticsearchStore):
+        return ElasticsearchSource(store.client, store.names)
+    if isinstance(store, SqliteStore):
+        return SqliteSource(Path(store.path))
+    raise TypeError(f"no chart source for a {type(store).__name__}")
 
 
 class RecentSource:

@@ -20,36 +20,19 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dashboards.model import (
-    LIST_FIELDS,
-    TIME_ZONE,
-    Average,
-    ByAge,
-    ByDay,
-    ByKind,
-    ByValue,
-    Chart,
-    Condition,
-    Count,
-    CountWhere,
-    Group,
-    InLastDays,
-    Is,
-    IsNot,
-    Present,
-    Row,
-    Source,
-)
+from dashboards import model as m
+from dashboards.model import LIST_FIELDS, Chart, Group, Row, Source
 from dashboards.rows import COUNT_KEY, OUTER_COUNT_KEY, finish, listing_value, one_decimal
 from store.es_documents import complaint_places
 
-LONDON = ZoneInfo(TIME_ZONE)
+LONDON = ZoneInfo(m.TIME_ZONE)
 _DECISIONS = "('confirm', 'restore', 'escalate', 'done')"
 
 # Every field a chart may use, per source, as an SQL expression over the store's tables.
 FIELDS: dict[Source, dict[str, str]] = {
     Source.COMMENTS: {
         "doc_key": "c.key",
+        "key": "c.key",
         "platform": "c.platform",
         "surface": "c.surface",
         "action": "c.action",
@@ -60,6 +43,7 @@ FIELDS: dict[Source, dict[str, str]] = {
         "post_id": "json_extract(c.document, '$.comment.post_id')",
         "rules_version": "json_extract(c.document, '$.verdict.rules_version')",
         "classifier_version": "json_extract(c.document, '$.verdict.classifier_version')",
+        "referral": "json_extract(c.document, '$.verdict.referral')",
         "fact_ids": "(SELECT json_group_array(json_extract(n.value, '$.fact_id'))"
         " FROM json_each(c.document, '$.verdict.comms') n"
         " WHERE json_extract(n.value, '$.fact_id') <> '')",
@@ -88,6 +72,8 @@ FIELDS: dict[Source, dict[str, str]] = {
         "event": "a.event",
         "actor": "a.actor",
         "comment_key": "a.comment_key",
+        "detail": "a.detail",
+        "position": "a.id",
     },
 }
 # Times the store writes as UTC ISO text (`datetime.isoformat()` after converting to UTC);
@@ -156,8 +142,8 @@ class _Query:
     def _values(self, values: tuple[str, ...]) -> str:
         return ", ".join(self.param(v) for v in values)
 
-    def condition(self, c: Condition) -> str:
-        if isinstance(c, Is | IsNot):
+    def condition(self, c: m.Condition) -> str:
+        if isinstance(c, m.Is | m.IsNot):
             column = self.field(c.field)
             if c.field in LIST_FIELDS:
                 # A list is a JSON array of strings: a value is in it exactly when its JSON
@@ -168,31 +154,46 @@ class _Query:
                 found = f"({column} IS NOT NULL AND ({found}))"
             else:
                 found = f"({column} IS NOT NULL AND {column} IN ({self._values(c.values)}))"
-            return found if isinstance(c, Is) else f"NOT {found}"
-        if isinstance(c, Present):
+            return found if isinstance(c, m.Is) else f"NOT {found}"
+        if isinstance(c, m.Present | m.Absent):
             column = self.field(c.field)
             if c.field in LIST_FIELDS:
-                return f"json_array_length({column}) > 0"
-            return f"{column} IS NOT NULL"
-        assert isinstance(c, InLastDays)
+                found = f"coalesce(json_array_length({column}), 0) > 0"
+            else:
+                found = f"{column} IS NOT NULL"
+            return found if isinstance(c, m.Present) else f"NOT ({found})"
+        if isinstance(c, m.Between):
+            return self.since(c.field, c.since) + " AND " + self.before(c.field, c.until)
         since = uk_day_start(self.now, c.days - 1)
-        if c.field in UTC_TEXT_FIELDS:
-            # Stored as UTC ISO text, so text order is time order and the index serves it.
-            return f"{self.field(c.field)} >= {self.param(since.isoformat())}"
-        return f"julianday({self.field(c.field)}) >= julianday({self.param(since.isoformat())})"
+        return self.since(c.field, since)
 
-    def all(self, conditions: tuple[Condition, ...]) -> str:
+    def since(self, name: str, moment: datetime) -> str:
+        return self._compared(name, ">=", moment)
+
+    def before(self, name: str, moment: datetime) -> str:
+        return self._compared(name, "<", moment)
+
+    def _compared(self, name: str, operator: str, moment: datetime) -> str:
+        if name in UTC_TEXT_FIELDS:
+            # Stored as UTC ISO text, so text order is time order and the index serves it.
+            utc = moment.astimezone(UTC).isoformat()
+            return f"{self.field(name)} {operator} {self.param(utc)}"
+        return (
+            f"julianday({self.field(name)}) {operator} julianday({self.param(moment.isoformat())})"
+        )
+
+    def all(self, conditions: tuple[m.Condition, ...]) -> str:
         return " AND ".join(f"({self.condition(c)})" for c in conditions) or "1"
 
     def group(self, level: int, group: Group) -> str:
-        if isinstance(group, ByValue):
+        if isinstance(group, m.ByValue):
             if group.field in LIST_FIELDS:
                 self.joins.append(f"JOIN json_each({self.field(group.field)}) j{level}")
                 return f"j{level}.value"
             return self.field(group.field)
-        if isinstance(group, ByDay):
+        if isinstance(group, m.ByDay):
             return f"houserules_uk_day({self.field(group.field)})"
-        if isinstance(group, ByAge):
+        if isinstance(group, m.ByAge):
             column = f"julianday({self.field(group.field)})"
             cases = []
             for band in group.bands:
@@ -205,7 +206,7 @@ class _Query:
                     bounds.append(f"{column} < julianday({self.param(newer.isoformat())})")
                 cases.append(f"WHEN {' AND '.join(bounds) or '1'} THEN {self.param(band.label)}")
             return f"CASE {' '.join(cases)} END"
-        assert isinstance(group, ByKind)
+        assert isinstance(group, m.ByKind)
         cases = [
             f"WHEN {self.all(kind.conditions)} THEN {self.param(kind.label)}"
             for kind in group.kinds
@@ -232,18 +233,20 @@ def rows(db: sqlite3.Connection, chart: Chart, now: datetime) -> list[Row]:
         inner_columns.append(f"{q.group(level, group)} AS g{level}")
         group_names.append(f"g{level}")
     outer = [*group_names, "COUNT(*) AS n"]
-    for m in chart.measures:
-        if isinstance(m, CountWhere):
-            met = q.condition(m.condition)
-            inner_columns.append(f"CASE WHEN {met} THEN 1 ELSE 0 END AS m_{m.column}")
-            outer.append(f"SUM(m_{m.column})")
-        elif isinstance(m, Average):
-            inner_columns.append(f"{q.field(m.field)} AS m_{m.column}")
-            outer.append(f"AVG(m_{m.column})")
+    for measure in chart.measures:
+        if isinstance(measure, m.CountWhere):
+            met = q.condition(measure.condition)
+            inner_columns.append(f"CASE WHEN {met} THEN 1 ELSE 0 END AS m_{measure.column}")
+            outer.append(f"SUM(m_{measure.column})")
+        elif isinstance(measure, m.Average):
+            inner_columns.append(f"{q.field(measure.field)} AS m_{measure.column}")
+            outer.append(f"AVG(m_{measure.column})")
     where = q.all(chart.where)
     present = " AND ".join(f"g{level} IS NOT NULL" for level in range(len(chart.groups)))
+    # Only a list unpacked into groups can put a record in a group twice.
+    distinct = "DISTINCT " if q.joins else ""
     inner = (
-        f"SELECT DISTINCT {', '.join(inner_columns)} FROM ({q.base()}) d"
+        f"SELECT {distinct}{', '.join(inner_columns)} FROM ({q.base()}) d"
         f" {' '.join(q.joins)} WHERE {where}"
     )
     sql = (
@@ -251,7 +254,8 @@ def rows(db: sqlite3.Connection, chart: Chart, now: datetime) -> list[Row]:
         f" GROUP BY {', '.join(group_names)}"
     )
     outer_counts: dict[str, int] = {}
-    if len(chart.groups) > 1:
+    if len(chart.groups) > 1 and _unpacks_a_list(chart.groups[1]):
+        # A record in several inner groups counts once in its outer group.
         for key, n in db.execute(
             f"WITH grouped AS ({inner}) SELECT g0, COUNT(DISTINCT doc_key) FROM grouped"
             f" WHERE {present} GROUP BY g0",
@@ -265,25 +269,35 @@ def rows(db: sqlite3.Connection, chart: Chart, now: datetime) -> list[Row]:
             row[group.column] = str(record[level])
         values = iter(record[len(chart.groups) :])
         row[COUNT_KEY] = int(next(values))
-        if outer_counts:
-            row[OUTER_COUNT_KEY] = outer_counts[str(record[0])]
-        for m in chart.measures:
-            if isinstance(m, Count):
-                row[m.column] = row[COUNT_KEY]
-            elif isinstance(m, CountWhere):
-                row[m.column] = int(next(values))
-            elif isinstance(m, Average):
+        for measure in chart.measures:
+            if isinstance(measure, m.Count):
+                row[measure.column] = row[COUNT_KEY]
+            elif isinstance(measure, m.CountWhere):
+                row[measure.column] = int(next(values))
+            elif isinstance(measure, m.Average):
                 value = next(values)
-                row[m.column] = None if value is None else one_decimal(value * m.scale)
+                row[measure.column] = None if value is None else one_decimal(value * measure.scale)
         found.append(row)
+    if len(chart.groups) > 1:
+        if not outer_counts:
+            # Each record is in one inner group: its outer group's count is their sum.
+            for row in found:
+                key = str(row[chart.groups[0].column])
+                outer_counts[key] = outer_counts.get(key, 0) + int(row[COUNT_KEY] or 0)
+        for row in found:
+            row[OUTER_COUNT_KEY] = outer_counts[str(row[chart.groups[0].column])]
     return finish(chart, _top(chart, found))
+
+
+def _unpacks_a_list(group: Group) -> bool:
+    return isinstance(group, m.ByValue) and group.field in LIST_FIELDS
 
 
 def _top(chart: Chart, found: list[Row]) -> list[Row]:
     """Only the outer group's largest `size` values, as a terms aggregation keeps (ties go
     to the value first in alphabetical order)."""
     outer = chart.groups[0]
-    if not isinstance(outer, ByValue):
+    if not isinstance(outer, m.ByValue):
         return found
     count = OUTER_COUNT_KEY if len(chart.groups) > 1 else COUNT_KEY
     sizes = {str(r[outer.column]): int(r[count] or 0) for r in found}
@@ -296,12 +310,12 @@ def _listing(db: sqlite3.Connection, q: _Query) -> list[Row]:
     assert listing is not None
     where = q.all(q.chart.where)
     columns = ", ".join(q.field(f) for f, _, _ in listing.columns)
-    order = (
-        f"julianday({q.field(listing.sort_field)}), {q.field('comment_key')}, {q.field('queue')}"
-    )
-    sql = f"SELECT {columns} FROM ({q.base()}) d WHERE {where} ORDER BY {order} LIMIT ?"
+    ties = [q.field(f) for f in m.LISTING_TIES[q.chart.source]]
+    order = ", ".join([f"julianday({q.field(listing.sort_field)})", *ties])
+    sql = f"SELECT {columns} FROM ({q.base()}) d WHERE {where} ORDER BY {order}"
+    limit = [] if listing.size is None else [listing.size]
     found = []
-    for record in db.execute(sql, [*q.args, listing.size]):
+    for record in db.execute(sql + (" LIMIT ?" if limit else ""), [*q.args, *limit]):
         row: Row = {}
         for (f, column, _), value in zip(listing.columns, record, strict=True):
             row[column] = listing_value(json.loads(value) if f in LIST_FIELDS else value)

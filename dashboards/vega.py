@@ -94,7 +94,11 @@ def encoding(chart: Chart) -> dict[str, Any]:
         value["stack"] = "normalize"
         value["axis"] = {"format": "%"}
         value["title"] = f"Share of {value['title'].lower()}"
-    if plot.horizontal:
+    if plot.in_row_order:
+        category["sort"] = None
+        if not plot.horizontal:
+            category["axis"] = {"labelAngle": 0}
+    elif plot.horizontal:
         category["sort"] = "-x"
     elif category["type"] == "nominal" and "sort" not in category:
         category["axis"] = {"labelAngle": -30}
@@ -102,9 +106,18 @@ def encoding(chart: Chart) -> dict[str, Any]:
     if plot.colour:
         colour = _channel(chart, plot.colour)
         order = _order(_group_of(chart, plot.colour))
-        if order:
+        if plot.colours:
+            order = [name for name, _ in plot.colours]
+            colour["sort"] = order
+            colour["scale"] = {"domain": order, "range": [c for _, c in plot.colours]}
+        elif order:
             colour["scale"] = {"domain": order}
         found["color"] = colour
+        if plot.side_by_side:
+            found["yOffset" if plot.horizontal else "xOffset"] = {
+                "field": plot.colour,
+                "sort": order,
+            }
     found["tooltip"] = [
         {k: v for k, v in _channel(chart, column).items() if k not in ("axis", "sort")}
         for column, _ in chart.columns
@@ -118,9 +131,10 @@ def _mark(chart: Chart) -> dict[str, Any]:
     return {"type": "bar"}
 
 
-def embedded_spec(chart: Chart, rows: list[Row]) -> dict[str, Any]:
-    """The chart over rows already counted (either store)."""
-    return {
+def embedded_spec(chart: Chart, rows: list[Row], description: str = "") -> dict[str, Any]:
+    """The chart over rows already counted (either store), or worked out by the weekly
+    report; `description` is its text alternative, kept in the drawing for screen readers."""
+    spec: dict[str, Any] = {
         "$schema": SCHEMA,
         "width": WIDTH,
         "height": HEIGHT,
@@ -129,6 +143,9 @@ def embedded_spec(chart: Chart, rows: list[Row]) -> dict[str, Any]:
         "encoding": encoding(chart),
         "config": _CONFIG,
     }
+    if description:
+        spec["description"] = description
+    return spec
 
 
 def _key(group: Group, bucket: str) -> str:

@@ -195,6 +195,9 @@ def bench_report(obj: Any, n: int, keep: Path | None, as_json: bool) -> None:
             str(folder / "out"),
             "--json",
         ]
+        # A first report keeps nothing from an earlier one, even in a folder kept from a
+        # run before: its tone and theme books go.
+        shutil.rmtree(folder / "reports", ignore_errors=True)
         runs = []
         for _ in range(2):
             started = time.perf_counter()

@@ -83,6 +83,7 @@ def run_weekly(
     now: datetime | None = None,
 ) -> WeeklyResult:
     """Make one week's report from the configured store; email it if asked."""
+    from dashboards.sources import source_for
     from moderation.model import ModelFilesError, ToxicityModel
     from reports.build import write_report
     from reports.email import build_message, send
@@ -107,7 +108,11 @@ def run_weekly(
     rules = load_rules(settings.rules_file)
     registers = load_registers(settings.registers_dir)
     try:
-        model = ToxicityModel.load(settings.model_dir, cache_dir=model_cache_dir())
+        model = ToxicityModel.load(
+            settings.model_dir,
+            threads=settings.report.tone_threads,
+            cache_dir=model_cache_dir(),
+        )
     except (OSError, ValueError, ModelFilesError) as exc:
         raise ConfigError(f"the bundled model could not be loaded: {exc}") from None
     key = key_from(report_settings.pseudonym_key.get_secret_value(), state_dir)
@@ -124,9 +129,11 @@ def run_weekly(
         store_name=settings.store,
     )
     store = open_store(settings)
+    charts = source_for(store)
     try:
-        report = weekly_report(report_reads(store), week, context, now)
+        report = weekly_report(report_reads(store), charts, week, context, now)
     finally:
+        charts.close()
         store.close()
     written = write_report(report, out_dir, formats)
     emailed: list[str] = []

@@ -24,15 +24,17 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
-from moderation.review import AuditEvent, DecisionKind, PlatformState, ReviewStatus
-from moderation.verdict import Action, Category, ClassifiedComment, Route
+from dashboards.sources import ChartSource
+from moderation.verdict import Action, Category, ClassifiedComment
 from reports import themes as theming
+from reports.counts import WeekCounts
 from reports.data import (
     Compared,
     DayTone,
@@ -43,7 +45,6 @@ from reports.data import (
     Moderation,
     PlaceCount,
     Post,
-    RuleRow,
     Spike,
     Theme,
     Themes,
@@ -63,22 +64,13 @@ from reports.tone import TONES, Tone, ToneModel, ToneReading, read_card
 from reports.tone_book import ToneBook
 from reports.week import LONDON, ReportWeek
 from store.base import StoredComment
-from store.report_reads import CommentText, QueueState, ReportReads
+from store.report_reads import CommentText, ReportReads
 
 TREND_WEEKS = 8
-SYSTEM = "houserules"
 HIDE_WORTHY = (Action.HIDE, Action.ESCALATE)
-DECISIONS = frozenset(k.value for k in (DecisionKind.CONFIRM, DecisionKind.RESTORE))
-REVIEW_DECISIONS = frozenset(
-    k.value for k in (DecisionKind.CONFIRM, DecisionKind.RESTORE, DecisionKind.ESCALATE)
-)
-BY_HAND = frozenset(
-    {PlatformState.NOT_CONNECTED, PlatformState.HIDE_FAILED, PlatformState.PENDING_REVIEW}
-)
 SPIKE_EVENT = "service_spike"
 ABUSE_EVENT = "repeated_abuse"
 _SPIKE_DETAIL = re.compile(r"^spike: (\d+) complaints about (.+) between ")
-_SERVICE_REASON = "service complaint: "
 TOP_POSTS = 5
 # The fairness check lists every hidden comment read as criticism: on a busy week over a
 # thousand, so each is quoted shorter than a theme's example.
@@ -102,24 +94,32 @@ class ReportContext:
 
 
 def weekly_report(
-    reads: ReportReads, week: ReportWeek, context: ReportContext, now: datetime | None = None
+    reads: ReportReads,
+    charts: ChartSource,
+    week: ReportWeek,
+    context: ReportContext,
+    now: datetime | None = None,
 ) -> WeeklyReport:
+    """The week's report: its comments from `reads`, every count from the dashboards'
+    `charts` on the same store."""
     now = now or datetime.now(UTC)
     last = week.previous()
-    comments = reads.comments_between(week.start, week.end)
-    earlier = reads.comments_between(last.start, last.end)
     trend_weeks = week.trailing(TREND_WEEKS)
-    quoter = Quoter(_names(comments))
+    counts = WeekCounts(charts, week, trend_weeks)
+    by_day = counts.volume_by_day()
     themed = last.name in theming.ThemeBook.load(context.state_dir, context.tone.version).weeks
-    tone = _ToneReads(context, week, comments, earlier, reads, trend_weeks, themed)
-    routed = [s for s in comments if s.classified.verdict.routes]
-    events = _by_key(reads.events_for([s.classified.comment.key for s in routed]))
-    states = _states_by_key(reads.queue_states_for([s.classified.comment.key for s in routed]))
-    routed_last = [s for s in earlier if s.classified.verdict.routes]
-    states_last = _states_by_key(
-        reads.queue_states_for([s.classified.comment.key for s in routed_last])
-    )
-    alerts = reads.events_between(week.start, week.end, (SPIKE_EVENT, ABUSE_EVENT))
+    # The tone model reads texts in its encoder, which leaves Python free: meanwhile
+    # another thread counts and decodes the week's comments, so on two cores the report
+    # takes about the time of the longer of the two.
+    texts = reads.texts_between(week.start, week.end)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        decoded = pool.submit(reads.comments_between, week.start, week.end)
+        counted = pool.submit(counts.prefetch)
+        tone = _ToneReads(context, week, texts, reads, trend_weeks, by_day, themed)
+        comments = decoded.result()
+        counted.result()
+    tone.by_key = {s.classified.comment.key: s for s in comments}
+    quoter = Quoter(_names(comments))
     return WeeklyReport(
         week=week.name,
         title=week.title,
@@ -127,12 +127,12 @@ def weekly_report(
         generated_at=now.astimezone(LONDON).strftime("%A %d %B %Y, %H:%M %Z"),
         store=context.store_name,
         comments=len(comments),
-        volume=_volume(reads, week, comments, earlier, trend_weeks, context.pseudonyms),
+        volume=_volume(counts, by_day, comments, reads, context.pseudonyms),
         tone=tone.section(),
         themes=_themes(context, week, tone, quoter),
-        complaints=_complaints(week, comments, earlier, alerts, reads, trend_weeks, context),
-        misinformation=_misinformation(comments, earlier, states, context),
-        moderation=_moderation(comments, events, states, states_last, earlier, context, quoter),
+        complaints=_complaints(counts, comments, context),
+        misinformation=_misinformation(counts, comments, context),
+        moderation=_moderation(counts, comments, context, quoter),
         posts=_posts(comments, tone),
         classifier_versions=tuple(
             sorted({s.classified.verdict.classifier_version for s in comments})
@@ -149,20 +149,6 @@ def _names(comments: Iterable[StoredComment]) -> set[str]:
         c = s.classified.comment
         names.update(n for n in (c.author_handle, c.author_id) if n)
     return names
-
-
-def _by_key(events: Iterable[AuditEvent]) -> dict[str, list[AuditEvent]]:
-    found: dict[str, list[AuditEvent]] = defaultdict(list)
-    for e in events:
-        found[e.comment_key].append(e)
-    return found
-
-
-def _states_by_key(states: Iterable[QueueState]) -> dict[str, list[QueueState]]:
-    found: dict[str, list[QueueState]] = defaultdict(list)
-    for s in states:
-        found[s.comment_key].append(s)
-    return found
 
 
 def sample(keys: Sequence[str], size: int, pseudonyms: Pseudonyms) -> set[str]:
@@ -182,10 +168,10 @@ class _ToneReads:
         self,
         context: ReportContext,
         week: ReportWeek,
-        comments: list[StoredComment],
-        earlier: list[StoredComment],
+        texts: list[CommentText],
         reads: ReportReads,
         trend_weeks: Sequence[ReportWeek],
+        by_day: Mapping[str, Mapping[str, int]],
         last_week_themed: bool,
     ) -> None:
         self.context = context
@@ -195,10 +181,10 @@ class _ToneReads:
         book = ToneBook.load(context.state_dir, context.tone.version)
         sizes = {w.name: settings.trend_sample for w in trend_weeks}
         sizes[week.name] = sizes[last.name] = settings.tone_sample
-        self.totals = {week.name: len(comments), last.name: len(earlier)}
-        for w in trend_weeks:
+        self.totals = {week.name: len(texts)}
+        for w in (*trend_weeks, last):
             if w.name not in self.totals:
-                self.totals[w.name] = reads.counts_between(w.start, w.end).total
+                self.totals[w.name] = _week_total(by_day, w)
         self.kept: dict[str, ToneShares] = {}
         for name, of in self.totals.items():
             entry = book.get(name, of, sizes[name])
@@ -206,10 +192,8 @@ class _ToneReads:
                 self.kept[name] = _shares(
                     {t: entry[t.value] for t in TONES}, entry["read"], entry["of"]
                 )
-        weeks: dict[str, list[CommentText]] = {week.name: [_text_of(s) for s in comments]}
-        if last.name not in self.kept:
-            weeks[last.name] = [_text_of(s) for s in earlier]
-        for w in trend_weeks:
+        weeks: dict[str, list[CommentText]] = {week.name: texts}
+        for w in (last, *trend_weeks):
             if w.name not in weeks and w.name not in self.kept:
                 weeks[w.name] = reads.texts_between(w.start, w.end)
         self.samples: dict[str, list[CommentText]] = {}
@@ -243,7 +227,8 @@ class _ToneReads:
             )
         book.save(context.state_dir)
         self.trend_weeks = trend_weeks
-        self.by_key = {s.classified.comment.key: s for s in comments}
+        # The week's comments by key, for quoting a theme's examples (set once decoded).
+        self.by_key: dict[str, StoredComment] = {}
 
     def shares(self, name: str, keys: Sequence[str] | None = None) -> ToneShares:
         if keys is None and name in self.kept:
@@ -281,11 +266,6 @@ class _ToneReads:
         )
 
 
-def _text_of(s: StoredComment) -> CommentText:
-    c = s.classified.comment
-    return CommentText(c.key, c.created_at, c.text)
-
-
 def _shares(counts: Mapping[Tone, int], read: int, of: int) -> ToneShares:
     margin = 0.0
     if 0 < read < of:
@@ -305,51 +285,51 @@ def _shares(counts: Mapping[Tone, int], read: int, of: int) -> ToneShares:
 # --- volume --------------------------------------------------------------------------------
 
 
+def _day_total(by_day: Mapping[str, Mapping[str, int]], day: str) -> int:
+    return sum(by_day.get(day, {}).values())
+
+
+def _week_total(by_day: Mapping[str, Mapping[str, int]], week: ReportWeek) -> int:
+    return sum(_day_total(by_day, day.isoformat()) for day in week.days)
+
+
 def _volume(
-    reads: ReportReads,
-    week: ReportWeek,
+    counts: WeekCounts,
+    by_day: Mapping[str, Mapping[str, int]],
     comments: list[StoredComment],
-    earlier: list[StoredComment],
-    trend_weeks: Sequence[ReportWeek],
+    reads: ReportReads,
     pseudonyms: Pseudonyms,
 ) -> Volume:
-    def count(items: list[StoredComment], field: str) -> Counter[str]:
-        return Counter(getattr(s.classified.comment, field).value for s in items)
-
-    daily = Counter(week.day_of(s.classified.comment.created_at) for s in comments)
+    platforms, surfaces = counts.platforms_and_surfaces(counts.week)
+    platforms_last, surfaces_last = counts.platforms_and_surfaces(counts.last)
     trend = []
-    for w in trend_weeks:
-        surfaces = reads.surfaces_between(w.start, w.end)
-        trend.append(
-            WeekVolume(
-                w.name,
-                f"{w.monday:%d %b}",
-                surfaces.get("own_page", 0),
-                surfaces.get("mention", 0),
-            )
-        )
+    for w in counts.trend:
+        weekly: Counter[str] = Counter()
+        for day in w.days:
+            weekly.update(by_day.get(day.isoformat(), {}))
+        trend.append(WeekVolume(w.name, f"{w.monday:%d %b}", weekly["own_page"], weekly["mention"]))
 
-    def voices(items: list[StoredComment]) -> int:
-        return len(
-            {
-                pseudonyms.author(
-                    s.classified.comment.platform.value,
-                    s.classified.comment.author_id or s.classified.comment.author_handle,
-                )
-                for s in items
-                if s.classified.comment.author_id or s.classified.comment.author_handle
-            }
-        )
+    def voices(authors: Iterable[tuple[str, str]]) -> int:
+        """How many different authors, counted by their pseudonyms."""
+        return len({pseudonyms.author(platform, author) for platform, author in authors})
+
+    this_week = (
+        (c.platform.value, c.author_id or c.author_handle)
+        for c in (s.classified.comment for s in comments)
+        if c.author_id or c.author_handle
+    )
 
     return Volume(
-        total=len(comments),
-        last_week=len(earlier),
-        by_platform=_compare(count(comments, "platform"), count(earlier, "platform")),
-        by_surface=_compare(count(comments, "surface"), count(earlier, "surface")),
-        daily=tuple((f"{day:%a %d %b}", daily.get(n, 0)) for n, day in enumerate(week.days)),
+        total=sum(platforms.values()),
+        last_week=sum(platforms_last.values()),
+        by_platform=_compare(platforms, platforms_last),
+        by_surface=_compare(surfaces, surfaces_last),
+        daily=tuple(
+            (f"{day:%a %d %b}", _day_total(by_day, day.isoformat())) for day in counts.week.days
+        ),
         trend=tuple(trend),
-        voices=voices(comments),
-        voices_last_week=voices(earlier),
+        voices=voices(this_week),
+        voices_last_week=voices(reads.authors_between(counts.last.start, counts.last.end)),
     )
 
 
@@ -493,43 +473,21 @@ def _services(cc: ClassifiedComment) -> set[str]:
     return {n.service for n in cc.verdict.comms if n.service}
 
 
-def _place(reason: str, service: str) -> str:
-    head = f"{_SERVICE_REASON}{service} at "
-    return reason[len(head) :].strip() if reason.startswith(head) else ""
-
-
 def _complaints(
-    week: ReportWeek,
-    comments: list[StoredComment],
-    earlier: list[StoredComment],
-    alerts: list[AuditEvent],
-    reads: ReportReads,
-    trend_weeks: Sequence[ReportWeek],
-    context: ReportContext,
+    counts: WeekCounts, comments: list[StoredComment], context: ReportContext
 ) -> ComplaintsSection:
-    def per_service(items: list[StoredComment]) -> Counter[str]:
-        return Counter(svc for s in items for svc in _services(s.classified))
-
-    places: Counter[tuple[str, str]] = Counter()
     windows: dict[tuple[str, datetime], set[str]] = defaultdict(set)
     size = timedelta(minutes=context.spike_window_minutes)
     for s in comments:
         cc = s.classified
-        seen: set[tuple[str, str]] = set()
-        for note in cc.verdict.comms:
-            if note.service:
-                place = _place(note.reason, note.service)
-                if place:
-                    seen.add((note.service, place))
-                windows[(note.service, _window_start(cc.comment.created_at, size))].add(
-                    cc.comment.key
-                )
-        places.update(seen)
+        for service in _services(cc):
+            windows[(service, _window_start(cc.comment.created_at, size))].add(cc.comment.key)
+    alerts = counts.alerts()
     alerted: list[tuple[str, str, int]] = []
-    for event in alerts:
-        found = _SPIKE_DETAIL.match(event.detail) if event.event == SPIKE_EVENT else None
+    for _, event, detail in alerts:
+        found = _SPIKE_DETAIL.match(detail) if event == SPIKE_EVENT else None
         if found is not None:
-            alerted.append((found[2], event.detail.split(" between ", 1)[1], int(found[1])))
+            alerted.append((found[2], detail.split(" between ", 1)[1], int(found[1])))
     spikes = []
     for (service, start), keys in sorted(windows.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if len(keys) >= context.spike_threshold:
@@ -539,29 +497,25 @@ def _complaints(
         # An alert the worker raised that no window here reached (another threshold).
         if not any(s.service == service and s.alerted for s in spikes):
             spikes.append(Spike(service, window, n, True))
-    trend = tuple(
-        (w.name, reads.counts_between(w.start, w.end).by_category.get("service_complaint", 0))
-        for w in trend_weeks
-    )
-    this, last = per_service(comments), per_service(earlier)
+    weekly = counts.complaints_by_week()
     return ComplaintsSection(
-        total=sum(1 for s in comments if _services(s.classified)),
-        last_week=sum(1 for s in earlier if _services(s.classified)),
-        by_service=_compare(this, last),
+        total=weekly[counts.week.name],
+        last_week=weekly[counts.last.name],
+        by_service=_compare(
+            counts.complaints_by_service(counts.week), counts.complaints_by_service(counts.last)
+        ),
         by_place=tuple(
             PlaceCount(service, place, n)
-            for (service, place), n in sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[
-                :TOP_PLACES
-            ]
+            for service, place, n in counts.complaints_by_place()[:TOP_PLACES]
         ),
         spikes=tuple(spikes),
         alerts=len(alerted),
-        repeated_abuse_alerts=sum(1 for e in alerts if e.event == ABUSE_EVENT),
+        repeated_abuse_alerts=sum(1 for _, event, _ in alerts if event == ABUSE_EVENT),
         spike_rule=(
             f"{context.spike_threshold} or more complaints about one service within "
             f"{context.spike_window_minutes} minutes"
         ),
-        trend=trend,
+        trend=tuple((w.name, weekly[w.name]) for w in counts.trend),
     )
 
 
@@ -580,43 +534,22 @@ def _window_label(start: datetime, size: timedelta) -> str:
 
 
 def _misinformation(
-    comments: list[StoredComment],
-    earlier: list[StoredComment],
-    states: Mapping[str, list[QueueState]],
-    context: ReportContext,
+    counts: WeekCounts, comments: list[StoredComment], context: ReportContext
 ) -> Misinformation:
     topics = context.fact_topics or {}
-
-    def facts_of(cc: ClassifiedComment) -> set[str]:
-        return {n.fact_id for n in cc.verdict.comms if n.fact_id}
-
-    rows: dict[str, Counter[str]] = defaultdict(Counter)
     lines: dict[str, tuple[str, str]] = {}
-    without = 0
     for s in comments:
-        cc = s.classified
-        facts = facts_of(cc)
-        claims = Category.MISINFORMATION in cc.verdict.categories
-        if claims and not facts:
-            without += 1
-        comms = [q for q in states.get(cc.comment.key, []) if q.queue is Route.COMMS]
-        for fact in facts:
-            row = rows[fact]
-            row["claims" if claims else "questions"] += 1
-            row["hidden"] += cc.verdict.action in HIDE_WORTHY and not cc.verdict.not_hideable
-            row["in_mentions"] += cc.comment.surface.value == "mention"
-            row["answered"] += any(q.status is ReviewStatus.DONE for q in comms)
-            row["unanswered"] += any(q.status is ReviewStatus.OPEN for q in comms)
-            for note in cc.verdict.comms:
-                if note.fact_id == fact and (note.official_line or note.link):
-                    lines.setdefault(fact, (note.official_line, note.link))
-    last = Counter(f for s in earlier for f in facts_of(s.classified))
+        for note in s.classified.verdict.comms:
+            if note.fact_id and (note.official_line or note.link):
+                lines.setdefault(note.fact_id, (note.official_line, note.link))
+    found = counts.fact_counts()
+    last = {fact: int(row["comments"] or 0) for fact, row in counts.facts(counts.last).items()}
     entries = tuple(
         FactEntry(
             fact_id=fact,
             topic=topics.get(fact, ""),
             claims=row["claims"],
-            questions=row["questions"],
+            questions=row["comments"] - row["claims"],
             hidden=row["hidden"],
             in_mentions=row["in_mentions"],
             answered=row["answered"],
@@ -625,38 +558,24 @@ def _misinformation(
             official_line=lines.get(fact, ("", ""))[0],
             link=lines.get(fact, ("", ""))[1],
         )
-        for fact, row in sorted(
-            rows.items(), key=lambda kv: (-(kv[1]["claims"] + kv[1]["questions"]), kv[0])
-        )
+        for fact, row in sorted(found.items(), key=lambda kv: (-kv[1]["comments"], kv[0]))
     )
     for fact, n in sorted(last.items()):
-        if fact not in rows:
+        if fact not in found:
             entries += (FactEntry(fact, topics.get(fact, ""), 0, 0, 0, 0, 0, 0, n, "", ""),)
+    kinds, kinds_last = (
+        counts.misinformation_kinds(counts.week),
+        counts.misinformation_kinds(counts.last),
+    )
     return Misinformation(
         entries=entries,
-        total=sum(1 for s in comments if facts_of(s.classified)),
-        last_week=sum(1 for s in earlier if facts_of(s.classified)),
-        without_entry=without,
+        total=kinds["with entry"],
+        last_week=kinds_last["with entry"],
+        without_entry=kinds["without entry"],
     )
 
 
 # --- moderation accountability ---------------------------------------------------------------
-
-
-def _outcome(states: Sequence[QueueState]) -> str:
-    decided = [s for s in states if s.queue in (Route.REVIEW, Route.ESCALATIONS)]
-    statuses = {s.status for s in decided}
-    if ReviewStatus.RESTORED in statuses:
-        return "restored"
-    if ReviewStatus.CONFIRMED in statuses:
-        return "confirmed"
-    if decided:
-        return "undecided"
-    return "no review item"
-
-
-def _minutes(start: datetime, end: datetime) -> float:
-    return max((end - start).total_seconds() / 60, 0.0)
 
 
 def timing(values: Sequence[float]) -> Timing:
@@ -669,6 +588,12 @@ def timing(values: Sequence[float]) -> Timing:
     )
 
 
+def _rate(confirmed: int, restored: int) -> float | None:
+    """Of the hides a person decided, the share they restored."""
+    reviewed = confirmed + restored
+    return round(restored / reviewed, 4) if reviewed else None
+
+
 def _criticism_score(cc: ClassifiedComment) -> float:
     scores = [
         f.score
@@ -678,139 +603,66 @@ def _criticism_score(cc: ClassifiedComment) -> float:
     return max(scores, default=0.0)
 
 
-def _over_moderation(
-    comments: Iterable[StoredComment], states: Mapping[str, list[QueueState]]
-) -> tuple[int, int, float | None]:
-    outcomes = Counter(
-        _outcome(states.get(s.classified.comment.key, []))
+def _fairness(
+    counts: WeekCounts, comments: list[StoredComment], context: ReportContext, quoter: Quoter
+) -> tuple[FairnessItem, ...]:
+    """Every comment judged to hide that also reads as criticism, strongest first."""
+    critical = [
+        (score, s)
         for s in comments
         if s.classified.verdict.action in HIDE_WORTHY
+        and (score := _criticism_score(s.classified)) >= context.criticism_threshold
+    ]
+    outcomes = counts.outcomes([s.classified.comment.key for _, s in critical])
+    critical.sort(key=lambda f: (-f[0], f[1].classified.comment.created_at))
+    return tuple(
+        FairnessItem(
+            posted=c.created_at.astimezone(LONDON).strftime("%a %d %b %H:%M"),
+            platform=c.platform.value,
+            surface=c.surface.value,
+            hidden_for=tuple(x.value for x in v.categories),
+            criticism_score=round(score, 2),
+            state=s.platform_state.value,
+            outcome=outcomes[c.key],
+            text=quoter.quote(c.text, v, limit=FAIRNESS_QUOTE),
+        )
+        for score, s in critical
+        for c, v in [(s.classified.comment, s.classified.verdict)]
     )
-    confirmed, restored = outcomes["confirmed"], outcomes["restored"]
-    reviewed = confirmed + restored
-    return confirmed, restored, (round(restored / reviewed, 4) if reviewed else None)
 
 
 def _moderation(
-    comments: list[StoredComment],
-    events: Mapping[str, list[AuditEvent]],
-    states: Mapping[str, list[QueueState]],
-    states_last: Mapping[str, list[QueueState]],
-    earlier: list[StoredComment],
-    context: ReportContext,
-    quoter: Quoter,
+    counts: WeekCounts, comments: list[StoredComment], context: ReportContext, quoter: Quoter
 ) -> Moderation:
-    rules: dict[str, Counter[str]] = defaultdict(Counter)
-    to_hide: list[float] = []
-    to_review: list[float] = []
-    to_answer: list[float] = []
-    comms_items = comms_answered = 0
-    fairness: list[tuple[float, datetime, FairnessItem]] = []
-    escalation_rows: Counter[tuple[str, str]] = Counter()
-    escalated = Counter[str]()
-    for s in comments:
-        cc = s.classified
-        c, v = cc.comment, cc.verdict
-        mine = states.get(c.key, [])
-        history = events.get(c.key, [])
-        person = [e for e in history if e.actor != SYSTEM]
-        comms = [q for q in mine if q.queue is Route.COMMS]
-        if comms:
-            comms_items += 1
-            done = [e for e in person if e.event == DecisionKind.DONE.value]
-            if any(q.status is ReviewStatus.DONE for q in comms):
-                comms_answered += 1
-                if done:
-                    to_answer.append(_minutes(c.created_at, done[0].at))
-        if v.action not in HIDE_WORTHY:
-            continue
-        outcome = _outcome(mine)
-        hidden_at = next((e.at for e in history if e.event == "hidden"), None)
-        if hidden_at is None and outcome == "confirmed" and s.platform_state in BY_HAND:
-            confirm = next((e for e in person if e.event == DecisionKind.CONFIRM.value), None)
-            hidden_at = confirm.at if confirm is not None else None
-        if hidden_at is not None:
-            to_hide.append(_minutes(c.created_at, hidden_at))
-        decision = next((e for e in person if e.event in REVIEW_DECISIONS), None)
-        if decision is not None:
-            to_review.append(_minutes(c.created_at, decision.at))
-        for category in v.categories:
-            row = rules[category.value]
-            row["judged"] += 1
-            row["hidden" if hidden_at is not None else "not_hidden"] += 1
-            row[outcome] += 1
-        if any(q.queue is Route.ESCALATIONS for q in mine):
-            by_people = v.action is not Action.ESCALATE
-            escalated["people" if by_people else "classifier"] += 1
-            escalated[outcome] += 1
-            if not by_people:
-                escalated_for = ", ".join(
-                    x.value for x in v.categories if x is Category.THREAT
-                ) or ", ".join(x.value for x in v.categories)
-                escalation_rows[(escalated_for, v.referral)] += 1
-        score = _criticism_score(cc)
-        if score >= context.criticism_threshold:
-            fairness.append(
-                (
-                    -score,
-                    c.created_at,
-                    FairnessItem(
-                        posted=c.created_at.astimezone(LONDON).strftime("%a %d %b %H:%M"),
-                        platform=c.platform.value,
-                        surface=c.surface.value,
-                        hidden_for=tuple(x.value for x in v.categories),
-                        criticism_score=round(score, 2),
-                        state=s.platform_state.value,
-                        outcome=outcome,
-                        text=quoter.quote(c.text, v, limit=FAIRNESS_QUOTE),
-                    ),
-                )
-            )
-    confirmed, restored, rate = _over_moderation(comments, states)
-    _, _, rate_last = _over_moderation(earlier, states_last)
-    order = [x.value for x in Category]
-    by_rule = tuple(
-        RuleRow(
-            category=name,
-            judged=row["judged"],
-            hidden=row["hidden"],
-            not_hidden=row["not_hidden"],
-            confirmed=row["confirmed"],
-            restored=row["restored"],
-            undecided=row["undecided"] + row["no review item"],
-        )
-        for name, row in sorted(rules.items(), key=lambda kv: order.index(kv[0]))
-    )
-    judged = sum(1 for s in comments if s.classified.verdict.action in HIDE_WORTHY)
+    judged = counts.judged_to_hide()
+    confirmed, restored = counts.decided(counts.week)
+    statuses, by_rules, referrals = counts.escalations()
+    escalated = sum(statuses.values())
+    comms_items, comms_answered, to_answer = counts.comms()
     return Moderation(
         judged_to_hide=judged,
-        by_rule=by_rule,
+        by_rule=counts.by_rule(),
         confirmed=confirmed,
         restored=restored,
         undecided=judged - confirmed - restored,
-        over_moderation=rate,
-        over_moderation_last_week=rate_last,
+        over_moderation=_rate(confirmed, restored),
+        over_moderation_last_week=_rate(*counts.decided(counts.last)),
         escalations=Escalations(
-            total=escalated["people"] + escalated["classifier"],
-            by_classifier=escalated["classifier"],
-            by_people=escalated["people"],
-            by_referral=tuple(
-                (category, referral, n)
-                for (category, referral), n in sorted(
-                    escalation_rows.items(), key=lambda kv: (-kv[1], kv[0])
-                )
-            ),
-            confirmed=escalated["confirmed"],
-            restored=escalated["restored"],
-            undecided=escalated["undecided"] + escalated["no review item"],
+            total=escalated,
+            by_classifier=by_rules,
+            by_people=escalated - by_rules,
+            by_referral=tuple(referrals),
+            confirmed=statuses["confirmed"],
+            restored=statuses["restored"],
+            undecided=escalated - statuses["confirmed"] - statuses["restored"],
         ),
-        time_to_hide=timing(to_hide),
-        time_to_review=timing(to_review),
+        time_to_hide=timing(counts.hide_minutes()),
+        time_to_review=timing(counts.review_minutes()),
         comms_items=comms_items,
         comms_answered=comms_answered,
         comms_response=timing(to_answer),
         criticism_threshold=context.criticism_threshold,
-        fairness=tuple(item for *_, item in sorted(fairness, key=lambda f: f[:2])),
+        fairness=_fairness(counts, comments, context, quoter),
     )
 
 

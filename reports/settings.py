@@ -47,9 +47,13 @@ class ReportSettings(BaseModel):
     # week before (all of them when there are fewer), and in each earlier week of the
     # eight-week tone trend. The sample is the same whichever store holds the comments.
     # 1,000 puts a share within ±3.1 points 95% of the time; 300, within ±5.7. Reading is
-    # the report's slowest step (about 250 comments a second on two cores).
+    # the report's slowest step (about 145 comments a second on one core).
     tone_sample: int = Field(default=1000, ge=50)
     trend_sample: int = Field(default=300, ge=50)
+    # Threads the tone model's encoder runs on. One by default: on a small machine other
+    # work shares, two threads spin waiting for each other and took longer (on this
+    # project's two cores: 1,000 comments in 7 s of CPU on one thread, 10 s on two).
+    tone_threads: int = Field(default=1, ge=1, le=64)
     # Themes: the most and fewest clusters to consider, and how alike (cosine) a theme's
     # centre must be to last week's to keep its id.
     max_themes: int = Field(default=8, ge=2, le=20)

@@ -1,21 +1,20 @@
 """What the weekly report reads from a store, the same from SQLite and from Elasticsearch.
 
-The report works out every figure itself from these rows, so both stores give the same
-numbers by construction; the contract test (tests/integration/test_report_contract.py)
-holds the reads to that. Whole weeks are read at once: a week of 50,000 comments is a few
-seconds on either store.
+These are the comments themselves: their text for the tone model and the themes, their
+verdicts for quoting and the fairness check. Every count the report shows is read through
+the dashboards' charts on the same store instead (see reports.counts), so the report and the
+dashboards count each figure in one place. The contract test
+(tests/integration/test_report_contract.py) holds both stores to the same report. Whole
+weeks are read at once: a week of 50,000 comments is a few seconds on either store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from moderation.review import AuditEvent, ReviewStatus
-from moderation.verdict import Route
-from store.base import Counts, Store, StoredComment
+from store.base import Store, StoredComment
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,15 +26,6 @@ class CommentText:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class QueueState:
-    """Where a comment's queue item stands now."""
-
-    comment_key: str
-    queue: Route
-    status: ReviewStatus
-
-
 class ReportReads(Protocol):
     def comments_between(self, since: datetime, until: datetime) -> list[StoredComment]:
         """Every comment created in [since, until), oldest first (ties by key)."""
@@ -45,26 +35,9 @@ class ReportReads(Protocol):
         """The key, time and text of every comment created in [since, until), oldest first."""
         ...
 
-    def counts_between(self, since: datetime, until: datetime) -> Counts:
-        """As `Store.counts` for [since, until)."""
-        ...
-
-    def surfaces_between(self, since: datetime, until: datetime) -> dict[str, int]:
-        """Comments created in [since, until) by surface (own_page, mention)."""
-        ...
-
-    def events_for(self, keys: Sequence[str]) -> list[AuditEvent]:
-        """Every audit event about these comments, in the order written."""
-        ...
-
-    def events_between(
-        self, since: datetime, until: datetime, names: Sequence[str]
-    ) -> list[AuditEvent]:
-        """Audit events named `names` that happened in [since, until), in the order written."""
-        ...
-
-    def queue_states_for(self, keys: Sequence[str]) -> list[QueueState]:
-        """Every queue item of these comments, open or closed."""
+    def authors_between(self, since: datetime, until: datetime) -> list[tuple[str, str]]:
+        """(platform, author id or else handle) of every comment created in [since, until)
+        that names its author, in no particular order."""
         ...
 
 

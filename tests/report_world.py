@@ -185,7 +185,8 @@ def this_week() -> list[Seeded]:
     c3, v3 = _complaint(
         "c3",
         at(0, 9, 10),
-        "Elm Road bins still not emptied, third time.",
+        # The place is found in the text as the comms note finds it (after on, in, at...).
+        "Bins on Elm Road still not emptied, third time.",
         "Jo Binley",
         "waste",
         "Elm Road",

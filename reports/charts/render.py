@@ -8,9 +8,12 @@ from typing import Any
 
 import vl_convert as vlc
 
+from dashboards.vega import VEGA_LITE_VERSION
+
 
 def to_svg(spec: dict[str, Any]) -> str:
-    svg: str = vlc.vegalite_to_svg(json.loads(json.dumps(spec)), vl_version="5.20")
+    """The drawing as SVG, by the Vega-Lite version the dashboards draw with."""
+    svg: str = vlc.vegalite_to_svg(json.loads(json.dumps(spec)), vl_version=VEGA_LITE_VERSION)
     return svg
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from reports.charts import specs
 from reports.charts.specs import Chart
 from reports.data import WeeklyReport
+from reports.week import ReportWeek
 
 
 def report_charts(report: WeeklyReport) -> dict[str, Chart]:
     volume, tone = report.volume, report.tone
+    days = [day.isoformat() for day in ReportWeek.parse(report.week).days]
     charts = [
         specs.stacked_weeks(
             "volume_trend",
@@ -25,7 +27,10 @@ def report_charts(report: WeeklyReport) -> dict[str, Chart]:
         specs.tone_by_day(
             "tone_by_day",
             "Tone each day",
-            [(d.day, d.shares.negative, d.shares.neutral, d.shares.positive) for d in tone.daily],
+            [
+                (day, d.day, d.shares.negative, d.shares.neutral, d.shares.positive)
+                for day, d in zip(days, tone.daily, strict=True)
+            ],
         ),
         specs.share_line(
             "tone_trend",

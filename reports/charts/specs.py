@@ -1,8 +1,10 @@
-"""Vega-Lite (v5) specifications of the weekly report's charts.
+"""The weekly report's charts, in the dashboards' terms and drawn by their Vega-Lite builder.
 
-Each function takes plain rows and returns (spec, alt text, table). The data is inline, the
-spec is JSON-able and self-contained, so a dashboard can render the same chart from the
-same rows.
+Each chart is a `dashboards.model.Chart` (its columns as groups and measures, and a `Plot`)
+and rows the report worked out; `dashboards.vega.embedded_spec` turns them into the same
+kind of Vega-Lite drawing the dashboards show, so a day, a count or a share looks the same
+in both. The report adds what it needs to be read without seeing it: a text alternative
+(also the drawing's `description`) and the table of its numbers (`Chart` here).
 """
 
 from __future__ import annotations
@@ -11,10 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dashboards import model
+from dashboards.model import ByDay, ByValue, Count, Percent, Plot, Row, Source
+from dashboards.vega import embedded_spec
 from reports.charts import palette
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-WIDTH = 560
+THIS_AND_LAST = (("this week", palette.THIS_WEEK), ("last week", palette.LAST_WEEK))
+TONE_SERIES = ("negative", "neutral", "positive")
+TONE_COLOURS = (
+    ("negative", palette.NEGATIVE),
+    ("neutral", palette.NEUTRAL),
+    ("positive", palette.POSITIVE),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,39 +39,52 @@ class Chart:
     rows: tuple[tuple[str, ...], ...]
 
 
-def _base(title: str, description: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "$schema": SCHEMA,
-        "title": {"text": title, "anchor": "start", "color": palette.TEXT},
-        "description": description,
-        "width": WIDTH,
-        "data": {"values": rows},
-        "config": {
-            "font": palette.FONT,
-            "axis": {"labelColor": palette.TEXT, "titleColor": palette.TEXT, "labelFontSize": 11},
-            "legend": {"labelColor": palette.TEXT, "titleColor": palette.TEXT, "orient": "top"},
-            "view": {"stroke": None},
-        },
-    }
+def _drawn(
+    definition: model.Chart,
+    values: list[Row],
+    alt: str,
+    columns: tuple[str, ...],
+    rows: tuple[tuple[str, ...], ...],
+) -> Chart:
+    spec = embedded_spec(definition, values, alt)
+    return Chart(definition.name, definition.title, spec, alt, columns, rows)
 
 
-def _colour(domain: Sequence[str], colours: Sequence[str], title: str) -> dict[str, Any]:
-    return {
-        "field": "series",
-        "type": "nominal",
-        "title": title,
-        "sort": list(domain),
-        "scale": {"domain": list(domain), "range": list(colours)},
-    }
+def _definition(
+    key: str,
+    title: str,
+    groups: tuple[ByValue | ByDay, ...],
+    measures: tuple[Count | Percent, ...],
+    plot: Plot,
+) -> model.Chart:
+    """A chart of comments whose rows the report works out (it is drawn, never queried)."""
+    return model.Chart(key, title, "", Source.COMMENTS, plot, groups=groups, measures=measures)
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(100 * share, 1)
 
 
 def stacked_weeks(
     key: str, title: str, weeks: Sequence[tuple[str, str, int, int]], series: tuple[str, str]
 ) -> Chart:
     """Bars per week, stacked by two series (own pages, mentions)."""
-    values = [
+    definition = _definition(
+        key,
+        title,
+        (ByValue("week", "week", "Week (Monday)"), ByValue("surface", "series", "Where")),
+        (Count("comments", "Comments"),),
+        Plot(
+            x="week",
+            y="comments",
+            colour="series",
+            colours=((series[0], palette.OWN_PAGE), (series[1], palette.MENTION)),
+            in_row_order=True,
+        ),
+    )
+    values: list[Row] = [
         {"week": monday, "series": label, "comments": n}
-        for name, monday, first, second in weeks
+        for _, monday, first, second in weeks
         for label, n in zip(series, (first, second), strict=True)
     ]
     totals = [first + second for _, _, first, second in weeks]
@@ -71,21 +94,11 @@ def stacked_weeks(
         + (f"; the most was {max(totals)}" if totals else "")
         + f", split into {series[0].lower()} and {series[1].lower()}."
     )
-    spec = _base(title, alt, values) | {
-        "height": 220,
-        "mark": {"type": "bar"},
-        "encoding": {
-            "x": {"field": "week", "type": "ordinal", "title": None, "sort": None},
-            "y": {"field": "comments", "type": "quantitative", "title": "comments"},
-            "color": _colour(series, (palette.OWN_PAGE, palette.MENTION), ""),
-            "order": {"field": "series"},
-        },
-    }
     rows = tuple(
         (f"{name} ({monday})", str(first), str(second), str(first + second))
         for name, monday, first, second in weeks
     )
-    return Chart(key, title, spec, alt, ("week", *series, "total"), rows)
+    return _drawn(definition, values, alt, ("week", *series, "total"), rows)
 
 
 def compared_bars(
@@ -96,7 +109,22 @@ def compared_bars(
     unit: str = "comments",
 ) -> Chart:
     """Horizontal bars per item, this week beside last week."""
-    values = [
+    definition = _definition(
+        key,
+        title,
+        (ByValue(item_name, "item", item_name.capitalize()), ByValue("week", "series", "Week")),
+        (Count(unit, unit.capitalize()),),
+        Plot(
+            x=unit,
+            y="item",
+            colour="series",
+            colours=THIS_AND_LAST,
+            horizontal=True,
+            side_by_side=True,
+            in_row_order=True,
+        ),
+    )
+    values: list[Row] = [
         {"item": name, "series": label, unit: n}
         for name, this, last in items
         for label, n in (("this week", this), ("last week", last))
@@ -109,140 +137,100 @@ def compared_bars(
         )
     else:
         alt = f"{title}: nothing this week or last."
-    spec = _base(title, alt, values) | {
-        "height": {"step": 12},
-        "mark": {"type": "bar"},
-        "encoding": {
-            "y": {"field": "item", "type": "nominal", "title": None, "sort": [i[0] for i in items]},
-            "yOffset": {"field": "series", "sort": ["this week", "last week"]},
-            "x": {"field": unit, "type": "quantitative", "title": unit},
-            "color": _colour(
-                ("this week", "last week"), (palette.THIS_WEEK, palette.LAST_WEEK), ""
-            ),
-        },
-    }
     rows = tuple((name, str(this), str(last), f"{this - last:+d}") for name, this, last in items)
-    return Chart(key, title, spec, alt, (item_name, "this week", "last week", "change"), rows)
+    return _drawn(definition, values, alt, (item_name, "this week", "last week", "change"), rows)
 
 
-TONE_SERIES = ("negative", "neutral", "positive")
-TONE_COLOURS = (palette.NEGATIVE, palette.NEUTRAL, palette.POSITIVE)
-
-
-def tone_by_day(key: str, title: str, days: Sequence[tuple[str, int, int, int]]) -> Chart:
-    """100% stacked bars of negative, neutral and positive per day."""
-    values = [
+def tone_by_day(key: str, title: str, days: Sequence[tuple[str, str, int, int, int]]) -> Chart:
+    """Shares of negative, neutral and positive each day (`YYYY-MM-DD`, label, counts), as
+    the dashboards draw their tone by day."""
+    definition = _definition(
+        key,
+        title,
+        (ByDay("created_at"), ByValue("tone", "series", "Tone")),
+        (Count("comments", "Comments read"),),
+        Plot(x="day", y="comments", colour="series", stack="normalize", colours=TONE_COLOURS),
+    )
+    values: list[Row] = [
         {"day": day, "series": label, "comments": n}
-        for day, neg, neu, pos in days
+        for day, _, neg, neu, pos in days
         for label, n in zip(TONE_SERIES, (neg, neu, pos), strict=True)
     ]
 
     def pct(part: int, whole: int) -> str:
         return f"{100 * part / whole:.0f}%" if whole else "no comments"
 
-    worst = max(days, key=lambda d: d[1] / max(sum(d[1:]), 1)) if days else None
+    worst = max(days, key=lambda d: d[2] / max(sum(d[2:]), 1)) if days else None
     alt = f"{title}: the share of negative, neutral and positive comments each day." + (
-        f" The most negative day was {worst[0]} ({pct(worst[1], sum(worst[1:]))} negative)."
-        if worst and sum(worst[1:])
+        f" The most negative day was {worst[1]} ({pct(worst[2], sum(worst[2:]))} negative)."
+        if worst and sum(worst[2:])
         else ""
     )
-    spec = _base(title, alt, values) | {
-        "height": 220,
-        "mark": {"type": "bar"},
-        "encoding": {
-            "x": {"field": "day", "type": "ordinal", "title": None, "sort": None},
-            "y": {
-                "field": "comments",
-                "type": "quantitative",
-                "stack": "normalize",
-                "title": "share of the day's comments",
-                "axis": {"format": "%"},
-            },
-            "color": _colour(TONE_SERIES, TONE_COLOURS, ""),
-            "order": {"field": "series"},
-        },
-    }
     rows = tuple(
         (
-            day,
+            label,
             pct(neg, neg + neu + pos),
             pct(neu, neg + neu + pos),
             pct(pos, neg + neu + pos),
             str(neg + neu + pos),
         )
-        for day, neg, neu, pos in days
+        for _, label, neg, neu, pos in days
     )
-    return Chart(key, title, spec, alt, ("day", *TONE_SERIES, "comments read"), rows)
+    return _drawn(definition, values, alt, ("day", *TONE_SERIES, "comments read"), rows)
 
 
 def share_line(
     key: str, title: str, points: Sequence[tuple[str, float | None, int]], what: str
 ) -> Chart:
     """One share per week as a line with points; weeks with nothing read are left out."""
-    values = [
-        {"week": week, "share": share, "read": read}
+    definition = _definition(
+        key,
+        title,
+        (ByValue("week", "week", "Week"),),
+        (
+            Count("read", "Comments read"),
+            Percent("share", f"{what.capitalize()} (%)", part=what, whole="read"),
+        ),
+        Plot(mark="line", x="week", y="share", in_row_order=True),
+    )
+    values: list[Row] = [
+        {"week": week, "share": _percent(share), "read": read}
         for week, share, read in points
         if share is not None
     ]
-    known = values
     alt = (
-        f"{title}: from {known[0]['share']:.0%} in {known[0]['week']} to "
-        f"{known[-1]['share']:.0%} in {known[-1]['week']}."
-        if known
+        f"{title}: from {values[0]['share']:.0f}% in {values[0]['week']} to "
+        f"{values[-1]['share']:.0f}% in {values[-1]['week']}."
+        if values
         else f"{title}: nothing was read in these weeks."
     )
-    spec = _base(title, alt, values) | {
-        "height": 200,
-        "mark": {
-            "type": "line",
-            "point": {"color": palette.NEGATIVE, "filled": True},
-            "color": palette.NEGATIVE,
-        },
-        "encoding": {
-            "x": {"field": "week", "type": "ordinal", "title": None, "sort": None},
-            "y": {
-                "field": "share",
-                "type": "quantitative",
-                "title": what,
-                "axis": {"format": "%"},
-                "scale": {"domain": [0, 1]},
-            },
-        },
-    }
     rows = tuple(
         (week, "not read" if share is None else f"{share:.0%}", str(read))
         for week, share, read in points
     )
-    return Chart(key, title, spec, alt, ("week", what, "comments read"), rows)
+    return _drawn(definition, values, alt, ("week", what, "comments read"), rows)
 
 
 def share_bars(key: str, title: str, items: Sequence[tuple[str, float, int]]) -> Chart:
     """Horizontal bars of each item's share (themes)."""
-    values = [{"item": name, "share": share, "comments": n} for name, share, n in items]
+    definition = _definition(
+        key,
+        title,
+        (ByValue("theme", "item", "Theme"),),
+        (
+            Count("comments", "Comments read"),
+            Percent("share", "Share of comments read (%)", part="comments", whole="read"),
+        ),
+        Plot(x="share", y="item", horizontal=True, in_row_order=True),
+    )
+    values: list[Row] = [
+        {"item": name, "share": _percent(share), "comments": n} for name, share, n in items
+    ]
     alt = (
         f"{title}: {len(items)} themes; the largest is {items[0][0]} with {items[0][1]:.0%} "
         "of the comments read."
         if items
         else f"{title}: no themes this week."
     )
-    spec = _base(title, alt, values) | {
-        "height": {"step": 22},
-        "mark": {"type": "bar", "color": palette.THIS_WEEK},
-        "encoding": {
-            "y": {
-                "field": "item",
-                "type": "nominal",
-                "title": None,
-                "sort": None,
-                "axis": {"labelLimit": 300},
-            },
-            "x": {
-                "field": "share",
-                "type": "quantitative",
-                "title": "share of comments read",
-                "axis": {"format": "%"},
-            },
-        },
-    }
     rows = tuple((name, f"{share:.0%}", str(n)) for name, share, n in items)
-    return Chart(key, title, spec, alt, ("theme", "share", "comments"), rows)
+    return _drawn(definition, values, alt, ("theme", "share", "comments"), rows)

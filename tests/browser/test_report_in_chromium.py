@@ -12,6 +12,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from dashboards.sources import source_for
 from moderation.model import ToxicityModel
 from reports.build import write_report
 from reports.figures import ReportContext, weekly_report
@@ -39,6 +40,7 @@ def page(tmp_path: Path) -> Path:
     )
     report = weekly_report(
         report_reads(store),
+        source_for(store),
         ReportWeek.parse(world.WEEK),
         context,
         datetime(2026, 11, 30, 9, tzinfo=UTC),

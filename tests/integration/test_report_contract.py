@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from dashboards.model import Chart, Listing, Plot, Source
+from dashboards.sources import source_for
 from houserules.settings import ElasticsearchSettings
 from moderation.model import ToxicityModel
 from reports.figures import ReportContext, weekly_report
@@ -57,7 +59,9 @@ def _report(store: Store, tone: ToneModel, state: Path, name: str) -> dict[str, 
         fact_topics=world.FACT_TOPICS,
         store_name=name,
     )
-    report = weekly_report(report_reads(store), ReportWeek.parse(world.WEEK), context, NOW)
+    report = weekly_report(
+        report_reads(store), source_for(store), ReportWeek.parse(world.WEEK), context, NOW
+    )
     world.assert_counts_by_hand(report)
     return report.to_json()
 
@@ -106,3 +110,14 @@ def test_a_week_larger_than_one_page_of_hits_is_read_whole(
     found = reads.comments_between(week.start, week.end)
     assert [s.classified.comment.key for s in found] == [i.key for i in inside]
     assert len(reads.texts_between(week.start, week.end)) == len(inside)
+    # A listing of every record is read page after page (2,000 a page), none missed.
+    listing = Chart(
+        name="every_comment",
+        title="Every comment",
+        question="",
+        source=Source.COMMENTS,
+        plot=Plot(),
+        listing=Listing("created_at", None, (("key", "key", "Key"),)),
+    )
+    listed = source_for(es_store).rows(listing.between(week.start, week.end), NOW)
+    assert [r["key"] for r in listed] == [i.key for i in inside]

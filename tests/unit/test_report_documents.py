@@ -15,6 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
+from dashboards.sources import source_for
 from moderation.model import ToxicityModel
 from reports.build import write_report
 from reports.charts.report_charts import report_charts
@@ -58,6 +59,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WeeklyReport]:
     )
     yield weekly_report(
         report_reads(store),
+        source_for(store),
         ReportWeek.parse(world.WEEK),
         context,
         datetime(2026, 11, 30, 9, tzinfo=UTC),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboards.sources import source_for
 from moderation.model import ToxicityModel
 from reports.data import WeeklyReport
 from reports.figures import ReportContext, timing, weekly_report
@@ -39,7 +40,9 @@ def make_report(store: SqliteStore, tone: ToneModel, state: Path) -> WeeklyRepor
         fact_topics=world.FACT_TOPICS,
         store_name="sqlite",
     )
-    return weekly_report(report_reads(store), ReportWeek.parse(world.WEEK), context, NOW)
+    return weekly_report(
+        report_reads(store), source_for(store), ReportWeek.parse(world.WEEK), context, NOW
+    )
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +173,55 @@ def test_a_second_run_reads_only_its_own_week_and_gives_the_same_report(
     assert read[-1] == 13 + 6, "a week that changed is read again"
     assert third.tone.last_week.read == 6
     store.close()
+
+
+def test_the_report_counts_what_the_dashboards_count_over_its_week(
+    report: WeeklyReport, tmp_path: Path
+) -> None:
+    """The report's figures are the dashboards' charts over the report's week: the same
+    chart, read from the same store, gives the same numbers."""
+    from collections import Counter
+
+    from dashboards import catalogue
+
+    store = SqliteStore(tmp_path / "houserules.db")
+    world.seed(store)
+    charts = source_for(store)
+    week = ReportWeek.parse(world.WEEK)
+
+    def rows(chart):  # type: ignore[no-untyped-def]
+        return charts.rows(chart.between(week.start, week.end), NOW)
+
+    by_service: Counter[str] = Counter()
+    for row in rows(catalogue.COMPLAINTS_BY_SERVICE):
+        by_service[row["service"]] += row["comments"]
+    assert by_service == {c.name: c.this_week for c in report.complaints.by_service}
+    decided = rows(catalogue.RESTORES_BY_MODEL)
+    m = report.moderation
+    assert sum(r["decided"] for r in decided) == m.confirmed + m.restored
+    assert sum(r["restored"] for r in decided) == m.restored
+    facts = {r["fact"]: r for r in rows(catalogue.MISINFORMATION_BY_FACT)}
+    assert {f: r["comments"] for f, r in facts.items()} == {
+        e.fact_id: e.claims + e.questions for e in report.misinformation.entries
+    }
+    places = {
+        (r["service"], r["place"]): r["comments"] for r in rows(catalogue.COMPLAINTS_BY_PLACE)
+    }
+    assert places == {(p.service, p.place): p.comments for p in report.complaints.by_place}
+    answered = rows(catalogue.COMMS_ANSWERED)
+    assert sum(r["items"] for r in answered) == m.comms_items
+    charts.close()
+    store.close()
+
+
+def test_a_chart_over_a_week_replaces_its_recent_days_or_gains_the_records_time() -> None:
+    from dashboards import catalogue
+    from dashboards.model import Between, InLastDays
+
+    week = ReportWeek.parse(world.WEEK)
+    hides = catalogue.HIDES_BY_RULE.between(week.start, week.end)
+    assert not any(isinstance(c, InLastDays) for c in hides.where)
+    assert Between("created_at", week.start, week.end) in hides.where
+    assert hides.groups == catalogue.HIDES_BY_RULE.groups
+    restores = catalogue.RESTORES_BY_RULE.between(week.start, week.end)
+    assert restores.where[-1] == Between("comment_created_at", week.start, week.end)
