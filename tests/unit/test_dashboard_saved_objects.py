@@ -86,8 +86,16 @@ def _major_minor(version: str) -> str:
 def test_the_objects_are_for_the_kibana_that_matches_the_elasticsearch_the_project_runs() -> None:
     assert _major_minor(KIBANA_VERSION) == _major_minor(ServicesSettings().elasticsearch_version)
     compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
-    kibana = re.search(r"kibana/kibana:(\d+\.\d+)", compose)
-    assert kibana and kibana.group(1) == _major_minor(KIBANA_VERSION)
+    kibana = re.search(r"kibana/kibana:(\S+)", compose)
+    elasticsearch = re.search(r"elasticsearch/elasticsearch:(\S+)", compose)
+    assert kibana and elasticsearch
+    assert kibana.group(1) == elasticsearch.group(1), "Kibana runs the version of its cluster"
+    default = re.fullmatch(r"\$\{HOUSERULES_ELASTIC_VERSION:-([\d.]+)\}", kibana.group(1))
+    assert default, kibana.group(1)
+    assert default.group(1) == ServicesSettings().elasticsearch_version, (
+        "docker-compose runs the Elasticsearch the services and tests run"
+    )
+    assert _major_minor(default.group(1)) == _major_minor(KIBANA_VERSION)
 
 
 def test_export_writes_the_objects_for_the_configured_prefix_and_review_address(
