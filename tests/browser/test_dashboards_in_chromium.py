@@ -18,28 +18,14 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from dashboards.catalogue import DASHBOARDS
 from houserules.review_app_commands import build_review_app
 from houserules.settings import Settings
-from reports.themes import BookTheme, ThemeBook
 from review_app.accounts import Role
 from review_app.dashboard_themes import PANEL, theme_rows
 from store.sqlite import SqliteStore
 from tests.browser.harness import SCREENSHOTS, axe_violations, chromium, serving, sign_in, wait_for
 from tests.browser.world import PASSWORD, MovableClock
-from tests.dashboard_seed import expected_rows, seed, unordered
+from tests.dashboard_seed import THEME_BOOK, expected_rows, seed, unordered
 
 NOW = datetime.now(UTC)
-# The weekly report's themes as its theme book keeps them (what the Reputation board reads).
-THEME_BOOK = ThemeBook(
-    "tone-v1",
-    next_id=4,
-    weeks={
-        "2026-W46": [BookTheme(1, "bins, collection", (1.0,), 0.45)],
-        "2026-W47": [
-            BookTheme(1, "bins, collection", (1.0,), 0.35),
-            BookTheme(2, "library, opening hours", (0.0,), 0.4),
-            BookTheme(3, "", (0.5,), 0.25),
-        ],
-    },
-)
 
 
 @pytest.fixture
@@ -110,7 +96,7 @@ def test_every_dashboard_shows_the_hand_counted_numbers_and_passes_axe(
             assert table_rows(browser, PANEL) == [
                 {k: shown(v) for k, v in row.items()} for row in theme_rows(THEME_BOOK)
             ]
-            assert table_rows(browser, PANEL)[0]["theme"] == "T2 library, opening hours"
+            assert table_rows(browser, PANEL)[0]["theme"] == "T2 <b>library</b>, opening hours"
             section = browser.find_element(By.ID, "themes")
             assert section.screenshot(str(SCREENSHOTS / "dashboard-themes.png"))
         assert axe_violations(browser) == [], board.name

@@ -17,11 +17,10 @@ from dashboards.catalogue import DASHBOARDS
 from houserules.review_app_commands import build_review_app
 from houserules.settings import Settings
 from moderation.review import AuditEvent
-from reports.themes import BookTheme, ThemeBook
 from review_app.accounts import Role
 from store.sqlite import SqliteStore
 from tests.browser.world import PASSWORD, MovableClock
-from tests.dashboard_seed import seed, spike_alert_times
+from tests.dashboard_seed import THEME_BOOK, seed, spike_alert_times
 
 NOW = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
 
@@ -36,17 +35,7 @@ def store(tmp_path: Path) -> Iterator[SqliteStore]:
 
 @pytest.fixture
 def client(tmp_path: Path, store: SqliteStore) -> Iterator[TestClient]:
-    ThemeBook(
-        "tone-v1",
-        next_id=3,
-        weeks={
-            "2026-W46": [BookTheme(1, "bins, elm road", (1.0,), 0.3)],
-            "2026-W47": [
-                BookTheme(1, "bins, elm road", (1.0,), 0.4),
-                BookTheme(2, "<b>library</b>", (0.0,), 0.6),
-            ],
-        },
-    ).save(tmp_path / "data" / "reports")
+    THEME_BOOK.save(tmp_path / "data" / "reports")
     app, deps = build_review_app(
         Settings(data_dir=tmp_path / "data", model="none"),
         store=store,
@@ -108,12 +97,16 @@ def test_the_reputation_dashboard_shows_the_weekly_reports_themes_after_the_tone
     assert page.index('id="tone_by_day"') < page.index('id="themes"')
     assert page.index('id="themes"') < page.index('id="most_discussed_posts"')
     assert table(page, "themes") == [
-        ["T2 &lt;b&gt;library&lt;/b&gt;", "2026-W47", "60.0"],
-        ["T1 bins, elm road", "2026-W46", "30.0"],
-        ["T1 bins, elm road", "2026-W47", "40.0"],
+        ["T2 &lt;b&gt;library&lt;/b&gt;, opening hours", "2026-W47", "40.0"],
+        ["T1 bins, collection", "2026-W46", "45.0"],
+        ["T1 bins, collection", "2026-W47", "35.0"],
+        ["T3 (no distinctive words)", "2026-W47", "25.0"],
     ]
     assert "<b>library</b>" not in page
-    assert "week 2026-W47: T2 &lt;b&gt;library&lt;/b&gt; 60%, T1 bins, elm road 40%" in page
+    assert (
+        "week 2026-W47: T2 &lt;b&gt;library&lt;/b&gt;, opening hours 40%,"
+        " T1 bins, collection 35%, T3 (no distinctive words) 25%" in page
+    )
 
 
 def test_a_change_to_the_store_shows_on_the_next_view(

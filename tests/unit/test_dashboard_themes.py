@@ -5,26 +5,19 @@ why) before the first report; words from comments shown as text."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from moderation.model import ToxicityModel
 from reports.data import WeeklyReport
-from reports.figures import ReportContext, weekly_report
-from reports.pseudonyms import Pseudonyms
-from reports.settings import ReportSettings
 from reports.themes import BookTheme, ThemeBook
 from reports.tone import ToneModel
-from reports.week import ReportWeek
 from review_app import dashboard_themes as themes
-from store.report_reads import report_reads
 from store.sqlite import SqliteStore
 from tests import report_world as world
 from tests.unit.test_dashboard_charts import coloured_share
-
-NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+from tests.unit.test_report_figures import make_report
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +26,7 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WeeklyR
     folder = tmp_path_factory.mktemp("report")
     store = SqliteStore(folder / "houserules.db")
     world.seed(store)
-    context = ReportContext(
-        tone=ToneModel(ToxicityModel.load()),
-        pseudonyms=Pseudonyms(b"a test key of thirty-two bytes!!"),
-        settings=ReportSettings(organisation="Testshire Council"),
-        state_dir=folder / "state",
-        fact_topics=world.FACT_TOPICS,
-    )
-    report = weekly_report(report_reads(store), ReportWeek.parse(world.WEEK), context, NOW)
+    report = make_report(store, ToneModel(ToxicityModel.load()), folder / "state")
     store.close()
     yield report, folder / "state"
 
