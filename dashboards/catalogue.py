@@ -11,6 +11,7 @@ show their rows' charts in the order of the table.
 
 from __future__ import annotations
 
+from dashboards import model
 from dashboards.model import (
     AgeBand,
     Average,
@@ -19,17 +20,14 @@ from dashboards.model import (
     ByKind,
     ByValue,
     Chart,
-    Condition,
     Count,
     CountWhere,
     Dashboard,
-    Group,
     InLastDays,
     Is,
     IsNot,
     Kind,
     Listing,
-    Measure,
     Percent,
     Plot,
     Present,
@@ -125,9 +123,9 @@ PanelRow = tuple[
     str,  # title
     str,  # question
     Source,
-    tuple[Condition, ...],  # where
-    tuple[Group, ...] | Listing,  # groups, or the records listed
-    tuple[Measure, ...],
+    tuple[model.Condition, ...],  # where
+    tuple[model.Group, ...] | Listing,  # groups, or the records listed
+    tuple[model.Measure, ...],
     Plot,
 ]
 
