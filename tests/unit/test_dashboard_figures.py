@@ -122,3 +122,24 @@ def test_the_time_to_hide_looks_up_each_comments_hide_by_the_dashboards_index(
 
 def test_a_store_that_cannot_take_the_index_is_left_as_it_is(tmp_path: Path) -> None:
     assert ensure_indexes(tmp_path / "missing" / "houserules.db") == []
+
+
+def test_the_bench_seeds_hides_and_decisions_and_times_every_board(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from houserules.cli import main
+
+    env = {"HOUSERULES_DATA_DIR": str(tmp_path / "unused")}
+    args = ["dashboards", "bench", "--comments", "400", "--rounds", "2", "--keep", str(tmp_path)]
+    result = CliRunner().invoke(main, [*args, "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["comments"] == 400
+    for kind in ("counted_afresh", "repeat_view"):
+        assert set(found[kind]) == {"triage", "comms", "reputation", "accountability", "all"}
+        assert found[kind]["all"]["requests"] == 8
+    with sqlite3.connect(tmp_path / "houserules.db") as db:
+        events = dict(db.execute("SELECT event, COUNT(*) FROM audit GROUP BY event").fetchall())
+    assert events["hidden"] > 0 and events["confirm"] > 0 and events["done"] > 0
