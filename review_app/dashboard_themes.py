@@ -11,6 +11,7 @@ dashboard carries a note linking to this panel instead of a chart of its own.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +155,19 @@ def summary(rows: list[Row]) -> str:
 
 
 def draw(state_dir: Path | None) -> DrawnThemes:
+    """The panel as the page shows it; drawn again only when the theme book changes (the
+    report rewrites it once a week)."""
+    if state_dir is None:
+        return _drawn(None, None)
+    try:
+        found = book_path(state_dir).stat()
+    except OSError:
+        return _drawn(state_dir, None)
+    return _drawn(state_dir, (found.st_mtime_ns, found.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _drawn(state_dir: Path | None, _stamp: tuple[int, int] | None) -> DrawnThemes:
     rows = theme_rows(read_book(state_dir)) if state_dir is not None else []
     return DrawnThemes(
         chart=PANEL,
