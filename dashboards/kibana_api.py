@@ -1,7 +1,9 @@
 """Installing the saved objects through Kibana's saved objects API.
 
 Install asks Kibana its version first (`GET /api/status`), because saved objects import only
-into the version they were written for or a later one, then imports the NDJSON with
+into the version they were written for or a later one, and whether Kibana can use its
+Elasticsearch (a Kibana beside an Elasticsearch of another version cannot), then imports the
+NDJSON with
 `POST /api/saved_objects/_import?overwrite=true` (into `/s/<space>/...` for a space), so
 installing again replaces the same objects rather than adding copies. Every failure becomes
 one `KibanaError` saying what to do; no message carries a password, an API key or the
@@ -91,7 +93,8 @@ class Kibana:
             f"{detail}"
         )
 
-    def version(self) -> str:
+    def status(self) -> tuple[str, dict[str, Any]]:
+        """Kibana's version and its status report (`status` of `GET /api/status`)."""
         response = self._call("GET", "/api/status")
         if response.status_code in (401, 403):
             raise self._refused(response, "report its status")
@@ -105,7 +108,37 @@ class Kibana:
             ) from None
         if response.status_code >= 400 and response.status_code != 503:
             raise self._refused(response, "report its status")
-        return number
+        status = body.get("status")
+        return number, status if isinstance(status, dict) else {}
+
+    def version(self) -> str:
+        return self.status()[0]
+
+    def _check_elasticsearch(self, version: str, status: dict[str, Any]) -> None:
+        """Kibana works only beside an Elasticsearch of its own version: when it says its
+        cluster does not match (or is down), nothing can be imported, so say so first."""
+        core = status.get("core")
+        elasticsearch = core.get("elasticsearch") if isinstance(core, dict) else None
+        if not isinstance(elasticsearch, dict):
+            return
+        if elasticsearch.get("level") in (None, "available", "degraded"):
+            return
+        meta = elasticsearch.get("meta")
+        nodes = meta.get("incompatibleNodes") if isinstance(meta, dict) else None
+        versions = sorted(
+            {str(n.get("version")) for n in nodes or [] if isinstance(n, dict) and n.get("version")}
+        )
+        if versions:
+            raise KibanaError(
+                f"Kibana at {self.where} is version {version}, but its Elasticsearch is"
+                f" version {', '.join(versions)}: Kibana and Elasticsearch must be the same"
+                " version (docker-compose.yml runs both at HOUSERULES_ELASTIC_VERSION)"
+            )
+        summary = str(elasticsearch.get("summary") or "no detail")
+        raise KibanaError(
+            f"Kibana at {self.where} cannot use its Elasticsearch ({summary}): start"
+            " Elasticsearch, or point Kibana at it, then install again"
+        )
 
     def install(self, ndjson: str, written_for: str, space: str = "") -> Installed:
         """Import the objects (overwriting any with the same ids); Installed on success."""
@@ -113,7 +146,7 @@ class Kibana:
             raise KibanaError(
                 f"space {space!r} is not a Kibana space id: lowercase letters, digits, '_' or '-'"
             )
-        found = self.version()
+        found, status = self.status()
         if not compatible(found, written_for):
             raise KibanaError(
                 f"Kibana at {self.where} is version {found}, but the dashboards are saved"
@@ -121,6 +154,7 @@ class Kibana:
                 " later one of the same major, or the next major: use the Kibana that"
                 " matches the Elasticsearch cluster"
             )
+        self._check_elasticsearch(found, status)
         prefix = f"/s/{space}" if space else ""
         response = self._call(
             "POST",

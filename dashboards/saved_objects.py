@@ -4,7 +4,9 @@ What is made, all with fixed ids so importing again (with overwrite) replaces ra
 doubles: a data view over each of the comment, queue and audit indices; a saved search on
 each (document lists a comms officer can open and filter, with a link from each row to
 the comment in the review app); a Vega-Lite visualization per chart, carrying its plain
-Elasticsearch request; and the dashboards, which refer to their panels by reference.
+Elasticsearch request; a Markdown note where a dashboard shows what Elasticsearch does not
+hold (the weekly report's themes); and the dashboards, which refer to their panels by
+reference.
 
 The objects are written for Kibana 8.19 (the Elasticsearch the project runs is 8.19, and
 Kibana must match its cluster's version); they import into 8.19 or any later 8.x, and 9.x.
@@ -86,6 +88,34 @@ SAVED_SEARCHES = {
     ),
 }
 
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A Markdown panel, for what a dashboard shows that Elasticsearch does not hold."""
+
+    name: str
+    title: str
+    markdown: str  # `{review_url}` stands for the review app's address
+
+
+# The weekly report's themes are clustered from the comments by its tone model and kept in
+# its state folder, not in an index, so Kibana cannot chart them: the Reputation dashboard
+# says where they are.
+NOTES: dict[str, tuple[Note, ...]] = {
+    "reputation": (
+        Note(
+            "themes",
+            "Themes from the weekly report",
+            "**Themes: what people are talking about.** The weekly report groups each week's"
+            " comments into themes and keeps them with its own state, not in Elasticsearch, so"
+            " they are not charted here. This week's themes, and how each has grown or faded"
+            " over the last weeks, are on the review app's"
+            " [Reputation dashboard]({review_url}/dashboards/reputation#themes) and in the"
+            " weekly report.",
+        ),
+    ),
+}
+
 # Which saved searches each dashboard shows after its charts.
 _DASHBOARD_SEARCHES = {
     "triage": ("open_decisions",),
@@ -104,6 +134,10 @@ def data_view_id(prefix: str, source: Source) -> str:
 
 def visualization_id(prefix: str, chart: Chart) -> str:
     return f"{prefix}-chart-{chart.name}"
+
+
+def note_id(prefix: str, note: Note) -> str:
+    return f"{prefix}-note-{note.name}"
 
 
 def search_id(prefix: str, search: SavedSearch) -> str:
@@ -197,20 +231,43 @@ def _visualization(chart: Chart, names: IndexNames, review_url: str) -> dict[str
     return _object("visualization", visualization_id(names.prefix, chart), attributes, [])
 
 
+def _note(note: Note, prefix: str, review_url: str) -> dict[str, Any]:
+    vis_state = {
+        "title": note.title,
+        "type": "markdown",
+        "aggs": [],
+        "params": {
+            "markdown": note.markdown.replace("{review_url}", review_url),
+            "fontSize": 12,
+            "openLinksInNewTab": False,
+        },
+    }
+    attributes = {
+        "title": note.title,
+        "description": "",
+        "visState": json.dumps(vis_state),
+        "uiStateJSON": "{}",
+        "version": 1,
+        "kibanaSavedObjectMeta": {"searchSourceJSON": _EMPTY_SEARCH},
+    }
+    return _object("visualization", note_id(prefix, note), attributes, [])
+
+
 def _dashboard(dashboard: Dashboard, prefix: str) -> dict[str, Any]:
-    panels_in_order: list[tuple[str, str]] = [
+    charts: list[tuple[str, str]] = [
         ("visualization", visualization_id(prefix, c)) for c in dashboard.charts
-    ] + [
+    ] + [("visualization", note_id(prefix, n)) for n in NOTES.get(dashboard.name, ())]
+    panels_in_order = charts + [
         ("search", search_id(prefix, SAVED_SEARCHES[s]))
         for s in _DASHBOARD_SEARCHES[dashboard.name]
     ]
     panels, refs = [], []
-    chart_rows = (len(dashboard.charts) + 1) // 2
+    chart_rows = (len(charts) + 1) // 2
     for n, (kind, target) in enumerate(panels_in_order, start=1):
-        # Charts two abreast; each document list below them takes a full-width row.
+        # Charts (and notes) two abreast; each document list below them takes a full-width row.
         slot = n - 1
         if kind == "search":
-            row = chart_rows + slot - len(dashboard.charts)
+            row = chart_rows + slot - len(charts)
             grid = {"x": 0, "y": row * 15, "w": 48, "h": 15, "i": str(n)}
         else:
             grid = {"x": (slot % 2) * 24, "y": (slot // 2) * 15, "w": 24, "h": 15, "i": str(n)}
@@ -248,6 +305,9 @@ def saved_objects(
     objects = [_data_view(names, s, review_url) for s in Source]
     objects += [_saved_search(s, names.prefix) for s in SAVED_SEARCHES.values()]
     objects += [_visualization(c, names, review_url) for d in DASHBOARDS for c in d.charts]
+    objects += [
+        _note(n, names.prefix, review_url) for d in DASHBOARDS for n in NOTES.get(d.name, ())
+    ]
     objects += [_dashboard(d, names.prefix) for d in DASHBOARDS]
     return objects
 

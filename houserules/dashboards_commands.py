@@ -101,3 +101,12 @@ def export(ctx: click.Context, out_file: Path, as_json: bool) -> None:
         click.echo(json.dumps({"file": str(out_file), "objects": count}))
         return
     out.print(f"wrote {count} saved objects to {out_file}", highlight=False, markup=False)
+
+
+def _add_bench() -> None:
+    from houserules.dashboards_bench import bench
+
+    dashboards.add_command(bench)
+
+
+_add_bench()

@@ -82,6 +82,7 @@ def build_review_app(
         mode="scale-out" if scale_out else "embedded",
         model_status=lambda: model_status(settings.model_versions_dir),
         connector_status=partial(read_statuses, status_dir(settings.data_dir)),
+        report_state_dir=settings.data_dir / "reports",
     )
     return create_app(deps), deps
 

@@ -71,6 +71,9 @@ class ReviewDeps:
     # Each connector's last status (`ingest.connector_health`): a paused one is shown on
     # every page, so a connector stopped by its credentials is never missed.
     connector_status: Callable[[], list[ConnectorStatus]] | None = None
+    # Where the weekly report keeps its state (its theme book, shown on the Reputation
+    # dashboard); None where the app has no report state to read.
+    report_state_dir: Path | None = None
 
 
 def shown_value(value: Any) -> Any:

@@ -20,6 +20,7 @@ from moderation.verdict import (
     Route,
     Verdict,
 )
+from reports.themes import BookTheme, ThemeBook
 from store.base import ProcessedComment, QueueEntry, Store
 
 LONDON = ZoneInfo("Europe/London")
@@ -327,3 +328,19 @@ def without_item_numbers(rows: list[dict[str, object]]) -> list[dict[str, object
 
 def unordered(rows: list[dict[str, object]]) -> list[str]:
     return sorted(repr(sorted(row.items())) for row in rows)
+
+
+# The weekly report's themes as its theme book keeps them (what the Reputation board reads):
+# this week's largest theme is new, one carries on from last week, one has no words.
+THEME_BOOK = ThemeBook(
+    "tone-v1",
+    next_id=4,
+    weeks={
+        "2026-W46": [BookTheme(1, "bins, collection", (1.0,), 0.45)],
+        "2026-W47": [
+            BookTheme(1, "bins, collection", (1.0,), 0.35),
+            BookTheme(2, "<b>library</b>, opening hours", (0.0,), 0.4),
+            BookTheme(3, "", (0.5,), 0.25),
+        ],
+    },
+)

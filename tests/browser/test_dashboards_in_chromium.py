@@ -1,6 +1,7 @@
 """The Dashboards pages in a real browser (headless chromium): every chart drawn, its table
-showing the hand-counted numbers of the seeded comments, the drilldown from a waiting item
-to its page, and axe-core finding nothing serious on any dashboard. The screenshots in
+showing the hand-counted numbers of the seeded comments, the weekly report's themes on the
+Reputation board with the theme book's shares, the drilldown from a waiting item to its
+page, and axe-core finding nothing serious on any dashboard. The screenshots in
 docs/dashboards.md are taken here."""
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from dashboards.catalogue import DASHBOARDS
 from houserules.review_app_commands import build_review_app
 from houserules.settings import Settings
 from review_app.accounts import Role
+from review_app.dashboard_themes import PANEL, theme_rows
 from store.sqlite import SqliteStore
 from tests.browser.harness import SCREENSHOTS, axe_violations, chromium, serving, sign_in, wait_for
 from tests.browser.world import PASSWORD, MovableClock
-from tests.dashboard_seed import expected_rows, seed, unordered
+from tests.dashboard_seed import THEME_BOOK, expected_rows, seed, unordered
 
 NOW = datetime.now(UTC)
 
@@ -30,6 +32,7 @@ NOW = datetime.now(UTC)
 def base(tmp_path: Path) -> Iterator[str]:
     store = SqliteStore(tmp_path / "data" / "houserules.db")
     seed(store, NOW)
+    THEME_BOOK.save(tmp_path / "data" / "reports")
     settings = Settings(data_dir=tmp_path / "data", model="none")
     app, deps = build_review_app(
         settings, store=store, moderators={}, clock=MovableClock(NOW), alerts=False
@@ -85,6 +88,17 @@ def test_every_dashboard_shows_the_hand_counted_numbers_and_passes_axe(
                     {k: v for k, v in r.items() if k not in ("item", "hours_waiting")} for r in got
                 ]
             assert unordered(got) == unordered(want), chart.name  # type: ignore[arg-type]
+        if board.name == "reputation":
+            svg = browser.find_element(By.CSS_SELECTOR, "#themes svg[role=img]")
+            assert svg.size["width"] > 200 and svg.size["height"] > 100
+            summary = browser.find_element(By.ID, "summary-themes").text
+            assert summary.startswith("Themes from the weekly report, week 2026-W47")
+            assert table_rows(browser, PANEL) == [
+                {k: shown(v) for k, v in row.items()} for row in theme_rows(THEME_BOOK)
+            ]
+            assert table_rows(browser, PANEL)[0]["theme"] == "T2 <b>library</b>, opening hours"
+            section = browser.find_element(By.ID, "themes")
+            assert section.screenshot(str(SCREENSHOTS / "dashboard-themes.png"))
         assert axe_violations(browser) == [], board.name
         assert browser.save_screenshot(str(SCREENSHOTS / f"dashboard-{board.name}.png"))
 

@@ -10,7 +10,11 @@ multipart/form-data, with its errors.
 - an object whose references are neither in the file nor already saved reports
   `missing_references`; an unknown type `unsupported_type`; a malformed line is a 400;
 - objects written for a newer Kibana than this one (by `typeMigrationVersion`) are refused
-  with 400, as Kibana refuses a downgrade.
+  with 400, as Kibana refuses a downgrade;
+- `GET /api/status` reports Kibana's Elasticsearch as Kibana does: `critical`, with the
+  incompatible nodes, when its major differs or its minor is older than Kibana's (Kibana's
+  own compatibility rule), `unavailable` when it cannot be reached; the overall status then
+  answers 503.
 """
 
 from __future__ import annotations
@@ -37,14 +41,18 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 class FakeKibana(FakeServer):
     def __init__(
         self,
-        version: str = "8.19.4",
+        version: str = "8.19.21",
         *,
+        elasticsearch_version: str | None = None,
+        elasticsearch_up: bool = True,
         users: dict[str, str] | None = None,
         api_keys: set[str] | None = None,
         spaces: set[str] | None = None,
     ) -> None:
         super().__init__()
         self.version = version
+        self.elasticsearch_version = elasticsearch_version or version
+        self.elasticsearch_up = elasticsearch_up
         self.users = users or {}
         self.api_keys = api_keys or set()
         self.spaces = {"default"} | (spaces or set())
@@ -76,19 +84,49 @@ class FakeKibana(FakeServer):
             if space not in self.spaces:
                 return error(404, "Not Found", "Not Found")
         if request.method == "GET" and path == "/api/status":
-            return Reply(
-                200,
-                {
-                    "name": "kibana",
-                    "version": {"number": self.version, "build_snapshot": False},
-                    "status": {"overall": {"level": "available"}},
-                },
-            )
+            return self._status()
         if request.method == "POST" and path == "/api/saved_objects/_import":
             if "kbn-xsrf" not in request.headers:
                 return error(400, "Bad Request", "Request must contain a kbn-xsrf header.")
             return self._import(request, space)
         return error(404, "Not Found", "Not Found")
+
+    def _elasticsearch_status(self) -> dict[str, Any]:
+        if not self.elasticsearch_up:
+            return {"level": "unavailable", "summary": "Waiting for Elasticsearch", "meta": {}}
+        es, kibana = _version_tuple(self.elasticsearch_version), _version_tuple(self.version)
+        if es[0] != kibana[0] or es[1] < kibana[1]:
+            node = {
+                "version": self.elasticsearch_version,
+                "http": {"publish_address": "127.0.0.1:9200"},
+                "ip": "127.0.0.1",
+            }
+            return {
+                "level": "critical",
+                "summary": f"This version of Kibana (v{self.version}) is incompatible with the"
+                f" following Elasticsearch nodes in your cluster: v{self.elasticsearch_version}"
+                " @ 127.0.0.1:9200 (127.0.0.1)",
+                "meta": {"warningNodes": [], "incompatibleNodes": [node]},
+            }
+        return {"level": "available", "summary": "Elasticsearch is available", "meta": {}}
+
+    def _status(self) -> Reply:
+        elasticsearch = self._elasticsearch_status()
+        level = elasticsearch["level"]
+        return Reply(
+            200 if level == "available" else 503,
+            {
+                "name": "kibana",
+                "version": {"number": self.version, "build_snapshot": False},
+                "status": {
+                    "overall": {"level": level, "summary": elasticsearch["summary"]},
+                    "core": {
+                        "elasticsearch": elasticsearch,
+                        "savedObjects": {"level": level, "summary": "SavedObjects service"},
+                    },
+                },
+            },
+        )
 
     def _file(self, request: Request) -> bytes | None:
         head = f"Content-Type: {request.headers.get('content-type', '')}\r\n\r\n".encode()

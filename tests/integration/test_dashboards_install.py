@@ -48,7 +48,7 @@ def test_install_imports_every_object_and_installing_again_replaces_them(
     expected = {(o["type"], o["id"]) for o in saved_objects()}
     assert set(kibana.saved["default"]) == expected
     assert sum(1 for t, _ in expected if t == "dashboard") == 4
-    assert f"installed {len(expected)} saved objects in Kibana 8.19.4" in first.stdout
+    assert f"installed {len(expected)} saved objects in Kibana 8.19.21" in first.stdout
 
     again = install(tmp_path, "--kibana", kibana.url, "--json")
     assert again.exit_code == 0, output(again)
@@ -131,6 +131,37 @@ def test_a_kibana_of_another_version_is_refused_before_anything_is_imported(
         assert f"is version {version}" in result.stderr
         assert f"saved objects for Kibana {KIBANA_VERSION}" in result.stderr
         assert not kibana.calls("POST")
+
+
+@pytest.mark.parametrize("elasticsearch", ["8.18.3", "9.1.0"])
+def test_a_kibana_beside_an_elasticsearch_of_another_version_is_refused_naming_both(
+    tmp_path: Path, elasticsearch: str
+) -> None:
+    with FakeKibana("8.19.21", elasticsearch_version=elasticsearch) as kibana:
+        result = install(tmp_path, "--kibana", kibana.url)
+        assert result.exit_code == 2
+        assert (
+            f"is version 8.19.21, but its Elasticsearch is version {elasticsearch}:"
+            " Kibana and Elasticsearch must be the same version" in result.stderr
+        )
+        assert not kibana.calls("POST"), "nothing is imported"
+
+
+def test_a_kibana_whose_elasticsearch_is_down_says_so_before_importing(tmp_path: Path) -> None:
+    with FakeKibana(elasticsearch_up=False) as kibana:
+        result = install(tmp_path, "--kibana", kibana.url)
+        assert result.exit_code == 2
+        assert "cannot use its Elasticsearch (Waiting for Elasticsearch)" in result.stderr
+        assert not kibana.calls("POST")
+
+
+def test_kibana_beside_a_later_patch_or_minor_of_elasticsearch_takes_the_objects(
+    tmp_path: Path,
+) -> None:
+    for elasticsearch in ("8.19.22", "8.20.0"):
+        with FakeKibana("8.19.21", elasticsearch_version=elasticsearch) as kibana:
+            result = install(tmp_path, "--kibana", kibana.url)
+            assert result.exit_code == 0, output(result)
 
 
 def test_a_later_kibana_of_the_same_or_next_major_takes_the_objects(tmp_path: Path) -> None:

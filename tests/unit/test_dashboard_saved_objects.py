@@ -59,7 +59,7 @@ def test_every_line_parses_and_every_reference_resolves() -> None:
             assert source["indexRefName"] in {r["name"] for r in obj["references"]}
 
 
-def test_there_are_four_dashboards_and_each_panel_is_a_vega_lite_chart_or_a_document_list() -> None:
+def test_there_are_four_dashboards_and_each_panel_is_a_chart_a_document_list_or_a_note() -> None:
     objects = parse(CHECKED_IN.read_text(encoding="utf-8"))
     dashboards = [o for o in objects if o["type"] == "dashboard"]
     assert sorted(d["attributes"]["title"] for d in dashboards) == [
@@ -72,6 +72,9 @@ def test_there_are_four_dashboards_and_each_panel_is_a_vega_lite_chart_or_a_docu
     assert data_views == {"houserules-comments", "houserules-queue", "houserules-audit"}
     for vis in (o for o in objects if o["type"] == "visualization"):
         state = json.loads(vis["attributes"]["visState"])
+        if state["type"] == "markdown":
+            assert vis["id"].startswith("houserules-note-"), "only notes are Markdown"
+            continue
         assert state["type"] == "vega"
         spec = json.loads(state["params"]["spec"])
         assert spec["$schema"].endswith("vega-lite/v5.json")
@@ -86,8 +89,16 @@ def _major_minor(version: str) -> str:
 def test_the_objects_are_for_the_kibana_that_matches_the_elasticsearch_the_project_runs() -> None:
     assert _major_minor(KIBANA_VERSION) == _major_minor(ServicesSettings().elasticsearch_version)
     compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
-    kibana = re.search(r"kibana/kibana:(\d+\.\d+)", compose)
-    assert kibana and kibana.group(1) == _major_minor(KIBANA_VERSION)
+    kibana = re.search(r"kibana/kibana:(\S+)", compose)
+    elasticsearch = re.search(r"elasticsearch/elasticsearch:(\S+)", compose)
+    assert kibana and elasticsearch
+    assert kibana.group(1) == elasticsearch.group(1), "Kibana runs the version of its cluster"
+    default = re.fullmatch(r"\$\{HOUSERULES_ELASTIC_VERSION:-([\d.]+)\}", kibana.group(1))
+    assert default, kibana.group(1)
+    assert default.group(1) == ServicesSettings().elasticsearch_version, (
+        "docker-compose runs the Elasticsearch the services and tests run"
+    )
+    assert _major_minor(default.group(1)) == _major_minor(KIBANA_VERSION)
 
 
 def test_export_writes_the_objects_for_the_configured_prefix_and_review_address(
@@ -128,3 +139,24 @@ def test_docker_compose_installs_the_dashboards_once_kibana_is_up() -> None:
     assert job["command"][:3] == ["houserules", "dashboards", "install"]
     assert job["depends_on"] == {"kibana": {"condition": "service_healthy"}}
     assert "healthcheck" in services["kibana"]
+
+
+def test_the_reputation_dashboard_says_where_the_weekly_reports_themes_are() -> None:
+    objects = saved_objects("wrenfield", "https://review.wrenfield.gov.uk/")
+    by_id = {o["id"]: o for o in objects}
+    note = by_id["wrenfield-note-themes"]
+    state = json.loads(note["attributes"]["visState"])
+    assert state["type"] == "markdown"
+    link = "(https://review.wrenfield.gov.uk/dashboards/reputation#themes)"
+    assert link in state["params"]["markdown"]
+    assert "not in Elasticsearch" in state["params"]["markdown"]
+    reputation = by_id["wrenfield-dashboard-reputation"]
+    panels = [r["id"] for r in reputation["references"]]
+    assert panels == [
+        "wrenfield-chart-volume_by_platform",
+        "wrenfield-chart-tone_by_day",
+        "wrenfield-chart-most_discussed_posts",
+        "wrenfield-note-themes",
+    ]
+    grid = [p["gridData"] for p in json.loads(reputation["attributes"]["panelsJSON"])]
+    assert grid[-1] == {"x": 24, "y": 15, "w": 24, "h": 15, "i": "4"}, "beside the last chart"
