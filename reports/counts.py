@@ -106,16 +106,16 @@ VOLUME_BY_DAY = _chart(
 COMPLAINTS_BY_DAY = _chart(
     "complaints_by_day",
     Source.COMMENTS,
-    dash.COMPLAINTS_BY_SERVICE.where,
+    dash.CHARTS["complaints_by_service"].where,
     (ByDay("created_at"),),
 )
 # Every fact-register entry (not only the dashboard's top 20), with the report's columns.
 FACTS = replace(
-    dash.MISINFORMATION_BY_FACT,
+    dash.CHARTS["misinformation_by_fact"],
     name="report_facts",
     groups=(ByValue("fact_ids", "fact", "Fact-register entry", size=500),),
     measures=(
-        *dash.MISINFORMATION_BY_FACT.measures,
+        *dash.CHARTS["misinformation_by_fact"].measures,
         CountWhere("claims", "Claims", Is("categories", ("misinformation",))),
         CountWhere("in_mentions", "In mentions", Is("surface", ("mention",))),
     ),
@@ -153,9 +153,11 @@ DECISION_ITEMS = _records(
 )
 COMMS_ITEMS = _records("comms", Source.QUEUE, (Is("queue", ("comms",)),), "comment_key", "status")
 REVIEW_TIMES = _as_listing(
-    dash.TIME_TO_REVIEW_BY_RULE, "comment_created_at", "comment_key", "review_seconds"
+    dash.CHARTS["time_to_review_by_rule"], "comment_created_at", "comment_key", "review_seconds"
 )
-ANSWER_TIMES = _as_listing(dash.COMMS_RESPONSE_TIME, "comment_created_at", "review_seconds")
+ANSWER_TIMES = _as_listing(
+    dash.CHARTS["comms_response_time"], "comment_created_at", "review_seconds"
+)
 ESCALATION_ITEMS = _chart(
     "escalation_items",
     Source.QUEUE,
@@ -267,7 +269,7 @@ class WeekCounts:
         """The week's comments by platform and by surface (the dashboard's volume chart)."""
         platforms: Counter[str] = Counter()
         surfaces: Counter[str] = Counter()
-        for row in self.rows(dash.VOLUME_BY_PLATFORM, week):
+        for row in self.rows(dash.CHARTS["volume_by_platform"], week):
             platforms[str(row["platform"])] += _number(row, "comments")
             surfaces[str(row["surface"])] += _number(row, "comments")
         return platforms, surfaces
@@ -282,7 +284,7 @@ class WeekCounts:
 
     def complaints_by_service(self, week: ReportWeek) -> Counter[str]:
         found: Counter[str] = Counter()
-        for row in self.rows(dash.COMPLAINTS_BY_SERVICE, week):
+        for row in self.rows(dash.CHARTS["complaints_by_service"], week):
             found[str(row["service"])] += _number(row, "comments")
         return found
 
@@ -290,7 +292,7 @@ class WeekCounts:
         """(service, place, complaints), most first (the dashboard's places chart)."""
         found = [
             (str(row["service"]), str(row["place"]), _number(row, "comments"))
-            for row in self.rows(dash.COMPLAINTS_BY_PLACE)
+            for row in self.rows(dash.CHARTS["complaints_by_place"])
         ]
         return sorted(found, key=lambda f: (-f[2], f[0], f[1]))
 
@@ -342,7 +344,7 @@ class WeekCounts:
     def decided(self, week: ReportWeek) -> tuple[int, int]:
         """Hides a person confirmed and restored: the dashboard's restores by model version,
         summed (each decided hide once)."""
-        rows = self.rows(dash.RESTORES_BY_MODEL, week)
+        rows = self.rows(dash.CHARTS["restores_by_model"], week)
         decided = sum(_number(r, "decided") for r in rows)
         restored = sum(_number(r, "restored") for r in rows)
         return decided - restored, restored
@@ -411,12 +413,12 @@ class WeekCounts:
         dashboard's hides by rule), hidden, and confirmed and restored by a person (the
         dashboard's restores by rule)."""
         judged: Counter[str] = Counter()
-        for row in self.rows(dash.HIDES_BY_RULE):
+        for row in self.rows(dash.CHARTS["hides_by_rule"]):
             judged[str(row["rule"])] += _number(row, "comments")
         hidden = Counter(
             rule for rules, minutes in self.hides() if minutes is not None for rule in rules
         )
-        decided = {str(r["rule"]): r for r in self.rows(dash.RESTORES_BY_RULE)}
+        decided = {str(r["rule"]): r for r in self.rows(dash.CHARTS["restores_by_rule"])}
         order = [c.value for c in Category]
         found = []
         for rule in sorted(judged, key=lambda r: (order.index(r) if r in order else len(order), r)):
@@ -461,7 +463,7 @@ class WeekCounts:
 
     def comms(self) -> tuple[int, int, list[float]]:
         """Comms items, how many are answered, and minutes from posting to each answer."""
-        rows = self.rows(dash.COMMS_ANSWERED)
+        rows = self.rows(dash.CHARTS["comms_answered"])
         items = sum(_number(r, "items") for r in rows)
         answered = sum(_number(r, "items") for r in rows if r["status"] == "done")
         minutes = _seconds_to_minutes(r["review_seconds"] for r in self.rows(ANSWER_TIMES))

@@ -193,22 +193,23 @@ def test_the_report_counts_what_the_dashboards_count_over_its_week(
         return charts.rows(chart.between(week.start, week.end), NOW)
 
     by_service: Counter[str] = Counter()
-    for row in rows(catalogue.COMPLAINTS_BY_SERVICE):
+    for row in rows(catalogue.CHARTS["complaints_by_service"]):
         by_service[row["service"]] += row["comments"]
     assert by_service == {c.name: c.this_week for c in report.complaints.by_service}
-    decided = rows(catalogue.RESTORES_BY_MODEL)
+    decided = rows(catalogue.CHARTS["restores_by_model"])
     m = report.moderation
     assert sum(r["decided"] for r in decided) == m.confirmed + m.restored
     assert sum(r["restored"] for r in decided) == m.restored
-    facts = {r["fact"]: r for r in rows(catalogue.MISINFORMATION_BY_FACT)}
+    facts = {r["fact"]: r for r in rows(catalogue.CHARTS["misinformation_by_fact"])}
     assert {f: r["comments"] for f, r in facts.items()} == {
         e.fact_id: e.claims + e.questions for e in report.misinformation.entries
     }
     places = {
-        (r["service"], r["place"]): r["comments"] for r in rows(catalogue.COMPLAINTS_BY_PLACE)
+        (r["service"], r["place"]): r["comments"]
+        for r in rows(catalogue.CHARTS["complaints_by_place"])
     }
     assert places == {(p.service, p.place): p.comments for p in report.complaints.by_place}
-    answered = rows(catalogue.COMMS_ANSWERED)
+    answered = rows(catalogue.CHARTS["comms_answered"])
     assert sum(r["items"] for r in answered) == m.comms_items
     charts.close()
     store.close()
@@ -219,9 +220,9 @@ def test_a_chart_over_a_week_replaces_its_recent_days_or_gains_the_records_time(
     from dashboards.model import Between, InLastDays
 
     week = ReportWeek.parse(world.WEEK)
-    hides = catalogue.HIDES_BY_RULE.between(week.start, week.end)
+    hides = catalogue.CHARTS["hides_by_rule"].between(week.start, week.end)
     assert not any(isinstance(c, InLastDays) for c in hides.where)
     assert Between("created_at", week.start, week.end) in hides.where
-    assert hides.groups == catalogue.HIDES_BY_RULE.groups
-    restores = catalogue.RESTORES_BY_RULE.between(week.start, week.end)
+    assert hides.groups == catalogue.CHARTS["hides_by_rule"].groups
+    restores = catalogue.CHARTS["restores_by_rule"].between(week.start, week.end)
     assert restores.where[-1] == Between("comment_created_at", week.start, week.end)
