@@ -199,17 +199,24 @@ class ElasticsearchStore:
         if not items:
             return 0
         latest = {item.key: item for item in items}
-        existing = self._comments_by_key(list(latest), fields=False)
+        existing = self._comments_by_key(list(latest), fields=["hide_seconds"])
         now = datetime.now(UTC)
         actions: list[dict[str, Any]] = []
         for key, item in latest.items():
-            index = existing[key]["_index"] if key in existing else None
+            stored = existing.get(key)
+            document = docs.comment_document(item, now)
+            if stored is not None and document["hide_seconds"] is None:
+                # A later save (a reviewer's escalation) carries no `hidden` event of its own:
+                # the time it took to hide was measured the first time and stays.
+                document["hide_seconds"] = stored.get("_source", {}).get("hide_seconds")
             actions.append(
                 {
                     "_op_type": "index",
-                    "_index": index or self.names.comments_for(item.classified.comment.created_at),
+                    "_index": stored["_index"]
+                    if stored
+                    else self.names.comments_for(item.classified.comment.created_at),
                     "_id": key,
-                    "_source": docs.comment_document(item, now),
+                    "_source": document,
                 }
             )
         for item in items:

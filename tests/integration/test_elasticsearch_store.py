@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,8 +18,9 @@ from elasticsearch import Elasticsearch
 
 from houserules.services import ElasticsearchNode
 from houserules.settings import ElasticsearchSettings
-from moderation.review import AuditEvent, ReviewStatus
+from moderation.review import AuditEvent, PlatformState, ReviewStatus
 from moderation.verdict import Route
+from store.base import ProcessedComment, QueueEntry
 from store.elasticsearch import ElasticsearchStore
 from store.es_retry import Backoff, ElasticsearchUnavailable
 from tests.integration.test_store_contract import (
@@ -189,6 +191,22 @@ def test_a_worker_retrying_the_same_batch_doubles_no_record_and_no_audit_event(
     assert es_store.count() == 2
     assert [len(es_store.queue(q)) for q in (Route.REVIEW, Route.COMMS)] == [1, 1]
     assert [e.event for e in es_store.audit()] == ["hidden"]
+
+
+def test_a_reviewer_escalating_a_hidden_comment_keeps_how_long_it_took_to_hide(
+    es_store: ElasticsearchStore,
+) -> None:
+    first = harassing(0)
+    hidden = replace(first.audit[0], at=MONDAY + timedelta(seconds=90))
+    es_store.save([replace(first, audit=(hidden,))])
+    # What stream.decisions saves when a reviewer escalates: no `hidden` event of its own.
+    escalation = QueueEntry(Route.ESCALATIONS, "escalated by ann: a threat", urgent=True)
+    es_store.save([ProcessedComment(first.classified, PlatformState.HIDDEN, (escalation,))])
+    found = es_store.client.search(
+        index=es_store.names.comments, query={"ids": {"values": [first.key]}}
+    )
+    assert [h["_source"]["hide_seconds"] for h in found["hits"]["hits"]] == [90.0]
+    assert len(es_store.queue(Route.ESCALATIONS)) == 1
 
 
 def test_retention_drops_whole_months_and_keeps_the_audit_log(
