@@ -9,25 +9,17 @@ credentials are never printed), `--kibana` and `--space` override the address an
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
 from dashboards.kibana_api import Kibana, KibanaError
 from dashboards.saved_objects import KIBANA_VERSION, ndjson, saved_objects
+from houserules.command_output import fail
 from houserules.settings import Settings
 
 out = Console()
-err = Console(stderr=True)
-
-
-def _fail(message: str) -> NoReturn:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
-    sys.exit(2)
 
 
 def _objects(settings: Settings) -> str:
@@ -57,7 +49,7 @@ def install(ctx: click.Context, url: str | None, space: str | None, as_json: boo
             _objects(settings), KIBANA_VERSION, kibana.space if space is None else space
         )
     except KibanaError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         click.echo(
             json.dumps(
@@ -95,7 +87,7 @@ def export(ctx: click.Context, out_file: Path, as_json: bool) -> None:
     try:
         out_file.write_text(text, encoding="utf-8")
     except OSError as exc:
-        _fail(f"cannot write {out_file}: {exc.strerror or exc}")
+        fail(f"cannot write {out_file}: {exc.strerror or exc}")
     count = text.count("\n")
     if as_json:
         click.echo(json.dumps({"file": str(out_file), "objects": count}))

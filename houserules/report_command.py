@@ -15,25 +15,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
 from houserules.bootstrap import model_cache_dir, open_store
+from houserules.command_output import fail
 from houserules.config import ConfigError, load_registers, load_rules
 from houserules.settings import Settings
 from moderation.verdict import Category
 
-err = Console(stderr=True)
 out = Console()
 log = logging.getLogger("houserules.report")
-
-
-def _fail(message: str) -> NoReturn:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
-    sys.exit(2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +188,9 @@ def weekly(
     try:
         result = run_weekly(obj.settings(), week_name, out_dir, chosen, email)
     except ReportEmailError as exc:
-        _fail(f"the report was written but not emailed: {exc}")
+        fail(f"the report was written but not emailed: {exc}")
     except OSError as exc:
-        _fail(f"cannot write the report: {exc}")
+        fail(f"cannot write the report: {exc}")
     if as_json:
         click.echo(json.dumps(result.summary(), indent=2))
         return
@@ -272,7 +266,7 @@ def tone_eval(obj: Any, folder: Path, split: str, write_card: bool, as_json: boo
     try:
         texts, gold = read_split(folder, split)
     except SentimentSetError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     started = time.perf_counter()
     tweets = measure(model, texts, gold)
     council = measure_council(model, DEV_SET / "comments.jsonl")
