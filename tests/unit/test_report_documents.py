@@ -86,6 +86,25 @@ def test_the_pdf_opens_and_has_every_section(written: Path) -> None:
     assert world.PHONE not in text
 
 
+def test_the_fairness_check_lists_every_hidden_criticism_with_what_became_of_it(
+    report: WeeklyReport, tmp_path: Path
+) -> None:
+    fair = report.moderation.fairness[0]
+    many = replace(
+        report,
+        moderation=replace(
+            report.moderation,
+            fairness=tuple(replace(fair, text=f"{fair.text} number {n}") for n in range(40)),
+        ),
+    )
+    done = write_report(many, tmp_path, ("pdf",))
+    assert done.pdf is not None
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(done.pdf).pages))
+    listed = [n for n in range(40) if f"number {n}”" in text]
+    assert listed == list(range(40))
+    assert "on the platform: restored · review: restored" in text
+
+
 def test_the_pdf_is_tagged_for_screen_readers(written: Path) -> None:
     root = PdfReader(written).trailer["/Root"]
     assert "/StructTreeRoot" in root
