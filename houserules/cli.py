@@ -638,6 +638,7 @@ def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
                 "threshold": r.threshold,
                 "action": r.action.value,
                 "mention_action": (r.mention_action or r.action).value,
+                "comms_from": r.comms_from,
             }
             for c, r in rules.categories.items()
         },

@@ -45,8 +45,18 @@ def decide(
     if len(passed) > 1:
         passed.pop(Category.CRITICISM, None)
     below = tuple(f for c, f in strongest.items() if c not in passed)
+    # A finding in a category's doubtful middle (at or over comms_from, under threshold) is
+    # sent to the comms team to judge; it never hides.
+    doubtful = {
+        c
+        for c, f in strongest.items()
+        if c not in passed
+        and (floor := rules.rule(c).comms_from) is not None
+        and f.score >= floor
+    }
 
     actions = [rules.rule(c).action_on(comment.surface) for c in passed]
+    actions += [Action.COMMS for _ in doubtful]
     notes: list[CommsNote] = []
     # A rumour question is answered by the comms team unless something heavier applies;
     # criticism alongside it does not stop the question reaching them.
@@ -54,7 +64,10 @@ def decide(
     for d in detections:
         # A note travels with its detector's findings: it counts only if one of them passed
         # and routes to comms.
-        carried = any(f.category in passed and rules.rule(f.category).comms for f in d.findings)
+        carried = any(
+            (f.category in passed and rules.rule(f.category).comms) or f.category in doubtful
+            for f in d.findings
+        )
         for note in d.notes:
             if carried or (note.reason == RUMOUR_QUESTION and only_opinion):
                 notes.append(note)
@@ -67,7 +80,9 @@ def decide(
         routes.append(Route.REVIEW)
     if action is Action.ESCALATE:
         routes.append(Route.ESCALATIONS)
-    wants_comms = any(rules.rule(c).comms for c in passed) or action is Action.COMMS
+    wants_comms = (
+        any(rules.rule(c).comms for c in passed) or bool(doubtful) or action is Action.COMMS
+    )
     if wants_comms:
         routes.append(Route.COMMS)
         if not notes:

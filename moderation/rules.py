@@ -15,7 +15,11 @@ from moderation.verdict import Action, Category
 
 
 class CategoryRule(BaseModel):
-    """How one category is handled once a detector scores it at or above `threshold`."""
+    """How one category is handled once a detector scores it at or above `threshold`.
+
+    `comms_from`, where set, is a lower score from which a finding that did not reach
+    `threshold` still goes to the comms queue, for a person to judge, instead of being
+    dropped: the doubtful middle is read, never hidden."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -25,6 +29,15 @@ class CategoryRule(BaseModel):
     mention_action: Action | None = None
     comms: bool = False
     referral: str = ""
+    comms_from: float | None = Field(default=None, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _comms_from_is_below_threshold(self) -> CategoryRule:
+        if self.comms_from is not None and self.comms_from >= self.threshold:
+            raise ValueError(
+                f"comms_from ({self.comms_from}) must be below threshold ({self.threshold})"
+            )
+        return self
 
     def action_on(self, surface: Surface) -> Action:
         if surface is Surface.MENTION and self.mention_action is not None:

@@ -78,6 +78,35 @@ def test_hidden_misinformation_still_reaches_the_comms_queue_with_the_official_l
     assert v.comms == (note,)
 
 
+def test_a_doubtful_misinformation_match_goes_to_comms_with_the_official_line_not_hidden(
+    rules: HouseRules,
+) -> None:
+    misinformation = rules.rule(Category.MISINFORMATION)
+    assert misinformation.comms_from is not None
+    doubtful = (misinformation.comms_from + misinformation.threshold) / 2
+    note = CommsNote("misinformation to correct", fact_id="fr-1", official_line="The truth.")
+    detection = Detection(found(Category.MISINFORMATION, doubtful).findings, (note,))
+    v = decide(comment(), [detection], rules, "t")
+    assert (v.action, v.categories, v.routes) == (Action.COMMS, (), (Route.COMMS,))
+    assert not v.hide_on_platform
+    assert v.comms == (note,)
+    assert [f.category for f in v.below_threshold] == [Category.MISINFORMATION]
+
+
+def test_a_match_under_comms_from_is_dropped(rules: HouseRules) -> None:
+    floor = rules.rule(Category.MISINFORMATION).comms_from
+    assert floor is not None
+    v = decide(comment(), [found(Category.MISINFORMATION, floor - 0.01)], rules, "t")
+    assert (v.action, v.routes, v.comms) == (Action.ALLOW, (), ())
+
+
+def test_comms_from_must_be_under_the_threshold() -> None:
+    from moderation.rules import CategoryRule
+
+    with pytest.raises(ValueError, match="comms_from"):
+        CategoryRule(threshold=0.5, comms_from=0.5, action=Action.HIDE)
+
+
 def test_a_rumour_question_goes_to_comms_with_no_category(rules: HouseRules) -> None:
     note = CommsNote(RUMOUR_QUESTION, fact_id="fr-1", official_line="The truth.")
     v = decide(comment(), [Detection(notes=(note,))], rules, "t")
