@@ -50,9 +50,7 @@ def decide(
     doubtful = {
         c
         for c, f in strongest.items()
-        if c not in passed
-        and (floor := rules.rule(c).comms_from) is not None
-        and f.score >= floor
+        if c not in passed and (floor := rules.rule(c).comms_from) is not None and f.score >= floor
     }
 
     actions = [rules.rule(c).action_on(comment.surface) for c in passed]
