@@ -31,32 +31,30 @@ FUNCTIONAL = ROOT / "evaluation" / "functional"
 
 # functionality -> the share of its cases that must be judged the right way round: about 0.1
 # under what the bundled model measured (docs/evaluation.md), so a retrained model that does
-# worse on any one functionality fails here. hate_no_slur is the exception: the model released
-# 2026-12-05 judges 0.35 of it right where the one before judged 0.50 (the price of hiding far
-# fewer neutral mentions of identities), and its floor holds that lower line
+# worse on any one functionality fails here
 FUNCTIONAL_FLOORS = {
-    "threat_direct": 0.75,
-    "threat_veiled": 0.45,
+    "threat_direct": 0.6,
+    "threat_veiled": 0.4,
     "threat_property": 0.5,
     "threat_incitement": 0.6,
     "threat_group": 0.65,
-    "self_harm": 0.5,
-    "hate_no_slur": 0.25,
+    "self_harm": 0.45,
+    "hate_no_slur": 0.4,
     "hate_slur_dodged": 0.4,
-    "harassment_personal": 0.45,
-    "obscenity": 0.5,
+    "harassment_personal": 0.4,
+    "obscenity": 0.4,
     "defamation": 0.55,
-    "scam": 0.75,
+    "scam": 0.7,
     "criticism_harsh": 0.9,
     "idioms_violent": 0.85,
     "electoral_legal": 0.75,
     "safety_warning": 0.75,
-    "negated_abuse": 0.8,
+    "negated_abuse": 0.9,
     "quoted_reported": 0.9,
-    "counter_speech": 0.85,
+    "counter_speech": 0.8,
     "identity_self": 0.9,
     "identity_neutral": 0.9,
-    "dodged_benign": 0.85,
+    "dodged_benign": 0.9,
     "questions_neutral": 0.9,
 }
 
