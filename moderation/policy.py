@@ -54,7 +54,8 @@ def decide(
     }
 
     actions = [rules.rule(c).action_on(comment.surface) for c in passed]
-    actions += [Action.COMMS for _ in doubtful]
+    if doubtful:
+        actions.append(Action.COMMS)
     notes: list[CommsNote] = []
     # A rumour question is answered by the comms team unless something heavier applies;
     # criticism alongside it does not stop the question reaching them.
