@@ -57,7 +57,7 @@ class SentenceEncoder:
         tokenizer_path: Path,
         threads: int = 2,
         *,
-        fold_weights: bool = False,
+        fold_weights: bool = True,
         optimised_copy: Path | None = None,
     ) -> None:
         """`optimised_copy`: where to keep onnxruntime's optimised graph of this encoder (it
@@ -75,10 +75,11 @@ class SentenceEncoder:
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if fold_weights:
-            # Fold the int8 weights back to float32 once at load time. Measured slower on
-            # these 2 cores than letting onnxruntime run its int8 kernels (`houserules bench
-            # classify` times both); results agree to a cosine of 0.9998 and neither depends
-            # on a comment's batch-mates.
+            # Fold the int8 weights back to float32 once at load time (weight-only
+            # quantisation: the file is small, the arithmetic is float32). On these 2 cores it
+            # measured faster than onnxruntime's int8 kernels in most runs (`houserules bench
+            # classify` times both, docs/evaluation.md); results agree to a cosine of 0.9998
+            # and neither depends on a comment's batch-mates.
             options.add_session_config_entry("session.disable_quant_qdq", "1")
         options.log_severity_level = 3
         self._session = _session(encoder_path, options, optimised_copy)
@@ -231,7 +232,8 @@ class ToxicityModel:
         copy = None
         if cache_dir is not None:
             digest = read_sums(folder)[ENCODER_FILE][:16]
-            copy = cache_dir / f"encoder-{digest}-ort{ort.__version__}-{platform.machine()}.onnx"
+            name = f"encoder-{digest}-fp32-ort{ort.__version__}-{platform.machine()}.onnx"
+            copy = cache_dir / name
         encoder = SentenceEncoder(
             folder / ENCODER_FILE, folder / TOKENIZER_FILE, threads, optimised_copy=copy
         )
