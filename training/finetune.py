@@ -432,13 +432,13 @@ def main() -> None:
         "--identity-weight",
         type=float,
         default=IDENTITY_WEIGHT,
-        help="weight of the neutral identity sentences (1 in the first three epochs)",
+        help="weight of the neutral identity sentences",
     )
     parser.add_argument(
         "--fair-names",
         action="store_true",
         help="rename the council corpus's people from names.py's pool and add harmless comments "
-        "about named people (not used for the bundled model yet)",
+        "about named people (the bundled model is trained with it)",
     )
     args = parser.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))

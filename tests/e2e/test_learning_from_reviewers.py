@@ -2,11 +2,12 @@
 bundled model, reviewers' decisions, `houserules learn`, `houserules model list` and
 `houserules model use`, erasure, and the audit log.
 
-The council: people in Tinkers End (a place whose name is a slur against Travellers) criticise
-"the Tinkers End lot" on the council sharply; the bundled model hides most of that as
-discrimination and the reviewers keep restoring it. Real abuse of Travellers using the same
-word is hidden and they keep confirming it. After learning, new comments of the first kind stay
-visible and new ones of the second are still hidden.
+The council: its covered market sells faggots and peas (a Black Country dish), and residents
+criticise the council sharply over the market; the bundled model hides most of that as
+discrimination, because the dish's name is also a slur against gay men, and the reviewers keep
+restoring it. Real abuse of gay men using the same word is hidden and they keep confirming it.
+After learning, new comments of the first kind stay visible and new ones of the second are
+still hidden.
 """
 
 from __future__ import annotations
@@ -34,30 +35,31 @@ from moderation.verdict import Category, Route
 from store.base import AuditFilter
 from store.sqlite import SqliteStore
 
-PLACES = ["Tinkers End", "Tinkers Green", "Tinkers Cross"]
-GROUPS = ["lot", "mob", "gang", "bunch"]
+HIDING = ("hide", "escalate")
+DISHES = ["faggots and peas", "faggots and mushy peas", "faggots and gravy"]
+STALLS = ["stall", "van", "counter", "pitch"]
 WHERE = [
-    "in highways",
-    "at the depot",
-    "running the parks team",
-    "in the housing office",
-    "on the cabinet",
-    "at county hall",
+    "at the council market",
+    "on the market square",
+    "at the Christmas fair",
+    "outside the civic centre",
+    "at the food festival",
+    "in the covered market",
 ]
 VERDICTS = [
-    "couldn't organise a bin round.",
-    "have wasted millions of our money.",
-    "need voting out at the next election.",
-    "haven't a clue what they are doing.",
-    "should be ashamed of this mess.",
+    "has gone since the council tripled the rent.",
+    "was shut again because the council never fixed the roof.",
+    "is the only thing this council hasn't ruined yet.",
+    "deserves better than this useless council.",
+    "closed after the council's parking charges drove everyone away.",
 ]
 WHO = [
-    "Dirty tinkers",
-    "Thieving tinkers",
-    "Those filthy tinkers",
-    "The tinkers",
-    "Bloody tinkers",
-    "Scrounging tinkers",
+    "Dirty faggots",
+    "Filthy faggots",
+    "Those disgusting faggots",
+    "The faggots",
+    "Bloody faggots",
+    "Perverted faggots",
 ]
 AT = ["on the rec", "by the river", "on Mill Field", "at the lay-by", "behind the school"]
 ABUSE = [
@@ -66,11 +68,11 @@ ABUSE = [
     "are scum, every last one of them.",
     "ruin every place they go.",
     "need clearing off like the rubbish they are.",
-    "are nothing but thieves.",
+    "are a danger to our kids.",
 ]
 SEEDED, FRESH = 30, 20
-LAWFUL_REASON = "criticism of the council; Tinkers End is a place"
-ABUSE_REASON = "abuse of Travellers"
+LAWFUL_REASON = "criticism of the council; faggots and peas is a dish"
+ABUSE_REASON = "abuse of gay men"
 
 Invoke = Callable[..., str]
 
@@ -78,8 +80,8 @@ Invoke = Callable[..., str]
 def _texts() -> tuple[list[str], list[str]]:
     rng = random.Random(20261205)
     lawful = [
-        f"The {p} {g} {w} {v}"
-        for p, g, w, v in rng.sample(list(itertools.product(PLACES, GROUPS, WHERE, VERDICTS)), 50)
+        f"The {d} {s} {w} {v}"
+        for d, s, w, v in rng.sample(list(itertools.product(DISHES, STALLS, WHERE, VERDICTS)), 50)
     ]
     abusive = [
         f"{w} {a} {x}" for w, a, x in rng.sample(list(itertools.product(WHO, AT, ABUSE)), 50)
@@ -184,26 +186,28 @@ def _post_fresh(run: Invoke, council: Path, tag: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def bundled_on_fresh() -> tuple[int, int]:
-    """What the bundled model does with the fresh comments: lawful and abusive ones hidden."""
+def bundled_on_fresh() -> tuple[list[str], list[str]]:
+    """What the bundled model does with the fresh comments: the lawful and the abusive ones it
+    hides."""
     settings = Settings(data_dir=Path("unused"))
     classifier = build_classifier(load_rules(None), load_registers(None), load_base_model(settings))
 
-    def hidden(texts: list[str]) -> int:
+    def hidden(texts: list[str]) -> list[str]:
         comments = [
             Comment(Platform.FACEBOOK, Surface.OWN_PAGE, f"x{i}", t, datetime.now(UTC))
             for i, t in enumerate(texts)
         ]
-        return sum(v.action.value in ("hide", "escalate") for v in classifier.classify(comments))
+        verdicts = classifier.classify(comments)
+        return [t for t, v in zip(texts, verdicts, strict=True) if v.action.value in HIDING]
 
     fresh = slice(SEEDED, SEEDED + FRESH)
     return hidden(LAWFUL[fresh]), hidden(ABUSIVE[fresh])
 
 
 def test_after_learning_the_restored_kind_stays_visible_and_the_confirmed_kind_is_still_hidden(
-    council: Path, run: Invoke, bundled_on_fresh: tuple[int, int]
+    council: Path, run: Invoke, bundled_on_fresh: tuple[list[str], list[str]]
 ) -> None:
-    lawful_before, abusive_before = bundled_on_fresh
+    lawful_before, abusive_before = (len(texts) for texts in bundled_on_fresh)
     assert lawful_before >= FRESH // 2, "the bundled model hides most of this criticism"
     assert abusive_before >= FRESH * 3 // 4
 
@@ -271,7 +275,9 @@ def test_erasure_removes_an_authors_examples_and_marks_the_version_learned_from_
 ) -> None:
     run("learn")
     kept = ExampleEmbeddings(council / "models").comment_keys()
-    assert "facebook:crit0" in kept
+    restored = [i for i in range(SEEDED) if f"facebook:crit{i}" in kept]
+    assert restored, "the restored criticism was learned from"
+    first = restored[0]
     before = json.loads(run("learn", "--dry-run", "--json"))["examples"]
 
     printed = run(
@@ -279,7 +285,7 @@ def test_erasure_removes_an_authors_examples_and_marks_the_version_learned_from_
         "--platform",
         "facebook",
         "--author",
-        "resident0",
+        f"resident{first}",
         "--by",
         "dpo",
         "--reason",
@@ -287,7 +293,7 @@ def test_erasure_removes_an_authors_examples_and_marks_the_version_learned_from_
         "--yes",
     )
     assert "1 learning example of these comments removed" in printed
-    assert "facebook:crit0" not in ExampleEmbeddings(council / "models").comment_keys()
+    assert f"facebook:crit{first}" not in ExampleEmbeddings(council / "models").comment_keys()
     assert json.loads(run("learn", "--dry-run", "--json"))["examples"] == before - 1
     learned = json.loads(run("model", "list", "--json"))["versions"][-1]
     assert learned["erased_since"] == 1
@@ -295,22 +301,23 @@ def test_erasure_removes_an_authors_examples_and_marks_the_version_learned_from_
 
 
 def test_model_use_goes_back_to_the_bundled_model_and_forward_again(
-    council: Path, run: Invoke
+    council: Path, run: Invoke, bundled_on_fresh: tuple[list[str], list[str]]
 ) -> None:
+    criticism = bundled_on_fresh[0][0]
     run("learn")
     learned = json.loads(run("model", "list", "--json"))["current"]
 
     run("model", "use", "bundled", "--by", "officer.b", "--reason", "checking a complaint")
     bundled = json.loads(run("model", "list", "--json"))["current"]
     assert "+learned" not in bundled
-    verdict = json.loads(run("classify", LAWFUL[SEEDED], "--json"))
+    verdict = json.loads(run("classify", criticism, "--json"))
     assert verdict["classifier_version"] == bundled
-    assert verdict["action"] in ("hide", "escalate"), "the bundled model hides it again"
+    assert verdict["action"] in HIDING, "the bundled model hides it again"
 
     run("model", "use", learned, "--by", "officer.b", "--reason", "complaint answered")
-    verdict = json.loads(run("classify", LAWFUL[SEEDED], "--json"))
+    verdict = json.loads(run("classify", criticism, "--json"))
     assert verdict["classifier_version"] == learned
-    assert verdict["action"] not in ("hide", "escalate")
+    assert verdict["action"] not in HIDING
     store = SqliteStore(council / "houserules.db")
     used = [e.detail for e in store.audit_page(AuditFilter(event="model_used"))[0]]
     store.close()
