@@ -25,7 +25,7 @@ from moderation.model import ToxicityHeads, ToxicityModel
 from store.sqlite import SqliteStore
 from stream.topics import ensure_topics
 
-CRITICISM = "The Tinkers End gang at county hall haven't a clue what they are doing."
+THANKS = "Thank you to the bin crews for coming out in the snow this morning."
 
 
 def _comments(tag: str, n: int) -> list[Comment]:
@@ -34,7 +34,7 @@ def _comments(tag: str, n: int) -> list[Comment]:
             Platform.FACEBOOK,
             Surface.OWN_PAGE,
             f"{tag}-{i}",
-            f"{CRITICISM} ({tag} {i})",
+            f"{THANKS} ({tag} {i})",
             datetime.now(UTC),
         )
         for i in range(n)
@@ -51,11 +51,12 @@ def _wait_for(store: SqliteStore, keys: list[str], worker: WorkerProcess, timeou
         time.sleep(0.3)
 
 
-def _lenient_version(settings: Settings, base: ToxicityModel) -> str:
-    """A learned version that reads the criticism as far less discriminatory (the bias of one
-    head moved; `houserules learn` makes real ones, tested in tests/e2e)."""
+def _alarmed_version(settings: Settings, base: ToxicityModel) -> str:
+    """A learned version that reads every comment as a threat (the bias of one head moved, so
+    that which version judged a comment shows in its action; `houserules learn` makes real
+    ones, tested in tests/e2e)."""
     biases = base.heads.biases[0].copy()
-    biases[base.labels.index("discrimination")] -= 8.0
+    biases[base.labels.index("threat")] += 12.0
     name = f"{base.version.rsplit('-', 1)[0]}+learned1-kafka000"
     ModelVersions(settings.model_versions_dir).add_learned(
         ToxicityHeads(base.labels, (base.heads.weights[0],), (biases,)),
@@ -65,7 +66,7 @@ def _lenient_version(settings: Settings, base: ToxicityModel) -> str:
             created_at=datetime.now(UTC).isoformat(),
             encoder_sha256=encoder_sha256(base),
             thresholds=dict(base.thresholds),
-            summary="discrimination read more leniently",
+            summary="everything read as a threat",
         ),
     )
     return name
@@ -84,7 +85,7 @@ def test_a_running_worker_judges_with_the_new_current_version_from_its_next_batc
     ensure_topics(settings.kafka)
     base = load_base_model(settings)
     assert isinstance(base, ToxicityModel)
-    learned = _lenient_version(settings, base)
+    learned = _alarmed_version(settings, base)
     worker = WorkerProcess(settings, tmp_path / "worker.log", loglevel="info")
     store = SqliteStore(settings.sqlite_path)
     try:
@@ -120,8 +121,8 @@ def test_a_running_worker_judges_with_the_new_current_version_from_its_next_batc
         }
         assert {judged[c.key].classifier_version for c in before} == {base.version}
         assert {judged[c.key].classifier_version for c in after} == {learned}
-        assert {judged[c.key].action.value for c in before} == {"hide"}
-        assert "hide" not in {judged[c.key].action.value for c in after}
+        assert {judged[c.key].action.value for c in before} == {"allow"}
+        assert {judged[c.key].action.value for c in after} == {"escalate"}
         assert worker.alive, "no restart"
         assert store.count() == 12, "no comment lost or doubled"
         assert "now judging with model" in worker.log.read_text(errors="replace")
