@@ -43,6 +43,7 @@ from stream.clock import SystemClock
 
 NOW = datetime(2026, 12, 5, 10, tzinfo=UTC)
 CRITICISM = "The Tinkers End gang at county hall haven't a clue what they are doing."
+THANKS = "Thank you to the bin crews for coming out in the snow this morning."
 
 
 @pytest.fixture(scope="module")
@@ -141,11 +142,17 @@ def test_a_correction_reads_back_and_an_erased_one_is_not_a_correction() -> None
 # --- versions and the classifier that follows them -----------------------------------------
 
 
-def _learned(versions: ModelVersions, base: ToxicityModel, shift: float, n: int) -> str:
-    """A learned version whose discrimination head is shifted (a stand-in for a real fit)."""
+def _learned(
+    versions: ModelVersions,
+    base: ToxicityModel,
+    shift: float,
+    n: int,
+    label: str = "discrimination",
+) -> str:
+    """A learned version with one head's bias shifted (a stand-in for a real fit)."""
     weights = base.heads.weights[0].copy()
     biases = base.heads.biases[0].copy()
-    biases[base.labels.index("discrimination")] += shift
+    biases[base.labels.index(label)] += shift
     heads = ToxicityHeads(base.labels, (weights,), (biases,))
     name = f"{base.version.rsplit('-', 1)[0]}+learned{n}-test{n:04d}"
     versions.add_learned(
@@ -156,16 +163,14 @@ def _learned(versions: ModelVersions, base: ToxicityModel, shift: float, n: int)
             created_at=NOW.isoformat(),
             encoder_sha256=read_sums(bundled_folder())["encoder.onnx"],
             thresholds=dict(base.thresholds),
-            summary=f"discrimination shifted by {shift}",
+            summary=f"{label} shifted by {shift}",
         ),
     )
     return name
 
 
-def _comments(tag: str, n: int = 3) -> list[Comment]:
-    return [
-        Comment(Platform.FACEBOOK, Surface.OWN_PAGE, f"{tag}{i}", CRITICISM, NOW) for i in range(n)
-    ]
+def _comments(tag: str, n: int = 3, text: str = CRITICISM) -> list[Comment]:
+    return [Comment(Platform.FACEBOOK, Surface.OWN_PAGE, f"{tag}{i}", text, NOW) for i in range(n)]
 
 
 def test_the_classifier_switches_version_between_batches_and_names_it(
@@ -174,16 +179,16 @@ def test_the_classifier_switches_version_between_batches_and_names_it(
     versions = ModelVersions(tmp_path / "models")
     rules, registers = load_rules(None), load_registers(None)
     follow = FollowingClassifier(lambda m: build_classifier(rules, registers, m), bundled, versions)
-    first = follow.classify(_comments("a"))
+    first = follow.classify(_comments("a", text=THANKS))
     assert {v.classifier_version for v in first} == {bundled.version}
-    assert {v.action for v in first} == {Action.ALLOW}  # criticism stays visible
+    assert {v.action for v in first} == {Action.ALLOW}
 
-    strict = _learned(versions, bundled, 8.0, 1)
+    alarmed = _learned(versions, bundled, 12.0, 1, label="threat")  # everything is a threat
     versions.ensure_bundled(bundled, NOW)
-    versions.use(strict, NOW, "test", "try it")
-    second = follow.classify(_comments("b"))
-    assert {v.classifier_version for v in second} == {strict}
-    assert {v.action for v in second} == {Action.HIDE}
+    versions.use(alarmed, NOW, "test", "try it")
+    second = follow.classify(_comments("b", text=THANKS))
+    assert {v.classifier_version for v in second} == {alarmed}
+    assert {v.action for v in second} == {Action.ESCALATE}
 
     versions.use(bundled.version, NOW, "test", "back")
     assert {v.classifier_version for v in follow.classify(_comments("c"))} == {bundled.version}
