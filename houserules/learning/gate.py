@@ -36,7 +36,7 @@ import numpy.typing as npt
 from moderation.classifier import HouseRulesClassifier
 from moderation.comment import Comment
 from moderation.evaluation import ACTIONS, HIDING, LabelledComment
-from moderation.model.onnx_model import SentenceEncoder, ToxicityHeads
+from moderation.model.onnx_model import RUNTIME, SentenceEncoder, ToxicityHeads
 from moderation.registers import Registers
 from moderation.rules import HouseRules
 
@@ -291,12 +291,12 @@ def texts_digest(texts: Sequence[str]) -> str:
 def cached_embeddings(
     texts: Sequence[str], encoder: SentenceEncoder, encoder_sha: str, cache: Path | None
 ) -> npt.NDArray[np.float32]:
-    """The texts' embeddings, kept in `cache` keyed by the encoder, how it is run (its int8
-    weights folded to float32) and the texts (these are the bundled evaluation councils, not
-    personal data of the council's)."""
+    """The texts' embeddings, kept in `cache` keyed by the encoder, how it is run (`RUNTIME`)
+    and the texts (these are the bundled evaluation councils, not personal data of the
+    council's)."""
     path = None
     if cache is not None:
-        path = cache / f"learning-eval-{encoder_sha[:16]}-fp32-{texts_digest(texts)}.npy"
+        path = cache / f"learning-eval-{encoder_sha[:16]}-{RUNTIME}-{texts_digest(texts)}.npy"
         if path.is_file():
             try:
                 found = np.load(path, allow_pickle=False)

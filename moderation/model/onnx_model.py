@@ -35,6 +35,9 @@ MAX_TOKENS = 128
 EMBEDDING_DIM = 384
 BATCH_SIZE = 32
 TOKENS_OUTPUT = "token_embeddings"
+# How houserules runs the encoder (its int8 weights folded to float32 at load), named in every
+# cache of what the encoder computes, so a cache made another way is never read back.
+RUNTIME = "fp32"
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -57,7 +60,7 @@ class SentenceEncoder:
         tokenizer_path: Path,
         threads: int = 2,
         *,
-        fold_weights: bool = True,
+        fold_weights: bool = RUNTIME == "fp32",
         optimised_copy: Path | None = None,
     ) -> None:
         """`optimised_copy`: where to keep onnxruntime's optimised graph of this encoder (it
@@ -232,8 +235,10 @@ class ToxicityModel:
         copy = None
         if cache_dir is not None:
             digest = read_sums(folder)[ENCODER_FILE][:16]
-            name = f"encoder-{digest}-fp32-ort{ort.__version__}-{platform.machine()}.onnx"
-            copy = cache_dir / name
+            copy = (
+                cache_dir
+                / f"encoder-{digest}-{RUNTIME}-ort{ort.__version__}-{platform.machine()}.onnx"
+            )
         encoder = SentenceEncoder(
             folder / ENCODER_FILE, folder / TOKENIZER_FILE, threads, optimised_copy=copy
         )
