@@ -1,18 +1,21 @@
 """The classifier: every detector over every comment, then the policy.
 
 Comments are classified in batches so the model encodes them together, once; every
-detector that needs embeddings reads the same vectors.
+detector that needs embeddings reads the same vectors. A comment with dodged spellings
+("1d10t", "k n o b h e a d") is also scored in its plain reading, in the same model call, and
+each label keeps the higher of its two probabilities (`moderation.plain_reading`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from moderation.comment import MAX_COMMENT_CHARS, Comment
 from moderation.detectors.base import Detector, Document
 from moderation.model_interface import ExplainingTextModel, Explanation, TextModel
+from moderation.plain_reading import PlainReading, plain_reading
 from moderation.policy import decide
 from moderation.registers import Registers
 from moderation.rules import HouseRules
@@ -69,13 +72,15 @@ class HouseRulesClassifier:
         if self.model is None or not comments:
             return [Document(c, normalise(c.text)) for c in comments]
         texts = [c.text for c in comments]
-        explained: list[Explanation]
-        embeddings: npt.NDArray[np.float32] | None
-        if isinstance(self.model, ExplainingTextModel):
-            embeddings, scores, explained = self.model.score_explained(texts)
-        else:
-            embeddings, scores = self.model.score(texts)
-            explained = [{} for _ in texts]
+        readings = [plain_reading(t) for t in texts]
+        dodged = [i for i, reading in enumerate(readings) if reading.dodged]
+        embeddings, scores, explained = _score(
+            self.model, [*texts, *(readings[i].text for i in dodged)]
+        )
+        for k, i in enumerate(dodged, start=len(texts)):
+            scores[i], explained[i] = higher_reading(
+                (scores[i], explained[i]), (scores[k], explained[k]), readings[i]
+            )
         return [
             Document(
                 c,
@@ -93,3 +98,35 @@ class HouseRulesClassifier:
             detections = [d.detect(doc) for d in self.detectors]
             verdicts.append(decide(doc.comment, detections, self.rules, self.version))
         return verdicts
+
+
+def _score(
+    model: TextModel, texts: Sequence[str]
+) -> tuple[npt.NDArray[np.float32] | None, list[dict[str, float]], list[Explanation]]:
+    """Embeddings, scores and evidence (where the model can say), from one model call."""
+    if isinstance(model, ExplainingTextModel):
+        return model.score_explained(texts)
+    embeddings, scores = model.score(texts)
+    return embeddings, scores, [{} for _ in texts]
+
+
+Scored = tuple[Mapping[str, float], Explanation]
+
+
+def higher_reading(
+    written: Scored, plain: Scored, reading: PlainReading
+) -> tuple[dict[str, float], Explanation]:
+    """Per label, the higher probability of the comment as written and of its plain reading,
+    with the evidence of the reading that gave it; the plain reading's evidence is moved onto
+    the comment's own characters. Thresholds are untouched: a dodge only earns the score
+    its plain words would have had."""
+    scores, evidence = dict(written[0]), dict(written[1])
+    for label, probability in plain[0].items():
+        if probability <= scores.get(label, 0.0):
+            continue
+        scores[label] = probability
+        evidence.pop(label, None)
+        words = reading.evidence_in_original(plain[1].get(label, ()))
+        if words:
+            evidence[label] = words
+    return scores, evidence

@@ -13,24 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-_LEET: dict[str, str] = {
-    "a": "a@4",
-    "b": "b8",
-    "e": "e3",
-    "g": "g9",
-    "i": "i1!|l",
-    "l": "l1|",
-    "o": "o0",
-    "s": "s5$z",
-    "t": "t7+",
-    "z": "z2",
-}
+from moderation.text import LEETSPEAK
+
 _VOWELS = set("aeiou")
 _SEP = r"[.\-_*]?"
 
 
 def _letter(ch: str) -> str:
-    variants = _LEET.get(ch, ch)
+    variants = LEETSPEAK.get(ch, ch)
     cls = "".join(re.escape(v) for v in variants)
     if ch in _VOWELS:
         cls += r"\*#"

@@ -2,8 +2,9 @@
 
 Undoes the common tricks that beat word filters: look-alike letters from other alphabets,
 full-width and "fancy" letters, accents, emoji used as words, and letters spaced out
-("k n o b h e a d") or dotted ("un.educated"). Leetspeak and repeated letters are handled
-when terms are matched (see `moderation.lexicon`), so numbers such as "£52" stay intact.
+("k n o b h e a d") or dotted ("un.educated"). Leetspeak and repeated letters are not undone
+here, so numbers such as "£52" stay intact: word lists match them (see `moderation.lexicon`)
+and the model's plain reading undoes leetspeak inside words (`undo_leetspeak`).
 """
 
 from __future__ import annotations
@@ -91,6 +92,21 @@ _CONFUSABLES = str.maketrans(
     }
 )
 
+# Each letter and the digits and symbols written for it in leetspeak ("1d10t", "f4gg0t"). The
+# word lists accept these forms (`moderation.lexicon`); the model's plain reading undoes them.
+LEETSPEAK: dict[str, str] = {
+    "a": "a@4",
+    "b": "b8",
+    "e": "e3",
+    "g": "g9",
+    "i": "i1!|l",
+    "l": "l1|",
+    "o": "o0",
+    "s": "s5$z",
+    "t": "t7+",
+    "z": "z2",
+}
+
 # Runs of single letters separated by spaces, dots, dashes or stars: "k n o b", "c.u.n.t".
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z][ .\-_*]){2,}[a-z](?![a-z0-9])")
 _WS = re.compile(r"\s+")
@@ -124,3 +140,53 @@ def normalise(text: str) -> NormalisedText:
     folded = _SPACED.sub(_join_spaced, folded)
     folded = _WS.sub(" ", folded).strip()
     return NormalisedText(original=text, folded=folded)
+
+
+def _letter_for_form() -> dict[str, str]:
+    # A form written for two letters ("1": i or l) reads as the first one listed.
+    letters: dict[str, str] = {}
+    for letter, forms in LEETSPEAK.items():
+        for form in forms:
+            if not form.isalpha():
+                letters.setdefault(form, letter)
+    return letters
+
+
+_LETTER_FOR_FORM = _letter_for_form()
+# Forms of "l" too: doubled they read "ll" ("bo11ocks", "wa11et"); English doubles l, never i.
+_FORMS_OF_L = frozenset(f for f in LEETSPEAK["l"] if not f.isalpha())
+# An address is left as written: "@" in an email and digits in a link are not leetspeak.
+_ADDRESS = r"[\w.+-]*@[\w-]+(?:\.[\w-]+)+|\S*://\S*|www\.\S*|[\w-]+(?:\.[\w-]+)+/\S*"
+_LEET_WORD = re.compile(
+    f"(?P<address>{_ADDRESS})|[a-z" + re.escape("".join(_LETTER_FOR_FORM)) + "]+"
+)
+
+
+def undo_leetspeak(folded: str) -> str:
+    """`folded` (lower case, from `normalise`) with leetspeak read back as letters.
+
+    Only in a word where a digit or symbol sits between its letters ("1d10t", "f4gg0t",
+    "a$$hole"): there every digit becomes its letter, and a symbol only between letters, so
+    "idiot!" keeps its "!". A word with digits at one end only is left alone, so "A38", "2nd",
+    "£52", "4x4" and "2026" stay as written, and so do email addresses and links.
+    """
+    return _LEET_WORD.sub(_read_leet_word, folded)
+
+
+def _read_leet_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if match.group("address"):
+        return word
+    letters = [i for i, ch in enumerate(word) if ch.isalpha()]
+    if not letters or not any(ch in _LETTER_FOR_FORM for ch in word[letters[0] : letters[-1]]):
+        return word
+    first, last = letters[0], letters[-1]
+    out = []
+    for i, ch in enumerate(word):
+        if ch not in _LETTER_FOR_FORM or not (ch.isdigit() or first < i < last):
+            out.append(ch)
+        elif ch in _FORMS_OF_L and _FORMS_OF_L & {word[i - 1 : i], word[i + 1 : i + 2]}:
+            out.append("l")
+        else:
+            out.append(_LETTER_FOR_FORM[ch])
+    return "".join(out)
