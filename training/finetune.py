@@ -73,6 +73,9 @@ DODGE_SHARE = 0.35
 # unfamiliar name is never read as a sign of abuse.
 PEOPLE_SENTENCES = 900
 PEOPLE_WEIGHT = 2.0
+# How much the distillation term (closeness to the original encoder's embedding) counts
+# against the classification loss.
+DISTIL_WEIGHT = 0.5
 
 Mask = list[float | None]
 
@@ -297,6 +300,7 @@ def train(
     batch_size: int,
     resume: Path | None = None,
     lr_scale: float = 1.0,
+    distil_weight: float = DISTIL_WEIGHT,
 ) -> Judge:
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
@@ -342,7 +346,7 @@ def train(
             classify = (loss_matrix * w).sum() / (seen * w).sum().clamp(min=1)
             target = torch.from_numpy(teacher[[target_row[examples[i].plain] for i in batch]])
             distil = (1 - (unit * target.to(device)).sum(1)).mean()
-            loss = classify + 2.0 * distil
+            loss = classify + distil_weight * distil
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(judge.parameters(), 1.0)
@@ -435,6 +439,12 @@ def main() -> None:
         help="weight of the neutral identity sentences",
     )
     parser.add_argument(
+        "--distil-weight",
+        type=float,
+        default=DISTIL_WEIGHT,
+        help="weight of the distillation term that keeps embeddings near the original encoder's",
+    )
+    parser.add_argument(
         "--fair-names",
         action="store_true",
         help="rename the council corpus's people from names.py's pool and add harmless comments "
@@ -461,7 +471,15 @@ def main() -> None:
         key = e.source.split(":")[0]
         counts[key] = counts.get(key, 0) + 1
     print(f"{len(examples)} examples:", counts, flush=True)
-    judge = train(examples, args.epochs, args.device, args.batch, args.resume, args.lr_scale)
+    judge = train(
+        examples,
+        args.epochs,
+        args.device,
+        args.batch,
+        args.resume,
+        args.lr_scale,
+        args.distil_weight,
+    )
     export(judge, args.out)
     print(f"exported to {args.out}")
 

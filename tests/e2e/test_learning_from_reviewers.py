@@ -3,7 +3,7 @@ bundled model, reviewers' decisions, `houserules learn`, `houserules model list`
 `houserules model use`, erasure, and the audit log.
 
 The council: its covered market sells faggots and peas (a Black Country dish), and residents
-criticise the council sharply over the market; the bundled model hides most of that as
+criticise the council sharply over the market; the bundled model hides much of that as
 discrimination, because the dish's name is also a slur against gay men, and the reviewers keep
 restoring it. Real abuse of gay men using the same word is hidden and they keep confirming it.
 After learning, new comments of the first kind stay visible and new ones of the second are
@@ -208,7 +208,7 @@ def test_after_learning_the_restored_kind_stays_visible_and_the_confirmed_kind_i
     council: Path, run: Invoke, bundled_on_fresh: tuple[list[str], list[str]]
 ) -> None:
     lawful_before, abusive_before = (len(texts) for texts in bundled_on_fresh)
-    assert lawful_before >= FRESH // 2, "the bundled model hides most of this criticism"
+    assert lawful_before >= FRESH // 4, "the bundled model hides a good share of this criticism"
     assert abusive_before >= FRESH * 3 // 4
 
     printed = run("learn")

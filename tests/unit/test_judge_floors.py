@@ -33,31 +33,30 @@ FUNCTIONAL = ROOT / "evaluation" / "functional"
 # under what the bundled model measured (docs/evaluation.md), so a retrained model that does
 # worse on any one functionality fails here
 FUNCTIONAL_FLOORS = {
-    "threat_direct": 0.85,
-    "threat_veiled": 0.45,
-    "threat_property": 0.5,
-    "threat_incitement": 0.55,
+    # 0.95 with the previous model, 0.90 now (docs/evaluation.md)
+    "threat_direct": 0.8,
+    "threat_veiled": 0.6,
+    "threat_property": 0.55,
+    "threat_incitement": 0.6,
     "threat_group": 0.65,
-    "self_harm": 0.5,
-    # 0.50 with the previous model; the retrained one judges 0.25 of these right (see
-    # docs/evaluation.md, "What it still gets wrong")
-    "hate_no_slur": 0.15,
-    "hate_slur_dodged": 0.4,
-    # 0.50 with the previous model, 0.35 now (the same page)
-    "harassment_personal": 0.25,
-    "obscenity": 0.4,
-    "defamation": 0.5,
-    "scam": 0.75,
-    "criticism_harsh": 0.9,
+    "self_harm": 0.6,
+    "hate_no_slur": 0.55,
+    "hate_slur_dodged": 0.7,
+    "harassment_personal": 0.7,
+    "obscenity": 0.5,
+    "defamation": 0.8,
+    "scam": 0.8,
+    # these three were 1.00 with the previous model and are 0.95 now (one case each)
+    "criticism_harsh": 0.85,
+    "quoted_reported": 0.85,
+    "dodged_benign": 0.85,
     "idioms_violent": 0.85,
     "electoral_legal": 0.75,
     "safety_warning": 0.75,
     "negated_abuse": 0.8,
-    "quoted_reported": 0.9,
     "counter_speech": 0.85,
     "identity_self": 0.9,
     "identity_neutral": 0.9,
-    "dodged_benign": 0.9,
     "questions_neutral": 0.9,
 }
 
@@ -95,16 +94,16 @@ def report(model: ToxicityModel, folder: Path) -> dict[str, Any]:
 
 
 def test_council_dev_floors(model: ToxicityModel) -> None:
-    result = report(model, COUNCIL_DEV)  # measured 0.853, 0.006, 0.792, 0.750
-    assert result["action_macro_f1"] >= 0.83
+    result = report(model, COUNCIL_DEV)  # measured 0.895, 0.006, 0.875, 0.847
+    assert result["action_macro_f1"] >= 0.87
     assert result["false_hide_rate"] <= 0.025
-    assert result["escalate_recall"] >= 0.70
-    assert result["hide_recall"] >= 0.70
+    assert result["escalate_recall"] >= 0.80
+    assert result["hide_recall"] >= 0.80
 
 
 def test_a_written_council_never_trained_on(model: ToxicityModel) -> None:
-    result = report(model, ISBURY)  # measured 0.811, 0.039, 0.842
-    assert result["action_macro_f1"] >= 0.79
+    result = report(model, ISBURY)  # measured 0.831, 0.047, 0.842
+    assert result["action_macro_f1"] >= 0.81
     assert result["false_hide_rate"] <= 0.06
     assert result["escalate_recall"] >= 0.70
 
