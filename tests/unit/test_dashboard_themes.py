@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboards.rows import one_decimal
 from moderation.model import ToxicityModel
 from reports.data import WeeklyReport
 from reports.themes import BookTheme, ThemeBook
@@ -39,7 +40,8 @@ def test_the_panel_shows_the_reports_themes_with_the_reports_shares(
     rows = themes.theme_rows(themes.read_book(state))
     this_week = [r for r in rows if r["week"] == world.WEEK]
     assert this_week == [
-        {"theme": f"{t.name} {t.label}", "week": world.WEEK, "share": round(100 * t.share, 1)}
+        # one decimal, half up, as every dashboard rounds (53.85 shows as 53.9)
+        {"theme": f"{t.name} {t.label}", "week": world.WEEK, "share": one_decimal(100 * t.share)}
         for t in sorted(report.themes.themes, key=lambda t: (-t.share, t.theme_id))
     ]
     last_week = {r["theme"]: r["share"] for r in rows if r["week"] == "2026-W46"}
