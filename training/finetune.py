@@ -23,8 +23,8 @@ each comment's (normalised, mean-pooled) embedding close to the original encoder
 of the same comment written plainly, so a dodged spelling also lands near the plain one.
 
 Reproducible: fixed seeds, deterministic sampling and batching; the checkpoint of each epoch
-is kept in training/.cache/finetune. On 2 CPU cores an epoch over ~30k comments takes about
-15-25 minutes; `--device cuda` uses a GPU where there is one (nothing depends on it).
+is kept in training/.cache/finetune. On 2 CPU cores an epoch over ~36k comments takes about
+7-10 minutes; `--device cuda` uses a GPU where there is one (nothing depends on it).
 """
 
 from __future__ import annotations

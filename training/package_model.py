@@ -3,9 +3,10 @@
     .venv/bin/python training/package_model.py [--model DIR] [--out moderation/model]
 
 Runs in the project's own environment (onnxruntime, no torch). It scores every labelled
-council with the exported model exactly as houserules will (the int8 ONNX encoder and the
-numpy heads), then chooses one threshold per label on the selection councils: the written
-councils marked `select` in training/corpus/HELD_OUT, council-dev and the demo council.
+council with the exported model exactly as houserules will (the ONNX encoder with its int8
+weights folded to float32 at load, and the numpy heads), then chooses one threshold per label
+on the selection councils: the written councils marked `select` in training/corpus/HELD_OUT,
+council-dev and the demo council.
 
 - every label starts at its best F1 (F2 for threat: escalation favours recall);
 - then, while the labels that hide or escalate (threat, harassment, discrimination,
