@@ -11,7 +11,7 @@ import pytest
 
 from moderation.model import ModelFilesError, ToxicityModel, bundled_folder
 from moderation.model.checksums import verify
-from moderation.model.onnx_model import REQUIRED_FILES
+from moderation.model.onnx_model import REQUIRED_FILES, RUN_TOKENS, _runs
 
 POLITE = "Thank you for fixing the streetlight on Mill Lane so quickly, much appreciated."
 INSULT = "You are a pathetic, useless idiot and everyone here thinks you're a worthless moron."
@@ -66,6 +66,25 @@ def test_embeddings_are_unit_length_and_do_not_depend_on_the_batch(
     assert together.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
     np.testing.assert_allclose(alone[0], together[2], atol=1e-5)
+
+
+def test_long_comments_run_apart_from_short_ones_with_the_same_vectors(
+    model: ToxicityModel,
+) -> None:
+    long = " ".join([POLITE] * 12)  # past the 128-token limit
+    texts = ["bins"] * 20 + [long, INSULT] * 3 + [POLITE] * 10
+    encodings = model.encoder._tokenizer.encode_batch(texts)
+
+    runs = _runs(encodings, batch_size=32)
+
+    assert sorted(i for run in runs for i in run) == list(range(len(texts)))
+    for run in runs:
+        width = max(len(encodings[i].ids) for i in run)
+        assert len(run) <= 32
+        assert len(run) == 1 or len(run) * width <= RUN_TOKENS
+    assert set(range(20)) <= set(runs[0])  # the shortest go together
+    assert all(len(run) <= RUN_TOKENS // 128 for run in runs if texts.index(long) in run)
+    np.testing.assert_allclose(model.embed(texts)[20], model.embed([long])[0], atol=1e-5)
 
 
 def test_scores_from_embeddings_match_a_full_score(model: ToxicityModel) -> None:
