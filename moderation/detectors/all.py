@@ -12,6 +12,7 @@ from moderation.detectors.base import Detector
 from moderation.detectors.learned import LearnedDetector
 from moderation.detectors.misinformation import MisinformationDetector
 from moderation.detectors.personal_data import PersonalDataDetector
+from moderation.detectors.scam_signals import ScamSignals
 from moderation.detectors.services import ServiceNamer
 from moderation.detectors.spam import SpamDetector
 from moderation.model_interface import TextModel
@@ -20,10 +21,11 @@ from moderation.registers import Registers
 
 def register_detectors(registers: Registers, model: TextModel | None) -> list[Detector]:
     """What only the council knows: its facts, its contacts, and personal-data formats."""
+    scam = ScamSignals(registers)  # a scam's number is not personal data: both ask
     return [
         MisinformationDetector(registers, model),
-        PersonalDataDetector(registers),
-        SpamDetector(registers),
+        PersonalDataDetector(registers, scam),
+        SpamDetector(registers, scam),
     ]
 
 

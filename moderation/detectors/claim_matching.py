@@ -10,6 +10,7 @@ Everything here is general English; what is council-specific comes from the regi
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -90,6 +91,7 @@ _TOKEN = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     word = word.strip("'").removesuffix("'s").removesuffix("s'")
     if word in SYNONYMS:

@@ -217,7 +217,7 @@ class PersonalDataDetector:
 
     name = "personal_data"
 
-    def __init__(self, registers: Registers) -> None:
+    def __init__(self, registers: Registers, scam: ScamSignals | None = None) -> None:
         contacts = registers.contacts
         self.allowed_numbers = {_national(p.number) for p in contacts.phones}
         self.allowed_emails = {e.address.lower() for e in contacts.emails} | {
@@ -227,7 +227,7 @@ class PersonalDataDetector:
         self.public_buildings = {
             address.split(",")[0].strip().lower() for address in contacts.public_addresses
         }
-        self.scam = ScamSignals(registers)
+        self.scam = scam or ScamSignals(registers)
         self.register_names = {
             n.lower() for p in registers.people for n in (p.name, *p.aliases) if n[:1].isalpha()
         }

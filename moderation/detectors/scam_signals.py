@@ -327,6 +327,9 @@ class ScamAssessment:
         return self.score >= THRESHOLD
 
 
+ACCOUNTS_REMEMBERED = 10_000
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
@@ -363,9 +366,15 @@ def _national(number: str) -> str:
 
 
 class ScamSignals:
-    """Weighs a comment for scam, spam and impersonation; pure, deterministic, never raises."""
+    """Weighs a comment for scam, spam and impersonation; pure, deterministic, never raises.
+
+    One instance is shared by the spam and personal-data detectors, which both ask about the
+    same comment in turn: the last comment's assessment is kept, so it is weighed once.
+    """
 
     def __init__(self, registers: Registers) -> None:
+        self._last: tuple[Document, ScamAssessment] | None = None
+        self._accounts_seen: dict[str, str] = {}
         contacts = registers.contacts
         self.domains = {d.lower().removeprefix("www.") for d in contacts.website_domains}
         # The council's own name as it appears in its domains ("harrowmere", "wyvernvale").
@@ -421,7 +430,16 @@ class ScamSignals:
         return ""
 
     def _impersonation(self, author: str) -> str:
-        """Why the author account poses as the council, a councillor or a platform, or ''."""
+        """Why the author account poses as the council, a councillor or a platform, or ''.
+        The same people comment again and again: each account is weighed once."""
+        known = self._accounts_seen.get(author)
+        if known is None:
+            if len(self._accounts_seen) >= ACCOUNTS_REMEMBERED:
+                self._accounts_seen.clear()
+            known = self._accounts_seen[author] = self._weigh_account(author)
+        return known
+
+    def _weigh_account(self, author: str) -> str:
         squashed = _squash(author)
         if not squashed or squashed in self.own_accounts or squashed in self.people_handles:
             return ""
@@ -470,6 +488,14 @@ class ScamSignals:
         return numbers
 
     def assess(self, doc: Document) -> ScamAssessment:
+        last = self._last
+        if last is not None and last[0] is doc:
+            return last[1]
+        assessment = self._assess(doc)
+        self._last = (doc, assessment)
+        return assessment
+
+    def _assess(self, doc: Document) -> ScamAssessment:
         text = doc.comment.text
         folded = doc.folded
         evidence: list[Evidence] = []

@@ -14,8 +14,8 @@ from moderation.verdict import Category
 class SpamDetector:
     name = "spam_scam"
 
-    def __init__(self, registers: Registers) -> None:
-        self.signals = ScamSignals(registers)
+    def __init__(self, registers: Registers, signals: ScamSignals | None = None) -> None:
+        self.signals = signals or ScamSignals(registers)
 
     def detect(self, doc: Document) -> Detection:
         assessment = self.signals.assess(doc)

@@ -335,18 +335,31 @@ def _word_weights(
     pooled = tokens.vectors.mean(axis=0)
     scale = len(tokens.offsets) * max(float(np.linalg.norm(pooled)), 1e-9)
     terms = tokens.vectors @ weight / scale  # (tokens, labels)
-    words: dict[int, tuple[int, int, list[int]]] = {}  # word -> start, end, token rows
+    spans: list[tuple[int, int]] = []  # per word: start of its first token, end of its last
+    word_of_row: dict[int, int] = {}  # token row -> index into spans
+    seen: dict[int, int] = {}
     for row, (word, (start, end)) in enumerate(zip(tokens.word_ids, tokens.offsets, strict=True)):
         if word is None or end <= start:
             continue  # [CLS], [SEP]
-        first, _, rows = words.get(word, (start, end, []))
-        words[word] = (first, end, [*rows, row])
-    spans = [w for w in words.values() if any(c.isalnum() for c in text[w[0] : w[1]])]
+        k = seen.setdefault(word, len(spans))
+        if k == len(spans):
+            spans.append((start, end))
+        else:
+            spans[k] = (spans[k][0], end)
+        word_of_row[row] = k
+    # Each word's terms summed for every label at once: (words, tokens) @ (tokens, labels).
+    belongs = np.zeros((len(spans), len(tokens.offsets)), dtype=terms.dtype)
+    belongs[list(word_of_row.values()), list(word_of_row.keys())] = 1.0
+    sums = belongs @ terms
+    kept = [k for k, (s, e) in enumerate(spans) if any(c.isalnum() for c in text[s:e])]
     result = []
     for column in range(weight.shape[1]):
-        sums = [(float(terms[rows, column].sum()), s, e) for s, e, rows in spans]
-        positive = sum(v for v, _, _ in sums if v > 0) or 1.0
-        top = sorted((x for x in sums if x[0] > 0), reverse=True)[:TOP_WORDS]
+        values = sums[kept, column]
+        positive = float(values[values > 0].sum()) or 1.0
+        top = sorted(
+            ((float(v), *spans[k]) for v, k in zip(values, kept, strict=True) if v > 0),
+            reverse=True,
+        )[:TOP_WORDS]
         result.append(tuple(WordWeight(s, e, round(v / positive, 3)) for v, s, e in top))
     return result
 

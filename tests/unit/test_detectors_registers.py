@@ -173,6 +173,37 @@ def test_a_scams_phone_number_is_spam_not_personal_data(
     assert Category.PERSONAL_DATA not in v.categories
 
 
+def test_in_one_batch_each_comment_is_weighed_for_scams_on_its_own(
+    classifier: HouseRulesClassifier,
+) -> None:
+    # The spam and personal-data detectors share one scam assessment per comment.
+    texts = [
+        "I made £3,000 in a week trading bitcoin with my mentor, 100% legit! "
+        "WhatsApp him on 07700 900456",
+        "My neighbour's mobile is 07700 900123, ring her and tell her to move her car",
+        "I made £3,000 in a week trading bitcoin with my mentor, 100% legit! "
+        "WhatsApp him on 07700 900456",
+    ]
+    first, second, third = classifier.classify(
+        [
+            Comment(
+                Platform.FACEBOOK,
+                Surface.OWN_PAGE,
+                f"c{i}",
+                text,
+                datetime(2027, 2, 1, tzinfo=UTC),
+                "Jo",
+            )
+            for i, text in enumerate(texts)
+        ]
+    )
+    for scam in (first, third):
+        assert Category.SPAM_SCAM in scam.categories
+        assert Category.PERSONAL_DATA not in scam.categories
+    assert Category.PERSONAL_DATA in second.categories
+    assert Category.SPAM_SCAM not in second.categories
+
+
 # Spam and scams
 
 
