@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import emoji
 from unidecode import unidecode
+
+from moderation.text_caches import text_cache
 
 # Letters from Cyrillic and Greek that look like Latin ones (Unicode confusables, the
 # subset seen in abuse that dodges filters).
@@ -131,11 +132,17 @@ def _join_spaced(match: re.Match[str]) -> str:
     return letters
 
 
-@lru_cache(maxsize=8192)
+# Every character that is part of an emoji, but for the ASCII ones ("#", "*" and the digits
+# of keycaps): no emoji is written in ASCII alone, so a text without any of these has none.
+_EMOJI_CHARACTERS = frozenset(ch for e in emoji.EMOJI_DATA for ch in e if not ch.isascii())
+
+
+@text_cache(maxsize=8192)
 def normalise(text: str) -> NormalisedText:
     folded = unicodedata.normalize("NFKC", text).translate(_CONFUSABLES)
     folded = "".join(_keep_or_fold(ch) for ch in folded)
-    folded = emoji.demojize(folded, delimiters=(" :", ": "))
+    if not _EMOJI_CHARACTERS.isdisjoint(folded):  # demojize is slow; most comments have none
+        folded = emoji.demojize(folded, delimiters=(" :", ": "))
     folded = folded.lower()
     folded = _SPACED.sub(_join_spaced, folded)
     folded = _WS.sub(" ", folded).strip()
@@ -170,12 +177,14 @@ def undo_leetspeak(folded: str) -> str:
     "idiot!" keeps its "!". A word with digits at one end only is left alone, so "A38", "2nd",
     "£52", "4x4" and "2026" stay as written, and so do email addresses and links.
     """
+    if not any(ch in _LETTER_FOR_FORM for ch in folded):
+        return folded  # no digit or symbol that could stand for a letter
     return _LEET_WORD.sub(_read_leet_word, folded)
 
 
 def _read_leet_word(match: re.Match[str]) -> str:
     word = match.group(0)
-    if match.group("address"):
+    if word.isalpha() or match.group("address"):
         return word
     letters = [i for i, ch in enumerate(word) if ch.isalpha()]
     if not letters or not any(ch in _LETTER_FOR_FORM for ch in word[letters[0] : letters[-1]]):

@@ -10,11 +10,12 @@ Everything here is general English; what is council-specific comes from the regi
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from moderation.text_caches import text_cache
 
 _STOP_WORDS = """
 a about above after again all also am an and any are as at be been before being below both
@@ -91,7 +92,7 @@ _TOKEN = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@text_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     word = word.strip("'").removesuffix("'s").removesuffix("s'")
     if word in SYNONYMS:
@@ -126,15 +127,17 @@ def _number(token: str) -> str:
     return ("£" if money else "") + text + ("%" if percent else "")
 
 
-def tokens(text: str) -> list[str]:
-    """Stems and normalised numbers of a text, in order, stop words dropped."""
+@text_cache(maxsize=4096)
+def tokens(text: str) -> tuple[str, ...]:
+    """Stems and normalised numbers of a text, in order, stop words dropped. Cached: the
+    misinformation detector reads each sentence of a comment several ways."""
     out = []
     for raw in _TOKEN.findall(text.lower()):
         if raw[0].isdigit() or raw[0] == "£":
             out.append(_number(raw))
         elif raw not in STOP and len(raw) > 1:
             out.append(_stem(raw))
-    return out
+    return tuple(out)
 
 
 def is_number(token: str) -> bool:
@@ -186,6 +189,12 @@ class ClaimMatcher:
                 if len(stems) >= 2:
                     topic = stems & topic_stems[fact_index]
                     self.forms.append(ClaimForm(fact_index, claim, stems, topic, stems - topic))
+        # Which forms use each stem: a form that shares fewer than two stems with a text
+        # scores 0 against it, so only forms sharing two or more are scored.
+        self._forms_with: dict[str, list[int]] = {}
+        for k, form in enumerate(self.forms):
+            for stem in form.stems:
+                self._forms_with.setdefault(stem, []).append(k)
 
     def weight(self, stem: str) -> float:
         w = self.weights.get(stem, self.default_weight)
@@ -212,12 +221,19 @@ class ClaimMatcher:
         return 0.3 * self._recall(form.topic, text_stems) + 0.7 * said
 
     def best(self, text: str) -> tuple[ClaimForm, float] | None:
+        """The form the text repeats most (the first of equals), or the first form with 0."""
+        if not self.forms:
+            return None
         stems = set(tokens(text))
-        best: tuple[ClaimForm, float] | None = None
-        for form in self.forms:
-            s = self.score(stems, form)
-            if best is None or s > best[1]:
-                best = (form, s)
+        shared: dict[int, int] = {}
+        for stem in stems:
+            for k in self._forms_with.get(stem, ()):
+                shared[k] = shared.get(k, 0) + 1
+        best: tuple[ClaimForm, float] = (self.forms[0], 0.0)
+        for k in sorted(k for k, n in shared.items() if n >= 2):
+            s = self.score(stems, self.forms[k])
+            if s > best[1]:
+                best = (self.forms[k], s)
         return best
 
 

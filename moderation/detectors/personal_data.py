@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-
 from moderation.detectors.base import NOTHING, Detection, Document
-from moderation.detectors.scam_signals import ScamSignals
+from moderation.detectors.scam_signals import ScamSignals, national_number, possible_phone_numbers
 from moderation.lexicon import Lexicon
 from moderation.registers import Registers
 from moderation.verdict import Category, Evidence
@@ -219,7 +217,7 @@ class PersonalDataDetector:
 
     def __init__(self, registers: Registers, scam: ScamSignals | None = None) -> None:
         contacts = registers.contacts
-        self.allowed_numbers = {_national(p.number) for p in contacts.phones}
+        self.allowed_numbers = {national_number(p.number) for p in contacts.phones}
         self.allowed_emails = {e.address.lower() for e in contacts.emails} | {
             e.lower() for e in contacts.councillor_emails
         }
@@ -249,15 +247,13 @@ class PersonalDataDetector:
 
     def _phones(self, text: str) -> list[Evidence]:
         found = []
-        for match in phonenumbers.PhoneNumberMatcher(
-            text, "GB", leniency=phonenumbers.Leniency.POSSIBLE
-        ):
+        for match in possible_phone_numbers(text):
             raw_digits = _digits(match.raw_string)
             # Years, prices and times also parse as "possible" numbers: a UK number is
             # written with its trunk 0 or its +44 and has ten digits after it.
             if not (raw_digits.startswith("0") or match.raw_string.lstrip().startswith("+")):
                 continue
-            national = _national(match.raw_string)
+            national = national_number(match.raw_string)
             if len(national) not in (10, 11) or national in self.allowed_numbers:
                 continue
             found.append(
@@ -415,13 +411,3 @@ class PersonalDataDetector:
         if not evidence:
             return NOTHING
         return Detection.of(Category.PERSONAL_DATA, 0.85, self.name, *evidence)
-
-
-def _national(number: str) -> str:
-    """The number as dialled inside the UK, digits only ("+44 7700 900817" -> "07700900817")."""
-    digits = _digits(number)
-    if digits.startswith("0044"):
-        digits = "0" + digits[4:]
-    elif digits.startswith("44") and number.lstrip().startswith("+"):
-        digits = "0" + digits[2:]
-    return digits

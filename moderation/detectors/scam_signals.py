@@ -17,10 +17,12 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
+from rapidfuzz.distance import Levenshtein
 
 from moderation.detectors.base import Document
 from moderation.lexicon import Lexicon, Match
 from moderation.registers import Registers
+from moderation.text_caches import text_cache
 from moderation.verdict import Evidence
 
 SCAM = "spam_scam"
@@ -327,9 +329,6 @@ class ScamAssessment:
         return self.score >= THRESHOLD
 
 
-ACCOUNTS_REMEMBERED = 10_000
-
-
 def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
@@ -338,13 +337,7 @@ def _near(a: str, b: str) -> bool:
     """Whether `a` is `b` with at most two letters changed, added or dropped (typosquats)."""
     if abs(len(a) - len(b)) > 2 or a == b:
         return False
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1] <= 2
+    return Levenshtein.distance(a, b, score_cutoff=2) <= 2
 
 
 def _site_name(domain: str) -> str:
@@ -356,13 +349,31 @@ def _site_name(domain: str) -> str:
     return labels[-2] if len(labels) >= 2 else ""
 
 
-def _national(number: str) -> str:
+def national_number(number: str) -> str:
+    """The number as dialled inside the UK, digits only ("+44 7700 900817" -> "07700900817")."""
     digits = re.sub(r"\D", "", number)
     if digits.startswith("0044"):
         return "0" + digits[4:]
     if digits.startswith("44") and number.lstrip().startswith("+"):
         return "0" + digits[2:]
     return digits
+
+
+_DIGIT = re.compile(r"\d")
+# A UK number has ten or eleven digits with its trunk 0 (more written with +44 or 0044).
+UK_NUMBER_DIGITS = 10
+
+
+@text_cache(maxsize=256)
+def possible_phone_numbers(text: str) -> tuple[phonenumbers.PhoneNumberMatch, ...]:
+    """Every possible GB phone number phonenumbers finds in the text. The matcher is slow and
+    most comments hold no number, so a text with fewer digits than a UK number is not read;
+    the spam and personal-data detectors both ask about the same text in turn."""
+    if len(_DIGIT.findall(text)) < UK_NUMBER_DIGITS:
+        return ()
+    return tuple(
+        phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
+    )
 
 
 class ScamSignals:
@@ -374,7 +385,6 @@ class ScamSignals:
 
     def __init__(self, registers: Registers) -> None:
         self._last: tuple[Document, ScamAssessment] | None = None
-        self._accounts_seen: dict[str, str] = {}
         contacts = registers.contacts
         self.domains = {d.lower().removeprefix("www.") for d in contacts.website_domains}
         # The council's own name as it appears in its domains ("harrowmere", "wyvernvale").
@@ -395,7 +405,7 @@ class ScamSignals:
         self.people_handles = {
             _squash(alias) for p in registers.people for alias in p.aliases if alias.startswith("@")
         }
-        self.allowed_numbers = {_national(p.number) for p in contacts.phones}
+        self.allowed_numbers = {national_number(p.number) for p in contacts.phones}
 
     def _official(self, domain: str) -> bool:
         domain = domain.removeprefix("www.")
@@ -430,16 +440,7 @@ class ScamSignals:
         return ""
 
     def _impersonation(self, author: str) -> str:
-        """Why the author account poses as the council, a councillor or a platform, or ''.
-        The same people comment again and again: each account is weighed once."""
-        known = self._accounts_seen.get(author)
-        if known is None:
-            if len(self._accounts_seen) >= ACCOUNTS_REMEMBERED:
-                self._accounts_seen.clear()
-            known = self._accounts_seen[author] = self._weigh_account(author)
-        return known
-
-    def _weigh_account(self, author: str) -> str:
+        """Why the author account poses as the council, a councillor or a platform, or ''."""
         squashed = _squash(author)
         if not squashed or squashed in self.own_accounts or squashed in self.people_handles:
             return ""
@@ -476,11 +477,9 @@ class ScamSignals:
 
     def _numbers(self, text: str) -> list[str]:
         numbers = []
-        for match in phonenumbers.PhoneNumberMatcher(
-            text, "GB", leniency=phonenumbers.Leniency.POSSIBLE
-        ):
+        for match in possible_phone_numbers(text):
             raw = match.raw_string
-            national = _national(raw)
+            national = national_number(raw)
             if not (raw.lstrip().startswith(("0", "+"))) or len(national) not in (10, 11):
                 continue
             if national not in self.allowed_numbers:
