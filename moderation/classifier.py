@@ -93,11 +93,12 @@ class HouseRulesClassifier:
         ]
 
     def classify(self, comments: Sequence[Comment]) -> list[Verdict]:
-        verdicts = []
-        for doc in self.documents(comments):
-            detections = [d.detect(doc) for d in self.detectors]
-            verdicts.append(decide(doc.comment, detections, self.rules, self.version))
-        return verdicts
+        return [self.judge(doc) for doc in self.documents(comments)]
+
+    def judge(self, doc: Document) -> Verdict:
+        """The verdict on one prepared comment: every detector, then the house rules."""
+        detections = [d.detect(doc) for d in self.detectors]
+        return decide(doc.comment, detections, self.rules, self.version)
 
 
 def _score(

@@ -153,3 +153,18 @@ def test_the_queue_table_names_its_columns_and_the_demo_calls_its_hides_simulate
     for column in ("item", "comment (platform:id)", "why queued", "on the platform", "text"):
         assert f" {column} " in table
     assert "not_connected" in table
+
+
+def test_bench_classify_says_where_a_comments_time_goes(
+    run: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("HOUSERULES_MODEL")  # the bundled model
+    sample = tmp_path / "comments.jsonl"
+    sample.write_text("".join((DEV / "comments.jsonl").read_text().splitlines(True)[:64]))
+    bench = ("bench", "classify", "--file", str(sample), "--rounds", "1")
+    figures = json.loads(run(*bench, "--json").output)
+    assert figures["n"] == 64 and figures["comments_per_s"] > 0
+    assert figures["reading_ms"] > 0 and figures["detectors_ms"] > 0
+    # Dodged spellings are read twice, as written and plainly; most comments once.
+    assert 1.0 < figures["texts_encoded_per_comment"] < 2.0
+    assert "detectors and decision" in run(*bench).output
