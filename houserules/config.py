@@ -170,7 +170,8 @@ def load_vocabulary(path: Path) -> Vocabulary:
     """One vocabulary file (the bundled one or a council's additions), checked."""
     if read_yaml(path)[0] is None:
         return Vocabulary()
-    return _read_mapping(path, Vocabulary.model_validate, "'services' and/or 'slurs'")
+    sections = ", ".join(f"'{name}'" for name in Vocabulary.model_fields)
+    return _read_mapping(path, Vocabulary.model_validate, f"any of {sections}")
 
 
 def load_registers(folder: Path | None = None) -> Registers:

@@ -83,18 +83,19 @@ class Match:
 
 
 class Lexicon:
-    """A named list of terms, compiled once into one pattern."""
+    """A named list of terms, compiled once into one pattern. A list with no terms (a
+    council may empty a section) matches nothing."""
 
     def __init__(self, name: str, terms: Iterable[str]) -> None:
         self.name = name
         self.terms = tuple(dict.fromkeys(t.strip() for t in terms if t.strip()))
-        if not self.terms:
-            raise ValueError(f"lexicon {name!r} has no terms")
 
     @cached_property
     def _pattern(self) -> re.Pattern[str]:
         # Compiled on first use: a one-off `houserules classify` should not pay for word
         # lists the comment never reaches.
+        if not self.terms:
+            return re.compile(r"(?!)")
         body = _grouped_by_first_letter(self.terms)
         return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
 

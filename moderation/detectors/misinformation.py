@@ -26,7 +26,6 @@ from moderation.detectors.claim_matching import (
     negations,
     tokens,
 )
-from moderation.lexicon import Lexicon
 from moderation.model_interface import TextModel
 from moderation.policy import RUMOUR_QUESTION
 from moderation.registers import Fact, Registers
@@ -41,102 +40,10 @@ YES_NO = re.compile(
     r"(is|are|was|were|will|has|have|does|do|did|can|could|would|should|shall|am|isn't|"
     r"aren't|won't|hasn't|haven't|doesn't|didn't)\b"
 )
-VERIFY = Lexicon(
-    "asks to verify",
-    [
-        "is it true",
-        "is that true",
-        "is this true",
-        "is it right",
-        "is that right",
-        "is this right",
-        "is that correct",
-        "is this correct",
-        "is it correct",
-        "is this real",
-        "is that real",
-        "is this genuine",
-        "is it genuine",
-        "is this legit",
-        "is this one of the fake",
-        "true or false",
-        "true or not",
-        "confirm or deny",
-        "can someone confirm",
-        "can anyone confirm",
-        "can the council confirm",
-        "can you confirm",
-        "could someone confirm",
-        "please confirm",
-        "can someone from the council",
-        "can anyone from the council",
-        "does anyone know if",
-        "does anyone know whether",
-        "anyone know if",
-        "anyone know whether",
-        "i'd like to know the facts",
-        "what's the truth",
-        "whats the truth",
-        "any truth in",
-        "or is it just",
-        "or is that",
-        "fact check",
-    ],
-)
 # A question that presupposes the claim asserts it ("why are they selling the market?").
 PRESUPPOSING = re.compile(r"^(why|how come|how can|how is it|how are|since when)\b")
-DENIAL = Lexicon(
-    "denial",
-    [
-        "not true",
-        "isn't true",
-        "isnt true",
-        "is false",
-        "are false",
-        "fake news",
-        "a myth",
-        "is a lie",
-        "are lies",
-        "debunked",
-        "nonsense",
-        "rubbish",
-        "scaremongering",
-        "misinformation",
-        "don't believe",
-        "dont believe",
-        "stop spreading",
-        "read the facts",
-        "check the facts",
-        "the facts are",
-        "has confirmed",
-        "have confirmed",
-        "officially confirmed",
-        "for the record",
-    ],
-)
-# Hearsay markers: an assertion still, unless the comment also asks whether it is true.
-HEARSAY = Lexicon(
-    "hearsay",
-    [
-        "someone said",
-        "somebody said",
-        "people are saying",
-        "people saying",
-        "everyone's saying",
-        "heard",
-        "reckons",
-        "apparently",
-        "rumour",
-        "rumours",
-        "going round",
-        "all over facebook",
-        "on the community",
-        "in the chat",
-        "my feed",
-        "says so",
-        "saying so",
-    ],
-)
+# Passing a claim on ("my neighbour said", "people are saying"): an assertion still, unless
+# the comment also asks whether it is true.
 HEARSAY_SAID = re.compile(
     r"\b(someone|somebody|people|everyone|everybody|my \w+|a \w+|they)\b[^.!?]{0,30}?"
     r"\b(said|says|saying|reckons|told|tells|telling|posted)\b"
@@ -160,11 +67,6 @@ def _sentences(text: str) -> list[str]:
 CLAUSE = re.compile(r",|;|:|\bbut\b|\bso\b|\bbecause\b|\bwhile\b|\bthey just\b|\bjust\b")
 
 
-def _hearsay(sentence: str) -> bool:
-    lowered = sentence.lower()
-    return HEARSAY.first(lowered) is not None or HEARSAY_SAID.search(lowered) is not None
-
-
 def _is_question(sentence: str) -> bool:
     s = sentence.strip().lower()
     return s.endswith("?") or bool(YES_NO.match(s))
@@ -184,6 +86,9 @@ class MisinformationDetector:
     ) -> None:
         self.facts = registers.facts
         self.similarity = similarity
+        self.checking = registers.vocabulary.lexicon("misinformation", "checking")
+        self.denials = registers.vocabulary.lexicon("misinformation", "denials")
+        self.hearsay = registers.vocabulary.lexicon("misinformation", "hearsay")
         self.words = words
         self.claims: list[tuple[int, str]] = [
             (i, c) for i, f in enumerate(self.facts) for c in f.known_false_claims
@@ -300,7 +205,7 @@ class MisinformationDetector:
     def _asks(self, text: str, sentences: list[str], match: _Match) -> bool:
         """Whether the comment asks about the claim rather than asserting it."""
         folded = text.lower()
-        if VERIFY.first(folded) is not None:
+        if self.checking.first(folded) is not None:
             return True
         questions = [s for s in sentences if _is_question(s)]
         if not questions:
@@ -313,11 +218,15 @@ class MisinformationDetector:
                 return True
         # "Someone in the chat says X. Anyone know?" asks; "X. Why won't they admit it?" asserts.
         asserted = [s for s in sentences if s not in questions]
-        return all(_hearsay(s) for s in asserted if s)
+        return all(self._hearsay(s) for s in asserted if s)
+
+    def _hearsay(self, sentence: str) -> bool:
+        lowered = sentence.lower()
+        return self.hearsay.first(lowered) is not None or HEARSAY_SAID.search(lowered) is not None
 
     def _denies(self, match: _Match) -> bool:
         sentence = match.sentence.lower()
-        if DENIAL.first(sentence) is not None:
+        if self.denials.first(sentence) is not None:
             return True
         # The negation must sit in the clause that carries the claim: "the market is NOT
         # closing" denies; "it's closing, they just haven't said" does not.

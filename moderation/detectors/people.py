@@ -14,44 +14,6 @@ from dataclasses import dataclass
 from moderation.lexicon import Lexicon
 from moderation.registers import Person, Registers
 
-# Roles that identify one person in a council even without a name.
-ROLE_PHRASES = (
-    "the leader",
-    "council leader",
-    "leader of the council",
-    "the deputy leader",
-    "deputy leader",
-    "the opposition leader",
-    "leader of the opposition",
-    "the chief exec",
-    "chief exec",
-    "chief executive",
-    "the ceo",
-    "the mayor",
-    "the deputy mayor",
-    "planning officer",
-    "head of planning",
-    "the planning officer",
-    "director of",
-    "the monitoring officer",
-    "the section 151 officer",
-    "head of waste",
-    "head of housing",
-    "head of environment*",
-    "head of parking",
-    "parking manager",
-    "housing manager",
-    "cabinet member for",
-    "the cabinet member",
-    "the councillor",
-    "our councillor",
-    "my councillor",
-    "ward councillor",
-    "the portfolio holder",
-    "the chair",
-    "the chairman",
-    "the chairwoman",
-)
 RELATIVES = (
     "son|daughter|wife|husband|partner|brother|sister|mum|mother|dad|father|nephew|niece|"
     "grandson|granddaughter|uncle|aunt|"
@@ -96,7 +58,7 @@ class PeopleFinder:
         self._surnames = {
             p.name.split()[-1].lower(): p for p in registers.people if len(p.name.split()[-1]) >= 6
         }
-        self._roles = Lexicon("roles", ROLE_PHRASES)
+        self._roles = registers.vocabulary.lexicon("people", "roles")
 
     def mentions(self, folded: str, original: str = "") -> list[PersonMention]:
         """Every mention of an identifiable council person, in order of appearance."""

@@ -15,7 +15,6 @@ import re
 
 from moderation.detectors.base import NOTHING, Detection, Document
 from moderation.detectors.scam_signals import ScamSignals, national_number, possible_phone_numbers
-from moderation.lexicon import Lexicon
 from moderation.registers import Registers
 from moderation.verdict import Category, Evidence
 
@@ -112,82 +111,7 @@ NOT_NAMES = {
     "Kids",
     "Children",
 }
-CHILD = Lexicon(
-    "child",
-    [
-        "my son",
-        "my daughter",
-        "my lad",
-        "my boy",
-        "my girl",
-        "her son",
-        "his son",
-        "her daughter",
-        "his daughter",
-        "their lad",
-        "their son",
-        "their daughter",
-        "their kid*",
-        "his kid*",
-        "her kid*",
-        "my kid*",
-        "the kid*",
-        "the boy",
-        "the girl",
-        "the lad",
-        "year \\d",
-        "aged \\d",
-        "is \\d{1,2}",
-    ],
-)
 AGE = re.compile(r"\b(is|aged|age) (\d{1,2})\b|\b(year|yr) ?\d{1,2}\b|\breception\b", re.I)
-HEALTH = Lexicon(
-    "health",
-    [
-        "hiv",
-        "hiv positive",
-        "aids",
-        "cancer",
-        "chemo",
-        "dementia",
-        "alzheimer*",
-        "schizophreni*",
-        "bipolar",
-        "sectioned",
-        "psychosis",
-        "in rehab",
-        "rehab",
-        "on methadone",
-        "methadone",
-        "alcoholic",
-        "drug addict",
-        "heroin",
-        "miscarriage",
-        "miscarried",
-        "abortion",
-        "pregnant",
-        "terminal",
-        "terminally ill",
-        "mental health problems",
-        "mental health issues",
-        "depression",
-        "anorexi*",
-        "self harm*",
-        "overdose*",
-        "std",
-        "herpes",
-        "chlamydia",
-        "epilep*",
-        "autism",
-        "autistic",
-        "adhd",
-        "diabet*",
-        "ms",  # only as written "MS": "Ms" is a title (see _health)
-        "multiple sclerosis",
-        "parkinson*",
-        "stroke",
-    ],
-)
 # Pronouns and titles that make a health term about somebody else rather than the writer.
 THIRD_PARTY = re.compile(
     r"\b(he|she|his|her|him|they|their|mr|mrs|ms|miss|dr|neighbour|the woman|the man|"
@@ -226,6 +150,8 @@ class PersonalDataDetector:
             address.split(",")[0].strip().lower() for address in contacts.public_addresses
         }
         self.scam = scam or ScamSignals(registers)
+        self.children = registers.vocabulary.lexicon("personal_data", "children")
+        self.health = registers.vocabulary.lexicon("personal_data", "health")
         self.register_names = {
             n.lower() for p in registers.people for n in (p.name, *p.aliases) if n[:1].isalpha()
         }
@@ -314,7 +240,7 @@ class PersonalDataDetector:
             ]
             named_child = bool(names) and (
                 AGE.search(sentence) is not None
-                or CHILD.first(sentence.lower()) is not None
+                or self.children.first(sentence.lower()) is not None
                 or attends is not None
             )
             if named_child:
@@ -328,7 +254,7 @@ class PersonalDataDetector:
         return None
 
     def _health(self, text: str, folded: str) -> Evidence | None:
-        for hit in HEALTH.find(folded):
+        for hit in self.health.find(folded):
             if hit.span.lower() == "ms" and text[hit.start : hit.end] != "MS":
                 continue  # "Ms Ellwood" is a title, not multiple sclerosis
             sentence = _sentence_around(folded, hit.start, hit.end)

@@ -20,7 +20,7 @@ import phonenumbers
 from rapidfuzz.distance import Levenshtein
 
 from moderation.detectors.base import Document
-from moderation.lexicon import Lexicon, Match
+from moderation.lexicon import Match
 from moderation.registers import Registers
 from moderation.text_caches import text_cache
 from moderation.verdict import Evidence
@@ -71,185 +71,6 @@ BRAND_DOMAINS = (
     "evri.com", "dpd.co.uk",
 )  # fmt: skip
 
-STRONG_LURES = Lexicon(
-    "phishing",
-    [
-        "cvv",
-        "card number",
-        "long card number",
-        "security code",
-        "sort code",
-        "pin number",
-        "verify your account",
-        "verify your identity",
-        "verify your details",
-        "verify here",
-        "verify now",
-        "confirm your identity",
-        "confirm your account",
-        "confirm your details",
-        "confirm your bank details",
-        "update your payment details",
-        "update your bank details",
-        "account has been flagged",
-        "account has been suspended",
-        "account has been locked",
-        "account will be suspended",
-        "account will be disabled",
-        "page will be disabled",
-        "page will be deleted",
-        "avoid suspension",
-        "avoid being suspended",
-        "community standards",
-        "copyright violation",
-        "dm us your",
-        "dm me your",
-        "send us your",
-        "send me your",
-        "inbox us your",
-        "claim your refund",
-        "claim your rebate",
-        "claim your grant",
-        "claim your prize",
-        "claim your payment",
-        "you have won",
-        "you've won",
-        "you have been selected",
-        "recovery expert",
-        "recover your funds",
-        "recover your money",
-        "recover lost funds",
-        "hacked account recovery",
-    ],
-)
-LURES = Lexicon(
-    "lure",
-    [
-        "refund",
-        "rebate",
-        "you are owed",
-        "you're owed",
-        "you are entitled",
-        "eligible",
-        "check eligibility",
-        "check your eligibility",
-        "limited funds",
-        "limited time",
-        "limited places",
-        "act now",
-        "act fast",
-        "before it's too late",
-        "don't miss out",
-        "within 24 hours",
-        "within 24h",
-        "within 48 hours",
-        "100% legit",
-        "legit",
-        "guaranteed",
-        "risk free",
-        "risk-free",
-        "per week from home",
-        "from home",
-        "passive income",
-        "financial freedom",
-        "crypto*",
-        "bitcoin",
-        "btc",
-        "usdt",
-        "forex",
-        "binary options",
-        "trading",
-        "trader",
-        "investment manager",
-        "account manager",
-        "mentor",
-        "returns",
-        "profit*",
-        "hello dear",
-        "hi dear",
-        "beautiful profile",
-        "lovely profile",
-        "want to be friends",
-        "be my friend",
-        "lonely",
-        "single and",
-        "sugar daddy",
-        "sugar mummy",
-        "hot singles",
-        "singles",
-        "meet tonight",
-        "want to meet",
-        "hook up",
-        "hookup",
-        "18+",
-        "wanna see",
-        "uncensored",
-        "nudes",
-        "full show",
-        "on my stories",
-        "my onlyfans",
-        "onlyfans",
-        "pics",
-        "vids",
-        "no_one_under_eighteen",
-        "first \\d+ people",
-        "free passes",
-        "free tickets",
-        "free membership",
-        "click",
-        "we recover",
-        "funds recovered",
-        "lost money",
-        "fca verified",
-        "fca approved",
-        "see my pics",
-        "free followers",
-        "more followers",
-        "gain followers",
-        "follow back",
-        "f4f",
-        "boost your",
-        "promote your page",
-        "grow your page",
-        "% off",
-        "discount code",
-        "promo code",
-        "voucher code",
-        "order now",
-        "order yours",
-        "buy now",
-        "book now",
-        "call now",
-        "visit our",
-        "check out our",
-        "special offer",
-        "cheap",
-        "cheapest",
-        "packages",
-        "best prices",
-        "free quote",
-        "free quotes",
-        "secure your",
-        "pay a fee",
-        "small fee",
-        "admin fee",
-        "processing fee",
-        "release fee",
-        "skip the queue",
-        "jump the waiting list",
-        "no deposit",
-        "cash only",
-        "no credit checks",
-        "giveaway",
-        "winner",
-        "gift card",
-        "free iphone",
-        "or you will be fined",
-        "or face a fine",
-        "final notice",
-        "final warning",
-    ],
-)
 # A demand for money in the way fake-fee scams put it: "£200 deposit to secure", "£25 admin fee".
 FEE_DEMAND = re.compile(
     r"£\s?\d[\d,.]*\s*(?:\w+\s){0,2}(?:deposit|fee|upfront|to secure|to release|to reserve|"
@@ -266,56 +87,6 @@ FOLLOWER_LURE = re.compile(
     r"\b\d+k?\+? (?:real |active |genuine |uk )?(?:followers|likes|subscribers|views)\b|"
     r"\b(?:get|buy|gain|boost) (?:more |real )?(?:followers|likes|subscribers)\b",
     re.IGNORECASE,
-)
-# Words of people warning about a scam rather than running one.
-WARNING = Lexicon(
-    "warning",
-    [
-        "scam*",
-        "fake",
-        "phishing",
-        "fraud*",
-        "don't click",
-        "dont click",
-        "do not click",
-        "is this genuine",
-        "is this real",
-        "is this legit",
-        "is it legit",
-        "is it genuine",
-        "beware",
-        "watch out",
-        "be careful",
-        "report it",
-        "reported it",
-        "reported to",
-    ],
-)
-CHANNEL = Lexicon(
-    "channel",
-    [
-        "whatsapp",
-        "telegram",
-        "dm me",
-        "dm us",
-        "dm for",
-        "pm me",
-        "inbox me",
-        "message me",
-        "message her",
-        "message him",
-        "text me",
-        "call me",
-        "link in bio",
-        "link in my bio",
-        "check my profile",
-        "check out my page",
-        "click the link",
-        "dm now",
-        "dm today",
-        "signal app",
-        "tap the link",
-    ],
 )
 
 
@@ -385,6 +156,11 @@ class ScamSignals:
 
     def __init__(self, registers: Registers) -> None:
         self._last: tuple[Document, ScamAssessment] | None = None
+        words = registers.vocabulary
+        self.strong_lures = words.lexicon("scams", "strong_lures")
+        self.lures = words.lexicon("scams", "lures")
+        self.contact_words = words.lexicon("scams", "contact_words")
+        self.warnings = words.lexicon("scams", "warnings")
         contacts = registers.contacts
         self.domains = {d.lower().removeprefix("www.") for d in contacts.website_domains}
         # The council's own name as it appears in its domains ("harrowmere", "wyvernvale").
@@ -515,10 +291,10 @@ class ScamSignals:
             )  # fmt: skip
             score = max(score, 0.85)
 
-        strong = STRONG_LURES.find(folded)
+        strong = self.strong_lures.find(folded)
         lures = [
             m
-            for m in LURES.find(folded)
+            for m in self.lures.find(folded)
             if not any(m.start < s.end and s.start < m.end for s in strong)
         ]
         for pattern, what in (
@@ -530,7 +306,7 @@ class ScamSignals:
             if hit:
                 lures.append(Match(what, hit.group(0), hit.start(), hit.end()))
         numbers = self._numbers(text)
-        channel_words = CHANNEL.find(folded)
+        channel_words = self.contact_words.find(folded)
         unofficial_links = [d for d, why, _, _ in links if not why]
         cheap_links = [
             d
@@ -538,7 +314,7 @@ class ScamSignals:
             if d.rsplit(".", 1)[-1] in CHEAP_TLDS or d.removeprefix("www.") in SHORTENERS
         ]
         has_channel = bool(unofficial_links or numbers or channel_words)
-        warned = WARNING.first(folded) is not None
+        warned = self.warnings.first(folded) is not None
 
         lure_score = 0.0
         if strong:

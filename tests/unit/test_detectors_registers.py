@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from houserules.config import load_rules
+from houserules.config import BUNDLED_VOCABULARY, load_rules, load_vocabulary
 from moderation.classifier import HouseRulesClassifier
 from moderation.comment import Comment, Platform, Surface
 from moderation.policy import RUMOUR_QUESTION
@@ -67,7 +67,7 @@ REGISTERS = Registers.from_mappings(
         ],
         "public_addresses": ["Brackenfold Town Hall, Abbey Street, Brackenfold"],
     },
-)
+).model_copy(update={"vocabulary": load_vocabulary(BUNDLED_VOCABULARY)})
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,15 @@
 """The vocabulary is data a council can extend, checked with file, key and line."""
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from houserules.config import DEMO_REGISTERS_DIR, ConfigError, load_registers
+from houserules.config import DEMO_REGISTERS_DIR, ConfigError, load_registers, load_rules
+from moderation.classifier import HouseRulesClassifier
+from moderation.comment import Comment, Platform, Surface
+from moderation.verdict import Category
 
 
 def council_folder(tmp_path: Path) -> Path:
@@ -57,3 +61,38 @@ def test_a_registers_folder_lacking_a_register_file_says_which(tmp_path: Path) -
     (folder / "facts.yaml").unlink()
     with pytest.raises(ConfigError, match=r"lacks facts\.yaml"):
         load_registers(folder)
+
+
+def test_the_register_detectors_word_lists_are_data_a_council_extends(tmp_path: Path) -> None:
+    folder = council_folder(tmp_path)
+    (folder / "vocabulary.yaml").write_text(
+        "scams:\n  lures: [free ferry pass]\npeople:\n  roles: [the harbourmaster]\n"
+    )
+    vocabulary = load_registers(folder).vocabulary
+    assert vocabulary.lexicon("scams", "lures").first("get a free ferry pass") is not None
+    assert vocabulary.lexicon("scams", "lures").first("claim your refund") is not None, "ours kept"
+    assert vocabulary.lexicon("people", "roles").first("ask the harbourmaster") is not None
+
+    comment = Comment(
+        Platform.FACEBOOK,
+        Surface.OWN_PAGE,
+        "c1",
+        "Free ferry pass for every resident, WhatsApp 07700 900456 to claim yours",
+        datetime(2027, 2, 1, tzinfo=UTC),
+        "Jo",
+    )
+    with_word = HouseRulesClassifier(load_rules(), load_registers(folder))
+    (tmp_path / "plain").mkdir()
+    plain = council_folder(tmp_path / "plain")
+    without = HouseRulesClassifier(load_rules(), load_registers(plain))
+    assert Category.SPAM_SCAM in with_word.classify([comment])[0].categories
+    assert Category.SPAM_SCAM not in without.classify([comment])[0].categories
+
+
+def test_a_misspelt_word_list_is_refused_with_the_list_it_meant(tmp_path: Path) -> None:
+    folder = council_folder(tmp_path)
+    (folder / "vocabulary.yaml").write_text("scams:\n  lurez: [free ferry pass]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_registers(folder)
+    message = str(caught.value)
+    assert "key 'scams.lurez'" in message and "line 2" in message
