@@ -647,6 +647,7 @@ def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
         "contacts_organisation": regs.contacts.organisation,
         "services": len(regs.vocabulary.services),
         "slurs": len(regs.vocabulary.slurs),
+        "detector_words": regs.vocabulary.detector_word_count(),
         "store": settings.store,
         "model": settings.model,
     }
@@ -657,7 +658,8 @@ def config_check(obj: Context, registers: Path | None, as_json: bool) -> None:
         f"configuration OK: rules {rules.version} ({rules.hiding} hiding), "
         f"{len(regs.people)} people, {len(regs.facts)} facts, contacts for "
         f"{shown(regs.contacts.organisation or 'no organisation')}; vocabulary of "
-        f"{len(regs.vocabulary.services)} services and {len(regs.vocabulary.slurs)} slurs; "
+        f"{len(regs.vocabulary.services)} services, {len(regs.vocabulary.slurs)} slurs and "
+        f"{data['detector_words']} words in the register detectors' lists; "
         f"store {settings.store}, model {settings.model}"
     )
 

@@ -83,6 +83,11 @@ class Vocabulary(BaseModel):
             people=self.people.plus(other.people),
         )
 
+    def detector_word_count(self) -> int:
+        """How many terms the register detectors' lists hold (scams to people)."""
+        sections = (self.scams, self.personal_data, self.misinformation, self.people)
+        return sum(len(getattr(s, name)) for s in sections for name in type(s).model_fields)
+
     def lexicon(self, section: str, name: str) -> Lexicon:
         """One word list, compiled (once per vocabulary): `lexicon("scams", "lures")`."""
         key = f"{section}.{name}"
