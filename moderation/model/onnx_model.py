@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,6 +327,7 @@ class ToxicityModel:
 
 EXPLAIN_FROM = 0.2
 TOP_WORDS = 3
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 
 
 def _word_weights(
@@ -351,16 +353,25 @@ def _word_weights(
     belongs = np.zeros((len(spans), len(tokens.offsets)), dtype=terms.dtype)
     belongs[list(word_of_row.values()), list(word_of_row.keys())] = 1.0
     sums = belongs @ terms
-    kept = [k for k, (s, e) in enumerate(spans) if any(c.isalnum() for c in text[s:e])]
+    kept = [k for k, (s, e) in enumerate(spans) if _LETTER_OR_DIGIT.search(text, s, e)]
+    if not kept:
+        return [() for _ in range(weight.shape[1])]
+    starts = np.array([spans[k][0] for k in kept])
     result = []
     for column in range(weight.shape[1]):
         values = sums[kept, column]
         positive = float(values[values > 0].sum()) or 1.0
-        top = sorted(
-            ((float(v), *spans[k]) for v, k in zip(values, kept, strict=True) if v > 0),
-            reverse=True,
-        )[:TOP_WORDS]
-        result.append(tuple(WordWeight(s, e, round(v / positive, 3)) for v, s, e in top))
+        # Largest first; of equal values, the later word first.
+        order = np.lexsort((starts, values))[::-1][:TOP_WORDS]
+        result.append(
+            tuple(
+                WordWeight(
+                    spans[kept[i]][0], spans[kept[i]][1], round(float(values[i]) / positive, 3)
+                )
+                for i in order
+                if values[i] > 0
+            )
+        )
     return result
 
 
