@@ -50,6 +50,7 @@ from stream.agents import (
 from stream.kafka_consumer import LedgerConsumer, install
 from stream.kafka_settings import KafkaSettings
 from stream.offset_ledger import OffsetLedger
+from stream.outages import keep_trying
 from stream.records import ActionRecord, DeadLetterRecord, ServiceComplaint
 from stream.spikes import PatternSettings, alert, count
 from stream.topics import (
@@ -268,7 +269,13 @@ def _watch_patterns(
         found = alert(kind, subject, keys, at, size, steps.parts.clock.now())
         log.warning("alert: %s", found.describe())
         event = AuditEvent(found.raised_at, SYSTEM, kind, keys[-1], found.describe())
-        await asyncio.to_thread(steps.store.append_audit, event)
+        # SQLite may be busy for a moment (the review app writing): wait for it, as the
+        # indexing does, rather than stop the worker.
+        await asyncio.to_thread(
+            keep_trying,
+            lambda: steps.store.append_audit(event),
+            f"store: recording the {kind} alert",
+        )
         key = f"alert:{kind}:{subject}:{found.window_start.isoformat()}".encode()
         await publish([Outgoing(COMMS_QUEUE, key, found.encode())])
 
