@@ -119,10 +119,15 @@ class NormalisedText:
     folded: str  # lower case, Latin letters, emoji as :names:, spaced letters joined
 
 
+# Every character that is part of an emoji, but for the ASCII ones ("#", "*" and the digits
+# of keycaps): no emoji is written in ASCII alone, so a text without any of these has none.
+_EMOJI_CHARACTERS = frozenset(ch for e in emoji.EMOJI_DATA for ch in e if not ch.isascii())
+
+
 def _keep_or_fold(ch: str) -> str:
-    if ch.isascii() or ch in "£€":
-        return ch
-    if emoji.is_emoji(ch):
+    # Every character of an emoji is kept for demojize, the joiners, variation selectors and
+    # flag letters included, so that "🇬🇧" and "🤦‍♂️" are read whole.
+    if ch.isascii() or ch in "£€" or ch in _EMOJI_CHARACTERS:
         return ch
     return unidecode(ch)
 
@@ -132,17 +137,14 @@ def _join_spaced(match: re.Match[str]) -> str:
     return letters
 
 
-# Every character that is part of an emoji, but for the ASCII ones ("#", "*" and the digits
-# of keycaps): no emoji is written in ASCII alone, so a text without any of these has none.
-_EMOJI_CHARACTERS = frozenset(ch for e in emoji.EMOJI_DATA for ch in e if not ch.isascii())
-
-
 @text_cache(maxsize=8192)
 def normalise(text: str) -> NormalisedText:
     folded = unicodedata.normalize("NFKC", text).translate(_CONFUSABLES)
     folded = "".join(_keep_or_fold(ch) for ch in folded)
     if not _EMOJI_CHARACTERS.isdisjoint(folded):  # demojize is slow; most comments have none
         folded = emoji.demojize(folded, delimiters=(" :", ": "))
+        # What is left of an emoji after that (a lone joiner or flag letter) is folded too.
+        folded = "".join(unidecode(ch) if ch in _EMOJI_CHARACTERS else ch for ch in folded)
     folded = folded.lower()
     folded = _SPACED.sub(_join_spaced, folded)
     folded = _WS.sub(" ", folded).strip()

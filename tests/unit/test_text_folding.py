@@ -15,6 +15,14 @@ from moderation.text_caches import clear_text_caches
         ("See you at the meeting", "see you at the meeting"),
         ("Bin day 🔥🔥", "bin day :fire: :fire:"),
         ("Well done 👍🏽", "well done :thumbs_up_medium_skin_tone:"),
+        # A flag is two letter symbols and a keycap ends in two marks: each is read whole.
+        ("Up the 🇬🇧", "up the :united_kingdom:"),
+        ("Vote #️⃣1", "vote :keycap_#: 1"),
+        ("❤️ this", ":red_heart: this"),
+        # A zero-width joiner is dropped (it also hides words: "id\u200diot"), so a joined
+        # emoji reads as its parts.
+        ("🤦\u200d♂️ honestly", ":person_facepalming: :male_sign: honestly"),
+        ("a lone 🇬 letter", "a lone letter"),
         ("Copyright © 2026", "copyright :copyright: 2026"),
         ("k n o b", "knob"),
         ("Café “quotes”", 'cafe "quotes"'),
