@@ -19,12 +19,16 @@ _VOWELS = set("aeiou")
 _SEP = r"[.\-_*]?"
 
 
+def _forms(ch: str) -> str:
+    """What may be written for a letter of a term: its leetspeak forms, and for a vowel a
+    star or hash; any other character stands for itself."""
+    if not ch.isalpha():
+        return ch
+    return LEETSPEAK.get(ch, ch) + ("*#" if ch in _VOWELS else "")
+
+
 def _letter(ch: str) -> str:
-    variants = LEETSPEAK.get(ch, ch)
-    cls = "".join(re.escape(v) for v in variants)
-    if ch in _VOWELS:
-        cls += r"\*#"
-    return f"[{cls}]+"
+    return "[" + "".join(re.escape(v) for v in _forms(ch)) + "]+"
 
 
 def _head_and_rest(term: str) -> tuple[str, str]:
@@ -46,10 +50,6 @@ def term_pattern(term: str) -> str:
     return head + rest
 
 
-def _first_chars(head: str) -> frozenset[str]:
-    return frozenset(re.sub(r"\\(.)", r"\1", head.removeprefix("[").removesuffix("]+")))
-
-
 def _grouped_by_first_letter(terms: Sequence[str]) -> str:
     """One alternation, its terms grouped under their first letter, so that at each word
     start the engine tries the few terms that can begin there rather than all of them (a
@@ -60,7 +60,7 @@ def _grouped_by_first_letter(terms: Sequence[str]) -> str:
     groups: list[tuple[str, frozenset[str], list[str]]] = []
     for i, term in enumerate(terms):
         head, rest = _head_and_rest(term)
-        chars = _first_chars(head)
+        chars = frozenset(_forms(term.lower()[0]))
         joined = False
         for g in range(len(groups) - 1, -1, -1):
             if groups[g][0] == head:

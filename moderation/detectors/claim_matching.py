@@ -221,18 +221,16 @@ class ClaimMatcher:
         return 0.3 * self._recall(form.topic, text_stems) + 0.7 * said
 
     def best(self, text: str) -> tuple[ClaimForm, float] | None:
-        """The form the text repeats most (the first of equals), or the first form with 0."""
-        if not self.forms:
-            return None
+        """The form the text repeats most (the first of equals), or None if it repeats none."""
         stems = set(tokens(text))
         shared: dict[int, int] = {}
         for stem in stems:
             for k in self._forms_with.get(stem, ()):
                 shared[k] = shared.get(k, 0) + 1
-        best: tuple[ClaimForm, float] = (self.forms[0], 0.0)
+        best: tuple[ClaimForm, float] | None = None
         for k in sorted(k for k, n in shared.items() if n >= 2):
             s = self.score(stems, self.forms[k])
-            if s > best[1]:
+            if s > (best[1] if best else 0.0):
                 best = (self.forms[k], s)
         return best
 

@@ -121,8 +121,8 @@ class MisinformationDetector:
             found = self.matcher.best(window)
             if found is not None and (best is None or found[1] > best[1]):
                 best = (found[0], found[1], window)
-        if best is None or best[1] <= 0.0:
-            return None  # no claim shares two words with it: nothing for the rest to weigh
+        if best is None:
+            return None
         form, strength, window = best
         fact_index = form.fact_index
         sentence = max(
