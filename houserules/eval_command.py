@@ -298,7 +298,7 @@ def bench() -> None:
 @click.option(
     "--batch", type=int, default=32, show_default=True, help="Comments per classifier call."
 )
-@click.option("--rounds", type=int, default=5, show_default=True, help="Timed rounds (medians).")
+@click.option("--rounds", type=int, default=11, show_default=True, help="Timed rounds (medians).")
 @json_option("the measurements")
 @click.pass_obj
 def bench_classify(obj: Any, file: Path | None, batch: int, rounds: int, as_json: bool) -> None:
@@ -385,7 +385,9 @@ def _time_parts(classifier: Any, comments: list[Comment], batch: int) -> dict[st
         judging += time.perf_counter() - prepared
     n = max(1, len(comments))
     encoded = (
-        0 if classifier.model is None else n + sum(plain_reading(c.text).dodged for c in comments)
+        0
+        if classifier.model is None
+        else n + sum(plain_reading(c.text).worth_scoring for c in comments)
     )
     return {
         "reading_ms": round(1000 * reading / n, 3),

@@ -3,7 +3,8 @@
 Comments are classified in batches so the model encodes them together, once; every
 detector that needs embeddings reads the same vectors. A comment with dodged spellings
 ("1d10t", "k n o b h e a d") is also scored in its plain reading, in the same model call, and
-each label keeps the higher of its two probabilities (`moderation.plain_reading`).
+each label keeps the higher of its two probabilities (`moderation.plain_reading`). Emoji alone
+are not a dodge worth a second reading (`PlainReading.worth_scoring`).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ class HouseRulesClassifier:
             return [Document(c, normalise(c.text)) for c in comments]
         texts = [c.text for c in comments]
         readings = [plain_reading(t) for t in texts]
-        dodged = [i for i, reading in enumerate(readings) if reading.dodged]
+        dodged = [i for i, reading in enumerate(readings) if reading.worth_scoring]
         embeddings, scores, explained = _score(
             self.model, [*texts, *(readings[i].text for i in dodged)]
         )

@@ -160,7 +160,11 @@ def test_bench_classify_says_where_a_comments_time_goes(
 ) -> None:
     monkeypatch.delenv("HOUSERULES_MODEL")  # the bundled model
     sample = tmp_path / "comments.jsonl"
-    sample.write_text("".join((DEV / "comments.jsonl").read_text().splitlines(True)[:64]))
+    lines = (DEV / "comments.jsonl").read_text().splitlines(True)[:62]
+    first = json.loads(lines[0])
+    for n, text in enumerate(["Get lost you 1d10t", "Lovely new benches 😍👏"]):
+        lines.append(json.dumps({**first, "id": f"added-{n}", "text": text}) + "\n")
+    sample.write_text("".join(lines))
     bench = ("bench", "classify", "--file", str(sample), "--rounds", "1")
     figures = json.loads(run(*bench, "--json").output)
     assert figures["n"] == 64 and figures["comments_per_s"] > 0

@@ -107,6 +107,19 @@ def test_a_comment_without_dodges_is_scored_once_and_a_dodged_one_in_the_same_ca
     ]
 
 
+def test_a_comment_whose_only_dodge_is_emoji_is_scored_once_as_written() -> None:
+    model = PlainWordsModel()
+    emoji_only = "Lovely new benches on the prom 😍👏"
+    emoji_and_leet = "😂 you 1d10t"
+
+    judge(model, emoji_only, emoji_and_leet)
+
+    assert plain_reading(emoji_only).dodged
+    assert not plain_reading(emoji_only).worth_scoring
+    assert plain_reading(emoji_and_leet).worth_scoring
+    assert model.batches == [[emoji_only, emoji_and_leet, plain_reading(emoji_and_leet).text]]
+
+
 def test_the_bundled_encoder_reads_a_comment_without_dodges_once() -> None:
     model = ToxicityModel.load()
     classifier = HouseRulesClassifier(load_rules(), load_registers(), model)
