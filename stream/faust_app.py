@@ -50,7 +50,6 @@ from stream.agents import (
 from stream.kafka_consumer import LedgerConsumer, install
 from stream.kafka_settings import KafkaSettings
 from stream.offset_ledger import OffsetLedger
-from stream.outages import keep_trying
 from stream.records import ActionRecord, DeadLetterRecord, ServiceComplaint
 from stream.spikes import PatternSettings, alert, count
 from stream.topics import (
@@ -239,8 +238,7 @@ def _watch_patterns(
     ledger: OffsetLedger,
 ) -> None:
     """The two windowed counts: service-complaint spikes and repeated abuse."""
-    from moderation.review import AuditEvent
-    from stream.stages import SYSTEM
+    from stream.stages import record_alert
 
     def created_at_of(event: Any) -> float:
         value = event.message.value
@@ -268,14 +266,7 @@ def _watch_patterns(
         size = spike_size if kind == "service_spike" else abuse_size
         found = alert(kind, subject, keys, at, size, steps.parts.clock.now())
         log.warning("alert: %s", found.describe())
-        event = AuditEvent(found.raised_at, SYSTEM, kind, keys[-1], found.describe())
-        # SQLite may be busy for a moment (the review app writing): wait for it, as the
-        # indexing does, rather than stop the worker.
-        await asyncio.to_thread(
-            keep_trying,
-            lambda: steps.store.append_audit(event),
-            f"store: recording the {kind} alert",
-        )
+        await asyncio.to_thread(record_alert, steps.store, found)
         key = f"alert:{kind}:{subject}:{found.window_start.isoformat()}".encode()
         await publish([Outgoing(COMMS_QUEUE, key, found.encode())])
 

@@ -18,8 +18,10 @@ from moderation.comment import Comment, Platform
 from moderation.platform import NotHideable, PlatformError, PlatformModerator, is_transient
 from moderation.review import AuditEvent, PlatformState
 from moderation.verdict import Action, ClassifiedComment, Route, Verdict
-from store.base import ProcessedComment, QueueEntry
+from store.base import ProcessedComment, QueueEntry, Store
 from stream.clock import Clock
+from stream.outages import keep_trying
+from stream.records import Alert
 
 SYSTEM = "houserules"
 HIDE_ATTEMPTS = 3
@@ -169,3 +171,14 @@ def process(
     """Act and route one classified comment, ready to be indexed."""
     state, events = act(cc, moderators, clock)
     return ProcessedComment(cc, state, route(cc.verdict, state), tuple(events))
+
+
+def record_alert(store: Store, found: Alert, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Write an alert to the audit trail. A store that is busy for a moment (SQLite while
+    the review app writes) is waited for, as indexing waits, so the worker does not stop."""
+    event = AuditEvent(
+        found.raised_at, SYSTEM, found.kind, found.comment_keys[-1], found.describe()
+    )
+    keep_trying(
+        lambda: store.append_audit(event), f"store: recording the {found.kind} alert", sleep=sleep
+    )
