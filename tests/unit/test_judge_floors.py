@@ -4,6 +4,7 @@ These hold the line under the measured numbers (docs/evaluation.md gives them, a
 command that produced each); they are floors with a margin, not the numbers themselves:
 - council-dev, the development council;
 - Isbury, a written council held out of training and of threshold choice (HELD_OUT `test`);
+- Tidewell, held out the same way, written by a helper who read only the house rules;
 - our functional suite, per functionality.
 """
 
@@ -27,6 +28,7 @@ from moderation.model import ToxicityModel
 ROOT = Path(__file__).resolve().parents[2]
 COUNCIL_DEV = ROOT / "evaluation" / "council-dev"
 ISBURY = ROOT / "training" / "corpus" / "isbury"
+TIDEWELL = ROOT / "training" / "corpus" / "tidewell"
 FUNCTIONAL = ROOT / "evaluation" / "functional"
 
 # functionality -> the share of its cases that must be judged the right way round: about 0.1
@@ -101,11 +103,21 @@ def test_council_dev_floors(model: ToxicityModel) -> None:
     assert result["hide_recall"] >= 0.80
 
 
-def test_a_written_council_never_trained_on(model: ToxicityModel) -> None:
-    result = report(model, ISBURY)  # measured 0.831, 0.047, 0.842
-    assert result["action_macro_f1"] >= 0.81
-    assert result["false_hide_rate"] <= 0.06
-    assert result["escalate_recall"] >= 0.70
+@pytest.mark.parametrize(
+    ("folder", "macro_f1", "false_hides", "escalate_recall"),
+    [
+        (ISBURY, 0.81, 0.06, 0.70),  # measured 0.831, 0.047, 0.842
+        (TIDEWELL, 0.85, 0.025, 0.80),  # measured 0.870, 0.009, 0.889
+    ],
+    ids=["isbury", "tidewell"],
+)
+def test_a_written_council_never_trained_on(
+    model: ToxicityModel, folder: Path, macro_f1: float, false_hides: float, escalate_recall: float
+) -> None:
+    result = report(model, folder)
+    assert result["action_macro_f1"] >= macro_f1
+    assert result["false_hide_rate"] <= false_hides
+    assert result["escalate_recall"] >= escalate_recall
 
 
 def test_each_functionality_of_our_own_suite_holds_its_floor(model: ToxicityModel) -> None:
