@@ -14,6 +14,9 @@ council-dev and the demo council.
   (gold action allow or comms), the one whose raise loses the fewest true findings per lawful
   comment spared is raised a step (a threat lost counts THREAT_LOSS times), so criticism stays
   visible;
+- then the same again while they flag more than IDENTITY_BUDGET of the harmless sentences
+  about identities in IDENTITY_CHECK (written to check thresholds, never trained on), so a
+  comment is not hidden for naming who someone is;
 - service_complaint, criticism and negative never hide: they keep their best F1.
 
 Leave-one-council-out: each selection council's figures are measured with thresholds chosen
@@ -47,6 +50,10 @@ HIDING = ("harassment", "discrimination", "obscenity", "allegation", "scam")
 # The hiding labels together may flag this share of the lawful comments (gold allow or
 # comms) on the selection councils; the register detectors' own false hides come on top.
 LAWFUL_BUDGET = 0.015
+# ...and at most this share of the harmless sentences about identities kept for checking
+# thresholds (IDENTITY_CHECK, never trained on).
+IDENTITY_BUDGET = 0.01
+IDENTITY_CHECK = HERE / "identity_sentences_for_thresholds.txt"
 # A threat missed costs this many other findings missed.
 THREAT_LOSS = 8.0
 GRID = np.round(np.arange(0.05, 0.99, 0.01), 2)
@@ -104,42 +111,61 @@ def fbeta(truth: np.ndarray, flagged: np.ndarray, beta: float) -> float:
     return (1 + b2) * precision * recall / max(1e-9, b2 * precision + recall)
 
 
-def choose_all(p: np.ndarray, y: np.ndarray, lawful: np.ndarray) -> dict[str, float]:
+def choose_all(
+    p: np.ndarray, y: np.ndarray, lawful: np.ndarray, identity: np.ndarray | None = None
+) -> dict[str, float]:
     """Every label's threshold. Each starts where it scores best on its own (F1; F2 for the
     threat label, since escalation favours recall); then, while the labels that hide flag more
     than LAWFUL_BUDGET of the lawful comments between them, the label whose raise costs the
-    fewest true findings per lawful comment spared is raised a step."""
+    fewest true findings per lawful comment spared is raised a step. Then the same again
+    while they flag more than IDENTITY_BUDGET of the harmless identity sentences (`identity`,
+    their probabilities), which no council set has enough of to guard on its own."""
     chosen: dict[str, float] = {}
     for j, label in enumerate(LABELS):
         beta = 2.0 if label == "threat" else 1.0
         truth = y[:, j].astype(bool)
         chosen[label] = float(max(GRID, key=lambda t: (fbeta(truth, p[:, j] >= t, beta), t)))
-    hiding = [LABELS.index(label) for label in (*HIDING, "threat")]
+    _raise_until(chosen, p, y, p[lawful], LAWFUL_BUDGET)
+    if identity is not None and len(identity):
+        _raise_until(chosen, p, y, identity, IDENTITY_BUDGET)
+    return chosen
 
-    def lawful_flags(th: dict[str, float]) -> int:
-        flagged = np.zeros(len(y), dtype=bool)
-        for j in hiding:
-            flagged |= p[:, j] >= th[LABELS[j]]
-        return int((flagged & lawful).sum())
 
-    budget = LAWFUL_BUDGET * int(lawful.sum())
-    while lawful_flags(chosen) > budget:
-        now = lawful_flags(chosen)
+def flagged_by_hiding_labels(p: np.ndarray, th: dict[str, float]) -> np.ndarray:
+    """Which rows any label that hides or escalates flags at the thresholds `th`."""
+    flagged = np.zeros(len(p), dtype=bool)
+    for label in (*HIDING, "threat"):
+        flagged |= p[:, LABELS.index(label)] >= th[label]
+    return flagged
+
+
+def _raise_until(
+    chosen: dict[str, float], p: np.ndarray, y: np.ndarray, harmless: np.ndarray, budget: float
+) -> None:
+    """Raise the hiding labels' thresholds in `chosen`, cheapest first (true findings lost in
+    `p`, `y` per harmless row spared), until they flag at most `budget` of `harmless`."""
+
+    def flags(th: dict[str, float]) -> int:
+        return int(flagged_by_hiding_labels(harmless, th).sum())
+
+    allowed = budget * len(harmless)
+    while flags(chosen) > allowed:
+        now = flags(chosen)
         best: tuple[float, str, float] | None = None
-        for j in hiding:
-            label = LABELS[j]
-            # The next threshold up that spares at least one lawful comment.
+        for label in (*HIDING, "threat"):
+            j = LABELS.index(label)
+            # The next threshold up that spares at least one harmless row.
             step = next(
                 (
                     float(t)
                     for t in GRID
-                    if t > chosen[label] and lawful_flags({**chosen, label: float(t)}) < now
+                    if t > chosen[label] and flags({**chosen, label: float(t)}) < now
                 ),
                 None,
             )
             if step is None:
                 continue
-            spared = now - lawful_flags({**chosen, label: step})
+            spared = now - flags({**chosen, label: step})
             truth = y[:, j].astype(bool)
             lost = int((truth & (p[:, j] >= chosen[label]) & (p[:, j] < step)).sum())
             weight = THREAT_LOSS if label == "threat" else 1.0
@@ -149,7 +175,6 @@ def choose_all(p: np.ndarray, y: np.ndarray, lawful: np.ndarray) -> dict[str, fl
         if best is None:
             break
         chosen[best[1]] = best[2]
-    return chosen
 
 
 def main() -> None:
@@ -169,6 +194,13 @@ def main() -> None:
         print(f"scored {name} ({role}, {len(rows)})", flush=True)
 
     select = [n for n, s in scored.items() if s[3] == "select"]
+    identity_lines = [
+        line.strip()
+        for line in IDENTITY_CHECK.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    identity = heads.probabilities(encoder.embed(identity_lines))
+    print(f"scored the identity sentences for thresholds ({len(identity_lines)})", flush=True)
 
     def pooled(names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return (
@@ -178,7 +210,7 @@ def main() -> None:
         )
 
     def thresholds_on(names: list[str]) -> dict[str, float]:
-        return choose_all(*pooled(names))
+        return choose_all(*pooled(names), identity)
 
     def report(name: str, chosen: dict[str, float]) -> dict[str, object]:
         p, y, lawful, role = scored[name]
@@ -205,6 +237,9 @@ def main() -> None:
         metrics["leave_one_council_out"][held] = report(held, thresholds_on(others))  # type: ignore[index]
     for name in scored:
         metrics["sets"][name] = report(name, final)  # type: ignore[index]
+    metrics["identity_sentences_flagged"] = round(
+        float(flagged_by_hiding_labels(identity, final).mean()), 4
+    )
 
     args.out.mkdir(parents=True, exist_ok=True)
     for file in ("encoder.onnx", "heads.npz", "tokenizer.json"):
@@ -234,6 +269,9 @@ def main() -> None:
     (args.out / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (HERE / "finetune-metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
     print(json.dumps({"thresholds": final}, indent=1))
+    print(
+        f"identity sentences flagged by the hiding labels: {metrics['identity_sentences_flagged']}"
+    )
     for name, m in metrics["sets"].items():  # type: ignore[attr-defined]
         print(
             f"{name:18} {m['role']:6} lawful flagged {m['lawful_flagged_by_model']:.3f}  "
