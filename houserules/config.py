@@ -47,6 +47,11 @@ def _line_of(node: yaml.Node | None, path: Sequence[str | int]) -> int | None:
     return line
 
 
+# libyaml's safe loader where PyYAML was built with it (the wheels are): the registers are
+# read on every start, and the pure-Python parser took half a second of a cold `classify`.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file, returning its data and node tree (for line numbers)."""
     try:
@@ -56,8 +61,8 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.__class__.__name__}: {exc})") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
