@@ -49,6 +49,7 @@ def _line_of(node: yaml.Node | None, path: Sequence[str | int]) -> int | None:
 
 # libyaml's safe loader where PyYAML was built with it (the wheels are): the registers are
 # read on every start, and the pure-Python parser took half a second of a cold `classify`.
+# Each file is parsed once: the data is built from the node tree kept for line numbers.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -61,8 +62,12 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.__class__.__name__}: {exc})") from None
     try:
-        node = yaml.compose(text, Loader=_LOADER)
-        data = yaml.load(text, Loader=_LOADER)
+        loader = _LOADER(text)
+        try:
+            node = loader.get_single_node()
+            data = None if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
