@@ -14,6 +14,11 @@ Data:
   docs/training-data.md), a seeded sample, each mapped to the labels it can speak for: a
   label a set says nothing about is masked out of the loss for its examples;
 - `identity_mentions.py`: neutral sentences about identities, as negatives;
+- contrast pairs (`group_contrast_pairs.jsonl`, `threat_contrast_pairs.jsonl` in `training/`,
+  where there are any: they wait in `corpus-next/` until a release trains on them): two
+  comments with the same words on the same subject, one contempt for a group (or a threat) and
+  one lawful, so that what decides the label is what a comment says, not a group's name or a
+  violent idiom;
 - `names.py` (with `--fair-names`): half the council comments with their people renamed from a
   pool of names from many backgrounds, and harmless comments about named people, so no name
   decides a label.
@@ -117,6 +122,40 @@ def council_examples(rng: random.Random, fair_names: bool) -> list[Example]:
             if fair_names and rng.random() < names.SWAP_SHARE:
                 text = swapper.swap(text, rng)
             examples.append(Example(text, text, labels, 1.0, f"council:{folder.name}"))
+            if rng.random() < DODGE_SHARE:
+                examples.append(Example(dodge(text, rng), text, labels, 1.0, "dodged"))
+    return examples
+
+
+# Contrast pairs: the same words about the same subject, one side over a label's line and one
+# lawful, so that what decides the label is what a comment says, not the words it shares.
+# file -> (its yes/no key, the label its yes side carries, the labels left out of the loss on
+# its yes side because a comment of that kind may be that too)
+CONTRAST_PAIRS = {
+    HERE / "group_contrast_pairs.jsonl": ("hateful", "discrimination", ()),
+    HERE / "threat_contrast_pairs.jsonl": ("threat", "threat", ("harassment", "discrimination")),
+}
+
+
+def contrast_examples(rng: random.Random) -> list[Example]:
+    """Both sides of every contrast pair, with a dodged copy of a third as for the councils.
+    The yes side is its label and negative; the lawful side is no abuse, and its tone is left
+    to the other data (counter-speech and complaints are lawful but not calm)."""
+    examples = []
+    for path, (key, label, unknown) in CONTRAST_PAIRS.items():
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle if line.strip()]
+        for row in rows:
+            text = str(row["text"])
+            labels: Mask = [0.0] * 6 + [None, None, None]
+            if row[key]:
+                labels[LABELS.index(label)] = 1.0
+                labels[LABELS.index("negative")] = 1.0
+                for other in unknown:
+                    labels[LABELS.index(other)] = None
+            examples.append(Example(text, text, labels, 1.0, path.stem))
             if rng.random() < DODGE_SHARE:
                 examples.append(Example(dodge(text, rng), text, labels, 1.0, "dodged"))
     return examples
@@ -463,6 +502,7 @@ def main() -> None:
     examples = council_examples(rng, args.fair_names) + public_examples(
         args.public, rng, args.identity_weight, args.fair_names
     )
+    examples += contrast_examples(rng)
     rng.shuffle(examples)
     if args.limit:
         examples = examples[: args.limit]

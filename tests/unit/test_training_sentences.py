@@ -1,0 +1,65 @@
+"""The written sentences that train the model, and those kept to check its thresholds, are what
+their READMEs say: the check sentences are never trained on, and every contrast pair is one
+comment over a label's line (contempt for a group, a threat) and one lawful comment."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+TRAINING = Path(__file__).resolve().parents[2] / "training"
+CHECK = TRAINING / "identity_sentences_for_thresholds.txt"
+TRAINED_LINES = (
+    TRAINING / "identity_sentences.txt",
+    TRAINING / "corpus-next" / "age_disability_sentences.txt",
+    TRAINING / "corpus-next" / "named_identity_sentences.txt",
+)
+# each file of contrast pairs, and the key that says which side of a pair a line is
+PAIR_FILES = {"group_contrast_pairs.jsonl": "hateful", "threat_contrast_pairs.jsonl": "threat"}
+
+
+def _where(name: str) -> list[Path]:
+    return [path for path in (TRAINING / name, TRAINING / "corpus-next" / name) if path.exists()]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _lines(path: Path) -> set[str]:
+    return {_plain(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def _pairs(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def test_the_threshold_check_sentences_are_never_training_sentences() -> None:
+    check = _lines(CHECK)
+    assert len(check) > 1000
+    for path in TRAINED_LINES:
+        if path.exists():
+            assert not check & _lines(path), path.name
+    for name in PAIR_FILES:
+        for path in _where(name):
+            assert not check & {_plain(str(row["text"])) for row in _pairs(path)}, path.name
+
+
+@pytest.mark.parametrize("name", PAIR_FILES)
+def test_each_contrast_pair_is_one_comment_over_the_line_and_one_lawful(name: str) -> None:
+    (path,) = _where(name)  # in training/ once trained on, in corpus-next/ until then
+    key = PAIR_FILES[name]
+    rows = _pairs(path)
+    sides: dict[int, list[bool]] = defaultdict(list)
+    for number, row in enumerate(rows, start=1):
+        assert set(row) == {"pair", "text", key}, f"{name} line {number}"
+        assert isinstance(row[key], bool), f"{name} line {number}"
+        assert str(row["text"]).strip(), f"{name} line {number}"
+        sides[int(row["pair"])].append(bool(row[key]))  # type: ignore[call-overload]
+    assert len(rows) >= 800
+    assert all(sorted(found) == [False, True] for found in sides.values())
+    assert len({_plain(str(row["text"])) for row in rows}) == len(rows)
