@@ -47,6 +47,8 @@ from labels import CATEGORY_OF, LABELS  # noqa: E402
 from moderation.model.onnx_model import SentenceEncoder, ToxicityHeads  # noqa: E402
 
 HIDING = ("harassment", "discrimination", "obscenity", "allegation", "scam")
+# ...and with the threat label (which escalates), every label that takes a comment down
+FLAGGING = (*HIDING, "threat")
 # The hiding labels together may flag this share of the lawful comments (gold allow or
 # comms) on the selection councils; the register detectors' own false hides come on top.
 LAWFUL_BUDGET = 0.015
@@ -134,7 +136,7 @@ def choose_all(
 def flagged_by_hiding_labels(p: np.ndarray, th: dict[str, float]) -> np.ndarray:
     """Which rows any label that hides or escalates flags at the thresholds `th`."""
     flagged = np.zeros(len(p), dtype=bool)
-    for label in (*HIDING, "threat"):
+    for label in FLAGGING:
         flagged |= p[:, LABELS.index(label)] >= th[label]
     return flagged
 
@@ -149,23 +151,24 @@ def _raise_until(
         return int(flagged_by_hiding_labels(harmless, th).sum())
 
     allowed = budget * len(harmless)
-    while flags(chosen) > allowed:
-        now = flags(chosen)
+    while (now := flags(chosen)) > allowed:
         best: tuple[float, str, float] | None = None
-        for label in (*HIDING, "threat"):
+        for label in FLAGGING:
             j = LABELS.index(label)
-            # The next threshold up that spares at least one harmless row.
-            step = next(
+            # The next threshold up that spares at least one harmless row, and what it leaves.
+            found = next(
                 (
-                    float(t)
-                    for t in GRID
-                    if t > chosen[label] and flags({**chosen, label: float(t)}) < now
+                    (float(t), left)
+                    for t in GRID[chosen[label] < GRID]
+                    for left in [flags({**chosen, label: float(t)})]
+                    if left < now
                 ),
                 None,
             )
-            if step is None:
+            if found is None:
                 continue
-            spared = now - flags({**chosen, label: step})
+            step, left = found
+            spared = now - left
             truth = y[:, j].astype(bool)
             lost = int((truth & (p[:, j] >= chosen[label]) & (p[:, j] < step)).sum())
             weight = THREAT_LOSS if label == "threat" else 1.0
@@ -215,11 +218,8 @@ def main() -> None:
     def report(name: str, chosen: dict[str, float]) -> dict[str, object]:
         p, y, lawful, role = scored[name]
         out: dict[str, object] = {"role": role, "n": len(y)}
-        any_hide = np.zeros(len(y), dtype=bool)
         for j, label in enumerate(LABELS):
             flagged = p[:, j] >= chosen[label]
-            if label in HIDING or label == "threat":
-                any_hide |= flagged
             precision, recall, score = f1(y[:, j].astype(bool), flagged)
             out[label] = {
                 "positives": int(y[:, j].sum()),
@@ -227,7 +227,8 @@ def main() -> None:
                 "recall": round(recall, 3),
                 "f1": round(score, 3),
             }
-        out["lawful_flagged_by_model"] = round(float(any_hide[lawful].mean()), 4)
+        lawful_flagged = flagged_by_hiding_labels(p[lawful], chosen).mean()
+        out["lawful_flagged_by_model"] = round(float(lawful_flagged), 4)
         return out
 
     final = thresholds_on(select)
