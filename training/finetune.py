@@ -105,8 +105,8 @@ def held_out() -> dict[str, str]:
     return roles
 
 
-def read_council(folder: Path) -> list[dict[str, object]]:
-    with (folder / "comments.jsonl").open(encoding="utf-8") as handle:
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
@@ -117,7 +117,7 @@ def council_examples(rng: random.Random, fair_names: bool) -> list[Example]:
         if folder.name in roles:
             continue
         swapper = names.NameSwapper(folder / "people.yaml")
-        for row in read_council(folder):
+        for row in read_jsonl(folder / "comments.jsonl"):
             text, labels = str(row["text"]), council_labels(row)
             if fair_names and rng.random() < names.SWAP_SHARE:
                 text = swapper.swap(text, rng)
@@ -145,9 +145,7 @@ def contrast_examples(rng: random.Random) -> list[Example]:
     for path, (key, label, unknown) in CONTRAST_PAIRS.items():
         if not path.exists():
             continue
-        with path.open(encoding="utf-8") as handle:
-            rows = [json.loads(line) for line in handle if line.strip()]
-        for row in rows:
+        for row in read_jsonl(path):
             text = str(row["text"])
             labels: Mask = [0.0] * 6 + [None, None, None]
             if row[key]:
