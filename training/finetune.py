@@ -338,9 +338,10 @@ def train(
     resume: Path | None = None,
     lr_scale: float = 1.0,
     distil_weight: float = DISTIL_WEIGHT,
+    seed: int = SEED,
 ) -> Judge:
-    torch.manual_seed(SEED)
-    rng = random.Random(SEED)
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
     plain = sorted({e.plain for e in examples})
     teacher = teacher_embeddings(plain, device)
     target_row = {text: i for i, text in enumerate(plain)}
@@ -487,6 +488,13 @@ def main() -> None:
         help="rename the council corpus's people from names.py's pool and add harmless comments "
         "about named people (the bundled model is trained with it)",
     )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=SEED,
+        help=f"seed for sampling, batch order and the heads' start (default {SEED}, the bundled "
+        "model's)",
+    )
     args = parser.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -496,7 +504,7 @@ def main() -> None:
         export(judge, args.out)
         print(f"exported {args.export_only} to {args.out}")
         return
-    rng = random.Random(SEED)
+    rng = random.Random(args.seed)
     examples = council_examples(rng, args.fair_names) + public_examples(
         args.public, rng, args.identity_weight, args.fair_names
     )
@@ -517,6 +525,7 @@ def main() -> None:
         args.resume,
         args.lr_scale,
         args.distil_weight,
+        args.seed,
     )
     export(judge, args.out)
     print(f"exported to {args.out}")
