@@ -134,6 +134,7 @@ def council_examples(rng: random.Random, fair_names: bool) -> list[Example]:
 CONTRAST_PAIRS = {
     HERE / "group_contrast_pairs.jsonl": ("hateful", "discrimination", ()),
     HERE / "threat_contrast_pairs.jsonl": ("threat", "threat", ("harassment", "discrimination")),
+    HERE / "harassment_contrast_pairs.jsonl": ("harassment", "harassment", ("allegation",)),
 }
 
 

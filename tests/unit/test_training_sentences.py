@@ -1,6 +1,6 @@
 """The written sentences that train the model, and those kept to check its thresholds, are what
 their READMEs say: the check sentences are never trained on, and every contrast pair is one
-comment over a label's line (contempt for a group, a threat) and one lawful comment."""
+comment over a label's line (contempt for a group, a threat, a personal attack) and one lawful comment."""
 
 from __future__ import annotations
 
@@ -18,7 +18,11 @@ TRAINED_LINES = (
     TRAINING / "corpus-next" / "named_identity_sentences.txt",
 )
 # each file of contrast pairs, and the key that says which side of a pair a line is
-PAIR_FILES = {"group_contrast_pairs.jsonl": "hateful", "threat_contrast_pairs.jsonl": "threat"}
+PAIR_FILES = {
+    "group_contrast_pairs.jsonl": "hateful",
+    "threat_contrast_pairs.jsonl": "threat",
+    "harassment_contrast_pairs.jsonl": "harassment",
+}
 
 
 def _where(name: str) -> list[Path]:
