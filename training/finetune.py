@@ -28,8 +28,10 @@ each comment's (normalised, mean-pooled) embedding close to the original encoder
 of the same comment written plainly, so a dodged spelling also lands near the plain one.
 
 Reproducible: fixed seeds, deterministic sampling and batching; the checkpoint of each epoch
-is kept in training/.cache/finetune. On 2 CPU cores an epoch over ~36k comments takes about
-7-10 minutes; `--device cuda` uses a GPU where there is one (nothing depends on it).
+is kept in training/.cache/finetune (training/.cache/finetune/seedN with `--seed N`, so that
+average_weights.py can average runs trained with different seeds). On 2 CPU cores an epoch
+over ~36k comments takes about 7-10 minutes; `--device cuda` uses a GPU where there is one
+(nothing depends on it).
 """
 
 from __future__ import annotations
@@ -331,6 +333,14 @@ def teacher_embeddings(texts: list[str], device: str) -> np.ndarray:
     return out
 
 
+def checkpoints(seed: int) -> Path:
+    """Where each epoch's checkpoint is kept: training/.cache/finetune for the bundled model's
+    seed, a folder of its own for any other, so runs with two seeds can be averaged."""
+    folder = CACHE if seed == SEED else CACHE / f"seed{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def train(
     examples: list[Example],
     epochs: int,
@@ -400,7 +410,7 @@ def train(
                     flush=True,
                 )
         done = epoch + 1 + (int(resume.stem.removeprefix("epoch")) if resume else 0)
-        torch.save(judge.state_dict(), CACHE / f"epoch{done}.pt")
+        torch.save(judge.state_dict(), checkpoints(seed) / f"epoch{done}.pt")
     return judge
 
 
