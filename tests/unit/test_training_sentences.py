@@ -1,6 +1,7 @@
 """The written sentences that train the model, and those kept to check its thresholds, are what
 their READMEs say: the check sentences are never trained on, and every contrast pair is one
-comment over a label's line (contempt for a group, a threat, a personal attack) and one lawful comment."""
+comment over a label's line (contempt for a group, a threat, a personal attack) and one lawful
+comment."""
 
 from __future__ import annotations
 
