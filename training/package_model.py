@@ -75,6 +75,7 @@ def council_sets() -> dict[str, tuple[Path, str]]:
         "demo": (REPO / "houserules" / "demo_data", "select"),
         "blind-eastbrook": (REPO / "evaluation" / "blind-eastbrook", "test"),
         "blind-wrenfield": (REPO / "evaluation" / "blind-wrenfield", "test"),
+        "blind-ferrisby": (REPO / "evaluation" / "blind-ferrisby", "test"),
     }
     for folder in sorted((HERE / "corpus").iterdir()):
         if (folder / "comments.jsonl").exists():
