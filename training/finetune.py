@@ -1,7 +1,7 @@
 """Fine-tune all-MiniLM-L6-v2 end to end as the house-rules classifier, and export it to ONNX.
 
     training/setup.sh
-    training/.venv/bin/python training/finetune.py --public DIR [--epochs 2] [--device cpu]
+    training/.venv/bin/python training/finetune.py --public DIR --fair-names [--device cuda]
 
 What it learns (one sigmoid per label, see LABELS): the meaning-based categories of the house
 rules. What only the council knows (its people, facts, contacts, personal-data formats) stays
@@ -14,11 +14,11 @@ Data:
   docs/training-data.md), a seeded sample, each mapped to the labels it can speak for: a
   label a set says nothing about is masked out of the loss for its examples;
 - `identity_mentions.py`: neutral sentences about identities, as negatives;
-- contrast pairs (`group_contrast_pairs.jsonl`, `threat_contrast_pairs.jsonl` in `training/`,
-  where there are any: they wait in `corpus-next/` until a release trains on them): two
-  comments with the same words on the same subject, one contempt for a group (or a threat) and
-  one lawful, so that what decides the label is what a comment says, not a group's name or a
-  violent idiom;
+- contrast pairs (`group_contrast_pairs.jsonl`, `threat_contrast_pairs.jsonl`,
+  `harassment_contrast_pairs.jsonl` in `training/`; files written later wait in `corpus-next/`
+  until a release trains on them): two comments with the same words on the same subject, one
+  contempt for a group (or a threat, or a personal attack) and one lawful, so that what decides
+  the label is what a comment says, not a group's name, a violent idiom or a harsh word;
 - `names.py` (with `--fair-names`): half the council comments with their people renamed from a
   pool of names from many backgrounds, and harmless comments about named people, so no name
   decides a label.
@@ -30,7 +30,7 @@ of the same comment written plainly, so a dodged spelling also lands near the pl
 Reproducible: fixed seeds, deterministic sampling and batching; the checkpoint of each epoch
 is kept in training/.cache/finetune (training/.cache/finetune/seedN with `--seed N`, so that
 average_weights.py can average runs trained with different seeds). On 2 CPU cores an epoch
-over ~36k comments takes about 7-10 minutes; `--device cuda` uses a GPU where there is one
+over ~43k comments takes about 12-15 minutes; `--device cuda` uses a GPU where there is one
 (nothing depends on it).
 """
 
@@ -472,7 +472,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--public", type=Path, required=True, help="the public sets' folder")
     parser.add_argument("--out", type=Path, default=HERE / ".cache" / "finetune" / "model")
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--limit", type=int, default=0, help="train on this many (a smoke run)")

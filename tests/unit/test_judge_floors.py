@@ -33,30 +33,32 @@ FUNCTIONAL = ROOT / "evaluation" / "functional"
 
 # functionality -> the share of its cases that must be judged the right way round: about 0.1
 # under what the bundled model measured (docs/evaluation.md), so a retrained model that does
-# worse on any one functionality fails here
+# worse on any one functionality fails here; obscenity (0.61), electoral and legal pressure
+# (0.80) and defamation (0.80) keep the floors they had (the model before: 0.61, 0.85, 0.90)
 FUNCTIONAL_FLOORS = {
-    # 0.95 with the previous model, 0.90 now (docs/evaluation.md)
-    "threat_direct": 0.8,
-    "threat_veiled": 0.6,
-    "threat_property": 0.55,
-    "threat_incitement": 0.6,
-    "threat_group": 0.65,
-    "self_harm": 0.6,
-    "hate_no_slur": 0.55,
-    "hate_slur_dodged": 0.7,
-    "harassment_personal": 0.7,
+    # threats by form
+    "threat_direct": 0.9,
+    "threat_veiled": 0.65,
+    "threat_property": 0.8,
+    "threat_incitement": 0.65,
+    "threat_group": 0.9,
+    "self_harm": 0.65,
+    # hate, harassment and the rest that should be hidden
+    "hate_no_slur": 0.7,
+    "hate_slur_dodged": 0.75,
+    "harassment_personal": 0.75,
     "obscenity": 0.5,
-    "defamation": 0.8,
-    "scam": 0.8,
-    # these three were 1.00 with the previous model and are 0.95 now (one case each)
-    "criticism_harsh": 0.85,
-    "quoted_reported": 0.85,
+    "defamation": 0.8,  # measured 0.80 (16 of 20); the model before measured 0.90
+    "scam": 0.85,
+    # lawful comments that should stay visible
+    "criticism_harsh": 0.9,
+    "quoted_reported": 0.9,
     "dodged_benign": 0.85,
     "idioms_violent": 0.85,
     "electoral_legal": 0.75,
-    "safety_warning": 0.75,
-    "negated_abuse": 0.8,
-    "counter_speech": 0.85,
+    "safety_warning": 0.8,
+    "negated_abuse": 0.85,
+    "counter_speech": 0.9,
     "identity_self": 0.9,
     "identity_neutral": 0.9,
     "questions_neutral": 0.9,
@@ -96,7 +98,7 @@ def report(model: ToxicityModel, folder: Path) -> dict[str, Any]:
 
 
 def test_council_dev_floors(model: ToxicityModel) -> None:
-    result = report(model, COUNCIL_DEV)  # measured 0.895, 0.006, 0.875, 0.847
+    result = report(model, COUNCIL_DEV)  # measured 0.902, 0.006, 0.917, 0.875
     assert result["action_macro_f1"] >= 0.87
     assert result["false_hide_rate"] <= 0.025
     assert result["escalate_recall"] >= 0.80
@@ -106,8 +108,8 @@ def test_council_dev_floors(model: ToxicityModel) -> None:
 @pytest.mark.parametrize(
     ("folder", "macro_f1", "false_hides", "escalate_recall"),
     [
-        (ISBURY, 0.81, 0.06, 0.70),  # measured 0.831, 0.047, 0.842
-        (TIDEWELL, 0.85, 0.025, 0.80),  # measured 0.870, 0.009, 0.889
+        (ISBURY, 0.81, 0.06, 0.70),  # measured 0.850, 0.047, 0.895
+        (TIDEWELL, 0.85, 0.025, 0.80),  # measured 0.870, 0.018, 0.889
     ],
     ids=["isbury", "tidewell"],
 )
