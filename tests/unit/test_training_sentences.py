@@ -13,10 +13,10 @@ import pytest
 
 TRAINING = Path(__file__).resolve().parents[2] / "training"
 CHECK = TRAINING / "identity_sentences_for_thresholds.txt"
+# the trained sentences, and any written since that wait in corpus-next/ for the next release
 TRAINED_LINES = (
     TRAINING / "identity_sentences.txt",
-    TRAINING / "corpus-next" / "age_disability_sentences.txt",
-    TRAINING / "corpus-next" / "named_identity_sentences.txt",
+    *sorted((TRAINING / "corpus-next").glob("*_sentences.txt")),
 )
 # each file of contrast pairs, and the key that says which side of a pair a line is
 PAIR_FILES = {
@@ -47,8 +47,7 @@ def test_the_threshold_check_sentences_are_never_training_sentences() -> None:
     check = _lines(CHECK)
     assert len(check) > 1000
     for path in TRAINED_LINES:
-        if path.exists():
-            assert not check & _lines(path), path.name
+        assert not check & _lines(path), path.name
     for name in PAIR_FILES:
         for path in _where(name):
             assert not check & {_plain(str(row["text"])) for row in _pairs(path)}, path.name
