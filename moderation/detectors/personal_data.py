@@ -46,13 +46,19 @@ STREET_NAME = rf"(?:[A-Z][a-z'\-]+ ){{1,3}}(?:{STREET_TYPES})\b"
 # "7 Wheatley Close", "flat 3, 12 Elm Road", "22a Mill Lane"
 NUMBERED_STREET = re.compile(rf"\b(\d{{1,4}}[a-zA-Z]?),? ({STREET_NAME})")
 STREET = re.compile(STREET_NAME)
-# Someone's home being located: "lives on", "her house in", "his address is", "you live at".
-RESIDENCE = re.compile(
+# Someone else's home being located: "lives on", "her house in", "his address is", "you live
+# at". Enough on its own to make a bare street an address.
+SOMEONES_HOME = (
     r"\b(he|she|they|who|family|councillor|(?-i:[A-Z][a-z]+)),? (?:\w+ )?"
     r"(?:lives?|stays?|resides?) (?:on|at|in|down|up|round|near)\b|"
     r"\b(his|her|their|your|ur|nice) (?:house|home|flat|address|place|gaff|front door|drive)\b|"
-    r"\b(?:house|home|address) (?:is|on|at|in)\b|\bhome address\b|\bat number \d{1,4}\b",
-    re.IGNORECASE,
+    r"\bhome address\b|\bat number \d{1,4}\b"
+)
+SOMEONE_LIVES_THERE = re.compile(SOMEONES_HOME, re.IGNORECASE)
+# Any home at all ("the house at 22 Elm Road"): enough to keep a numbered address from being
+# read as a landmark, not to make "a four-bed house on Fen Road" someone's address.
+RESIDENCE = re.compile(
+    SOMEONES_HOME + r"|\b(?:house|home|address) (?:is|on|at|in)\b", re.IGNORECASE
 )
 # The words before a house number that make it a place for a fault, not an address.
 FAULT_PLACE = re.compile(
@@ -209,10 +215,11 @@ class PersonalDataDetector:
         if found:
             return found
         # A street with no house number is an address only when someone is said to live there
-        # ("lives on Ashby Road at number 88", "nice house you've got on Elm Grove").
+        # ("lives on Ashby Road at number 88", "nice house you've got on Elm Grove"); a
+        # street named for a house ("nine of us in a four-bed house on Fen Road") is not.
         for m in STREET.finditer(text):
             sentence = _sentence_around(text, m.start(), m.end())
-            if RESIDENCE.search(sentence):
+            if SOMEONE_LIVES_THERE.search(sentence):
                 found.append(
                     Evidence(
                         self.name,

@@ -153,6 +153,15 @@ def test_someones_home_address_is_personal_data(classifier: HouseRulesClassifier
     assert v.action is Action.HIDE
 
 
+def test_a_street_is_an_address_only_when_someone_is_said_to_live_there(
+    classifier: HouseRulesClassifier,
+) -> None:
+    own = judge(classifier, "We're nine people in a four-bed house on Fen Road. Who do we call?")
+    assert Category.PERSONAL_DATA not in own.categories
+    theirs = judge(classifier, "Her house is on Orchard Close, go and tell her yourselves.")
+    assert Category.PERSONAL_DATA in theirs.categories
+
+
 def test_a_named_child_with_their_school_is_personal_data(
     classifier: HouseRulesClassifier,
 ) -> None:
