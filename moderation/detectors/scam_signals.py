@@ -181,6 +181,11 @@ class ScamSignals:
         self.people_handles = {
             _squash(alias) for p in registers.people for alias in p.aliases if alias.startswith("@")
         }
+        # The council's people by surname: an account that puts "Cllr" before one of them
+        # poses as that person; "Cllr" before anything else is a fan, watch or campaign account.
+        self.people_surnames = {
+            _squash(p.name.split()[-1]) for p in registers.people if len(p.name.split()[-1]) >= 3
+        }
         self.allowed_numbers = {national_number(p.number) for p in contacts.phones}
 
     def _official(self, domain: str) -> bool:
@@ -221,7 +226,9 @@ class ScamSignals:
         if not squashed or squashed in self.own_accounts or squashed in self.people_handles:
             return ""
         is_handle = author.startswith("@") or " " not in author.strip()
-        if "cllr" in squashed or ("councillor" in squashed and is_handle):
+        if ("cllr" in squashed or ("councillor" in squashed and is_handle)) and any(
+            surname in squashed for surname in self.people_surnames
+        ):
             return "poses as a councillor"
         names_council = self._names_council(squashed) or any(
             t in squashed for t in self.org_tokens if len(t) >= 6

@@ -245,6 +245,13 @@ def test_a_handle_with_cllr_that_is_not_in_the_register_is_impersonation(
     assert Category.SPAM_SCAM in v.categories
 
 
+def test_a_cllr_handle_that_names_none_of_the_councils_people_is_not_impersonation(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "Cabinet cut the buses and shut the pool. See you in May.", "@cllrwatch")
+    assert Category.SPAM_SCAM not in v.categories
+
+
 def test_a_resident_warning_about_a_scam_text_is_not_spam(
     classifier: HouseRulesClassifier,
 ) -> None:
