@@ -70,15 +70,21 @@ class HouseRulesClassifier:
             c if len(c.text) <= MAX_COMMENT_CHARS else replace(c, text=c.text[:MAX_COMMENT_CHARS])
             for c in comments
         ]
-        if self.model is None or not comments:
-            return [Document(c, normalise(c.text)) for c in comments]
+        if not comments:
+            return []
         texts = [c.text for c in comments]
         readings = [plain_reading(t) for t in texts]
+        if self.model is None:
+            return [
+                Document(c, normalise(c.text), plain=r if r.worth_scoring else None)
+                for c, r in zip(comments, readings, strict=True)
+            ]
         dodged = [i for i, reading in enumerate(readings) if reading.worth_scoring]
         embeddings, scores, explained = _score(
             self.model, [*texts, *(readings[i].text for i in dodged)]
         )
-        for k, i in enumerate(dodged, start=len(texts)):
+        plain_rows = {i: k for k, i in enumerate(dodged, start=len(texts))}
+        for i, k in plain_rows.items():
             scores[i], explained[i] = higher_reading(
                 (scores[i], explained[i]), (scores[k], explained[k]), readings[i]
             )
@@ -89,6 +95,10 @@ class HouseRulesClassifier:
                 model_scores=scores[i],
                 model_evidence=explained[i],
                 embedding=None if embeddings is None else embeddings[i],
+                plain=readings[i] if i in plain_rows else None,
+                plain_embedding=(
+                    None if embeddings is None or i not in plain_rows else embeddings[plain_rows[i]]
+                ),
             )
             for i, c in enumerate(comments)
         ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from moderation.comment import Comment
 from moderation.model_interface import WordWeight
+from moderation.plain_reading import PlainReading
 from moderation.text import NormalisedText
 from moderation.verdict import Category, CommsNote, Evidence, Finding
 
@@ -30,6 +31,10 @@ class Document:
     model_scores: Mapping[str, float] = field(default_factory=dict)
     model_evidence: Mapping[str, tuple[WordWeight, ...]] = field(default_factory=dict)
     embedding: npt.NDArray[np.float32] | None = None
+    # A comment with dodged spellings ("f1ned", "m0nthly") also in its plain reading, with the
+    # plain reading's own vector from the same encoder pass; None for a comment without one.
+    plain: PlainReading | None = None
+    plain_embedding: npt.NDArray[np.float32] | None = None
 
     @property
     def folded(self) -> str:

@@ -27,6 +27,7 @@ from moderation.detectors.claim_matching import (
     tokens,
 )
 from moderation.model_interface import TextModel
+from moderation.plain_reading import PlainReading
 from moderation.policy import RUMOUR_QUESTION
 from moderation.registers import Fact, Registers
 from moderation.verdict import Category, CommsNote, Evidence
@@ -65,6 +66,13 @@ def _sentences(text: str) -> list[str]:
 
 
 CLAUSE = re.compile(r",|;|:|\bbut\b|\bso\b|\bbecause\b|\bwhile\b|\bthey just\b|\bjust\b")
+
+
+def _as_written(reading: PlainReading, sentence: str) -> str:
+    """A sentence of the plain reading as the comment wrote it (itself where not found)."""
+    at = reading.text.find(sentence)
+    span = None if at < 0 else reading.to_original(at, at + len(sentence))
+    return sentence if span is None else reading.original[span[0] : span[1]]
 
 
 def _is_question(sentence: str) -> bool:
@@ -137,15 +145,17 @@ class MisinformationDetector:
             strength *= 0.5 if official else 0.85
         return _Match(self.facts[fact_index], form.claim, strength, "shared words", sentence)
 
-    def _semantic(self, doc: Document, sentences: list[str]) -> _Match | None:
-        if self.claim_vectors is None or doc.embedding is None:
+    def _semantic(
+        self, text: str, embedding: npt.NDArray[np.float32] | None, sentences: list[str]
+    ) -> _Match | None:
+        if self.claim_vectors is None or embedding is None:
             return None
-        sims = self.claim_vectors @ doc.embedding
+        sims = self.claim_vectors @ embedding
         i = int(np.argmax(sims))
         fact_index, claim = self.claims[i]
         claim_stems = set(tokens(claim))
         sentence = max(
-            sentences or [doc.comment.text],
+            sentences or [text],
             key=lambda s: len(set(tokens(s)) & claim_stems),
         )
         return _Match(self.facts[fact_index], claim, float(sims[i]), "similar meaning", sentence)
@@ -235,19 +245,40 @@ class MisinformationDetector:
         carrying = max(clauses or [sentence], key=lambda c: len(set(tokens(c)) & claim_stems))
         return bool(negations(carrying) - negations(match.claim))
 
-    def detect(self, doc: Document) -> Detection:
-        if not self.facts:
-            return NOTHING
-        text = LEADING_MENTIONS.sub("", doc.comment.text)
+    def _read(
+        self, written: str, embedding: npt.NDArray[np.float32] | None
+    ) -> tuple[_Match | None, _Match | None, str, list[str]]:
+        """The best claim in one reading of the comment: (match, figure, text, sentences),
+        where figure is the match when it is a contradicted official figure."""
+        text = LEADING_MENTIONS.sub("", written)
         sentences = _sentences(text)
-        match = self._combine(self._lexical(text, sentences), self._semantic(doc, sentences))
+        match = self._combine(
+            self._lexical(text, sentences), self._semantic(text, embedding, sentences)
+        )
         figure = None
         if match is None or match.strength < 1.0:
             figure = self._contradicted_figure(sentences)
             if figure is not None:
                 match = figure
+        return match, figure, text, sentences
+
+    def detect(self, doc: Document) -> Detection:
+        if not self.facts:
+            return NOTHING
+        match, figure, text, sentences = self._read(doc.comment.text, doc.embedding)
+        read_plainly = False
+        if doc.plain is not None:
+            # A claim with its spelling dodged ("f1ned for f00d") is read plainly as well, and
+            # the stronger reading counts; the evidence quotes the comment's own characters.
+            plain = self._read(doc.plain.text, doc.plain_embedding)
+            if plain[0] is not None and (match is None or plain[0].strength > match.strength):
+                match, figure, text, sentences = plain
+                read_plainly = True
         if match is None:
             return NOTHING
+        quoted = match.sentence
+        if read_plainly and doc.plain is not None:
+            quoted = _as_written(doc.plain, quoted)
         fact = match.fact
         note_fields = {"fact_id": fact.id, "official_line": fact.official_fact, "link": fact.link}
         if figure is None:
@@ -269,7 +300,7 @@ class MisinformationDetector:
                 Category.MISINFORMATION,
                 score,
                 self.name,
-                Evidence(self.name, what, match.sentence[:200], register_entry=fact.id),
+                Evidence(self.name, what, quoted[:200], register_entry=fact.id),
             ).findings,
             notes=(CommsNote(reason="misinformation to correct", **note_fields),),
         )

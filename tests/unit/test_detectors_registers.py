@@ -310,3 +310,20 @@ def test_misinformation_in_a_public_mention_goes_to_comms_only(
     )
     assert Category.MISINFORMATION in v.categories
     assert v.action is Action.COMMS
+
+
+def test_a_false_claim_with_its_spelling_dodged_is_read_plainly(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "They're s3lling the b4ths off to a h0using dev3loper. Disgraceful.")
+    assert Category.MISINFORMATION in v.categories
+    assert v.action is Action.HIDE
+    quoted = [e.span for f in v.findings for e in f.evidence if e.detector == "misinformation"]
+    assert quoted and "s3lling the b4ths" in quoted[0], "the evidence quotes what was written"
+
+
+def test_a_denial_with_its_spelling_dodged_is_still_a_denial(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(classifier, "The b4ths are N0T being s0ld to a developer, read the council's page.")
+    assert Category.MISINFORMATION not in v.categories
