@@ -42,16 +42,21 @@ STREET_TYPES = (
     r"Fields|Field|End|Approach|Boulevard|Broadway|Circus|Copse|Dale|Glade|Heights|Hollow|"
     r"Quay|Ridge|Vale|Wood|Grange|Park"
 )
-STREET_NAME = rf"(?:[A-Z][a-z'\-]+ ){{1,3}}(?:{STREET_TYPES})\b"
+# Welsh street names put the kind of street first: "Heol y Frenhines", "Maes y Coed".
+WELSH_STREET = (
+    r"(?:Heol|Ffordd|Stryd|Lôn|Maes|Rhodfa|Teras)(?: (?:y|yr|'r|[A-Z][a-zâêîôûŵŷ'\-]+)){1,3}\b"
+)
+STREET_NAME = rf"(?:(?:[A-Z][a-z'\-]+ ){{1,3}}(?:{STREET_TYPES})\b|{WELSH_STREET})"
 # "7 Wheatley Close", "flat 3, 12 Elm Road", "22a Mill Lane"
 NUMBERED_STREET = re.compile(rf"\b(\d{{1,4}}[a-zA-Z]?),? ({STREET_NAME})")
 STREET = re.compile(STREET_NAME)
-# Someone else's home being located: "lives on", "her house in", "his address is", "you live
-# at". Enough on its own to make a bare street an address.
+# Someone else's home being located: "lives on", "her house in", "Bellini's house on", "his
+# address is", "you live at". Enough on its own to make a bare street an address.
 SOMEONES_HOME = (
     r"\b(he|she|they|who|family|councillor|(?-i:[A-Z][a-z]+)),? (?:\w+ )?"
     r"(?:lives?|stays?|resides?) (?:on|at|in|down|up|round|near)\b|"
     r"\b(his|her|their|your|ur|nice) (?:house|home|flat|address|place|gaff|front door|drive)\b|"
+    r"\b(?-i:[A-Z][a-z]+)'s (?:house|home|flat|address|front door)\b|"
     r"\bhome address\b|\bat number \d{1,4}\b"
 )
 SOMEONE_LIVES_THERE = re.compile(SOMEONES_HOME, re.IGNORECASE)
@@ -66,10 +71,13 @@ FAULT_PLACE = re.compile(
     r"(no\.?|number|house)?\s*$",
     re.IGNORECASE,
 )
+# "Brook Lane Primary", and Welsh and Gaelic names, which put the school first: "Ysgol Gymraeg
+# Nantygelli", "Sgoil Lionacleit".
 SCHOOL = re.compile(
     r"\b((?:St\.? |Saint )?(?:[A-Z][\w'\-]+ ){1,4}"
     r"(?:Primary|Academy|School|High|Infants|Juniors|Junior|College|Nursery|Grammar|"
-    r"C of E|CofE|Church of England|Catholic|Middle|Secondary|Free School|Prep|Comprehensive))\b"
+    r"C of E|CofE|Church of England|Catholic|Middle|Secondary|Free School|Prep|Comprehensive)"
+    r"|(?:Ysgol|Sgoil)(?: (?:y|yr|'r|[A-Z][\w'\-]+)){1,4})\b"
 )
 # How a child is tied to a school: "goes to", "attends", "in Year 9 at", "(Year 4,", "is at".
 ATTENDS = re.compile(

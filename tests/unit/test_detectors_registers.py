@@ -169,6 +169,19 @@ def test_a_named_child_with_their_school_is_personal_data(
     assert Category.PERSONAL_DATA in v.categories
 
 
+def test_welsh_street_and_school_names_put_the_street_or_school_first(
+    classifier: HouseRulesClassifier,
+) -> None:
+    home = judge(classifier, "Rhys's house is on Heol y Felin, go round and tell him.")
+    assert Category.PERSONAL_DATA in home.categories
+    child = judge(classifier, "Cerys Jones, year 4 at Ysgol Gymraeg Brackenfold, is the one.")
+    assert Category.PERSONAL_DATA in child.categories
+    pothole = judge(classifier, "The potholes on Heol y Felin have been there since March.")
+    assert Category.PERSONAL_DATA not in pothole.categories
+    school = judge(classifier, "Ysgol Brackenfold is closing and nobody asked the parents.")
+    assert Category.PERSONAL_DATA not in school.categories
+
+
 def test_a_scams_phone_number_is_spam_not_personal_data(
     classifier: HouseRulesClassifier,
 ) -> None:
