@@ -65,7 +65,7 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(text) if s and s.strip()]
 
 
-CLAUSE = re.compile(r",|;|:|\bbut\b|\bso\b|\bbecause\b|\bwhile\b|\bthey just\b|\bjust\b")
+CLAUSE = re.compile(r",|;|:|\band\b|\bbut\b|\bso\b|\bbecause\b|\bwhile\b|\bthey just\b|\bjust\b")
 
 
 def _as_written(reading: PlainReading, sentence: str) -> str:
@@ -239,11 +239,14 @@ class MisinformationDetector:
         if self.denials.first(sentence) is not None:
             return True
         # The negation must sit in the clause that carries the claim: "the market is NOT
-        # closing" denies; "it's closing, they just haven't said" does not.
+        # closing" denies; "it's closing, they just haven't said" and "tax up 10% and they
+        # still can't empty a bin" do not. A claim that is itself negative ("locals can't
+        # apply") is repeated, not denied, by a sentence that puts it another negative way
+        # ("locals aren't allowed to").
         claim_stems = set(tokens(match.claim))
         clauses = [c for c in CLAUSE.split(sentence) if c.strip()]
         carrying = max(clauses or [sentence], key=lambda c: len(set(tokens(c)) & claim_stems))
-        return bool(negations(carrying) - negations(match.claim))
+        return bool(negations(carrying)) and not negations(match.claim)
 
     def _read(
         self, written: str, embedding: npt.NDArray[np.float32] | None

@@ -305,6 +305,15 @@ def test_denying_a_rumour_is_fine(classifier: HouseRulesClassifier) -> None:
     assert v.action is not Action.HIDE
 
 
+def test_a_negative_word_elsewhere_in_the_sentence_does_not_deny_the_claim(
+    classifier: HouseRulesClassifier,
+) -> None:
+    v = judge(
+        classifier, "They're selling the baths off to a housing developer and nobody asked us."
+    )
+    assert Category.MISINFORMATION in v.categories
+
+
 def test_repeating_the_official_figure_is_not_misinformation(
     classifier: HouseRulesClassifier,
 ) -> None:
