@@ -108,8 +108,8 @@ def test_council_dev_floors(model: ToxicityModel) -> None:
 @pytest.mark.parametrize(
     ("folder", "macro_f1", "false_hides", "escalate_recall"),
     [
-        (ISBURY, 0.81, 0.06, 0.70),  # measured 0.850, 0.047, 0.895
-        (TIDEWELL, 0.85, 0.025, 0.80),  # measured 0.870, 0.018, 0.889
+        (ISBURY, 0.81, 0.06, 0.70),  # measured 0.856, 0.043, 0.895
+        (TIDEWELL, 0.85, 0.025, 0.80),  # measured 0.869, 0.018, 0.889
     ],
     ids=["isbury", "tidewell"],
 )
