@@ -83,6 +83,9 @@ PEOPLE_WEIGHT = 2.0
 # How much the distillation term (closeness to the original encoder's embedding) counts
 # against the classification loss.
 DISTIL_WEIGHT = 0.5
+# A label's positives weigh its negatives-to-positives ratio in the loss, at most this much
+# (the bundled model's: 8).
+POS_WEIGHT_CAP = 8.0
 
 Mask = list[float | None]
 
@@ -350,6 +353,7 @@ def train(
     lr_scale: float = 1.0,
     distil_weight: float = DISTIL_WEIGHT,
     seed: int = SEED,
+    pos_weight_cap: float = POS_WEIGHT_CAP,
 ) -> Judge:
     torch.manual_seed(seed)
     rng = random.Random(seed)
@@ -362,7 +366,7 @@ def train(
     known = ~torch.isnan(labels)
     positives = torch.nansum(labels, 0)
     negatives = known.sum(0) - positives
-    pos_weight = (negatives / positives.clamp(min=1)).clamp(1.0, 8.0)
+    pos_weight = (negatives / positives.clamp(min=1)).clamp(1.0, pos_weight_cap)
     print("positives per label:", dict(zip(LABELS, positives.int().tolist(), strict=True)))
 
     judge = Judge(load_bert())
@@ -494,6 +498,13 @@ def main() -> None:
         help="weight of the distillation term that keeps embeddings near the original encoder's",
     )
     parser.add_argument(
+        "--pos-weight-cap",
+        type=float,
+        default=POS_WEIGHT_CAP,
+        help="most a label's positives may weigh against its negatives (the rarer a label, the "
+        "more its positives weigh, up to this)",
+    )
+    parser.add_argument(
         "--fair-names",
         action="store_true",
         help="rename the council corpus's people from names.py's pool and add harmless comments "
@@ -537,6 +548,7 @@ def main() -> None:
         args.lr_scale,
         args.distil_weight,
         args.seed,
+        args.pos_weight_cap,
     )
     export(judge, args.out)
     print(f"exported to {args.out}")
