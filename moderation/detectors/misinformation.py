@@ -49,6 +49,8 @@ HEARSAY_SAID = re.compile(
     r"\b(someone|somebody|people|everyone|everybody|my \w+|a \w+|they)\b[^.!?]{0,30}?"
     r"\b(said|says|saying|reckons|told|tells|telling|posted)\b"
 )
+# How a match found by `_contradicted_figure` is marked (`_Match.how`).
+CONTRADICTED_FIGURE = "contradicts an official figure"
 MONEY_OR_PERCENT = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?k?|\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent)")
 
 
@@ -181,7 +183,7 @@ class MisinformationDetector:
                     f"states {', '.join(sorted(numbers))} where the official fact says "
                     f"{', '.join(sorted(official))}",
                     0.6,
-                    "contradicts an official figure",
+                    CONTRADICTED_FIGURE,
                     sentence,
                 )
         return None
@@ -250,41 +252,34 @@ class MisinformationDetector:
 
     def _read(
         self, written: str, embedding: npt.NDArray[np.float32] | None
-    ) -> tuple[_Match | None, _Match | None, str, list[str]]:
-        """The best claim in one reading of the comment: (match, figure, text, sentences),
-        where figure is the match when it is a contradicted official figure."""
+    ) -> tuple[_Match | None, str, list[str]]:
+        """The best claim in one reading of the comment, with the text and sentences read."""
         text = LEADING_MENTIONS.sub("", written)
         sentences = _sentences(text)
         match = self._combine(
             self._lexical(text, sentences), self._semantic(text, embedding, sentences)
         )
-        figure = None
         if match is None or match.strength < 1.0:
-            figure = self._contradicted_figure(sentences)
-            if figure is not None:
-                match = figure
-        return match, figure, text, sentences
+            match = self._contradicted_figure(sentences) or match
+        return match, text, sentences
 
     def detect(self, doc: Document) -> Detection:
         if not self.facts:
             return NOTHING
-        match, figure, text, sentences = self._read(doc.comment.text, doc.embedding)
-        read_plainly = False
+        match, text, sentences = self._read(doc.comment.text, doc.embedding)
+        quoted = None if match is None else match.sentence
         if doc.plain is not None:
             # A claim with its spelling dodged ("f1ned for f00d") is read plainly as well, and
             # the stronger reading counts; the evidence quotes the comment's own characters.
-            plain = self._read(doc.plain.text, doc.plain_embedding)
-            if plain[0] is not None and (match is None or plain[0].strength > match.strength):
-                match, figure, text, sentences = plain
-                read_plainly = True
-        if match is None:
+            plain, plain_text, plain_sentences = self._read(doc.plain.text, doc.plain_embedding)
+            if plain is not None and (match is None or plain.strength > match.strength):
+                match, text, sentences = plain, plain_text, plain_sentences
+                quoted = _as_written(doc.plain, plain.sentence)
+        if match is None or quoted is None:
             return NOTHING
-        quoted = match.sentence
-        if read_plainly and doc.plain is not None:
-            quoted = _as_written(doc.plain, quoted)
         fact = match.fact
         note_fields = {"fact_id": fact.id, "official_line": fact.official_fact, "link": fact.link}
-        if figure is None:
+        if match.how != CONTRADICTED_FIGURE:
             if match.strength < 0.8:
                 return NOTHING
             if self._asks(text, sentences, match):
