@@ -344,6 +344,20 @@ def checkpoints(seed: int) -> Path:
     return folder
 
 
+def label_cap(value: str) -> tuple[str, float]:
+    """Reads one --label-pos-weight-cap, LABEL=CAP, naming what is wrong when it is not one."""
+    label, _, cap = value.partition("=")
+    if label not in LABELS:
+        raise argparse.ArgumentTypeError(f"{label!r} is not a label; the labels are {LABELS}")
+    try:
+        number = float(cap)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r}: the cap after '=' must be a number") from None
+    if number < 1.0:
+        raise argparse.ArgumentTypeError(f"{value!r}: a cap under 1 would weigh positives down")
+    return label, number
+
+
 def train(
     examples: list[Example],
     epochs: int,
@@ -354,6 +368,7 @@ def train(
     distil_weight: float = DISTIL_WEIGHT,
     seed: int = SEED,
     pos_weight_cap: float = POS_WEIGHT_CAP,
+    label_caps: dict[str, float] | None = None,
 ) -> Judge:
     torch.manual_seed(seed)
     rng = random.Random(seed)
@@ -366,8 +381,13 @@ def train(
     known = ~torch.isnan(labels)
     positives = torch.nansum(labels, 0)
     negatives = known.sum(0) - positives
-    pos_weight = (negatives / positives.clamp(min=1)).clamp(1.0, pos_weight_cap)
+    caps = torch.tensor([(label_caps or {}).get(label, pos_weight_cap) for label in LABELS])
+    pos_weight = torch.minimum((negatives / positives.clamp(min=1)).clamp(min=1.0), caps)
     print("positives per label:", dict(zip(LABELS, positives.int().tolist(), strict=True)))
+    print(
+        "positives weigh:",
+        dict(zip(LABELS, [round(w, 2) for w in pos_weight.tolist()], strict=True)),
+    )
 
     judge = Judge(load_bert())
     if resume is not None:
@@ -505,6 +525,14 @@ def main() -> None:
         "more its positives weigh, up to this)",
     )
     parser.add_argument(
+        "--label-pos-weight-cap",
+        action="append",
+        default=[],
+        type=label_cap,
+        metavar="LABEL=CAP",
+        help="a cap of its own for one label, overriding --pos-weight-cap (repeatable)",
+    )
+    parser.add_argument(
         "--fair-names",
         action="store_true",
         help="rename the council corpus's people from names.py's pool and add harmless comments "
@@ -549,6 +577,7 @@ def main() -> None:
         args.distil_weight,
         args.seed,
         args.pos_weight_cap,
+        dict(args.label_pos_weight_cap),
     )
     export(judge, args.out)
     print(f"exported to {args.out}")
