@@ -1,23 +1,25 @@
-"""An experiment, not yet used by houserules: learn the misinformation detector's last step.
+"""Fit the misinformation detector's stance check and measure it against the match bar alone.
 
-    .venv/bin/python training/misinformation_stance.py [--threshold 0.5] [--out stance.npz]
+    .venv/bin/python training/misinformation_stance.py [--out moderation/model]
 
 The misinformation detector finds the register claim a comment is closest to (shared words and
-the encoder's meaning), then decides by hand-set bars whether the comment asserts it: a match
-strength of 1.0, no denial in the clause that carries the claim, not a question. Most of the
-misinformation it still misses sits just under that bar, where lawful comments on the same
-topic score as high (docs/evaluation.md), so no bar separates them.
+the encoder's meaning). Without a stance check it then decides by hand-set bars whether the
+comment asserts the claim: a match strength of 1.0, no denial in the clause that carries it,
+not a question. Most of what that misses sits just under the bar, where lawful comments on
+the same topic score as high, so no bar separates them.
 
-This script learns that decision instead. For every comment whose best claim reaches 0.6 of
-the bar, it takes the comment's vector times the claim's vector and times the official fact's
-vector (element by element: which parts of the meaning agree with the rumour and which with
-the council's line), and the detector's own readings (likeness to the claim and to the official
-fact, match strength, shared words, a question, a denial, sentences), and fits a logistic
-regression on the written councils that train the model (training/corpus without a HELD_OUT
-role). It reports, on the selection councils and on the test councils, which it never saw,
-how many misinformation comments each way finds and how many other comments each marks as
-misinformation (those lawful in the gold labels are false hides on the council's own pages).
-The blind sets are not read. --out keeps the weights for a later change that uses them.
+The stance check (moderation/detectors/misinformation_stance.py) learns that decision. For
+every comment whose best claim reaches STANCE_CANDIDATE of the bar it reads the comment's
+vector times the claim's and times the official fact's, and the detector's own readings; this
+script fits a logistic regression on those rows from the written councils that train the model
+(training/corpus without a HELD_OUT role, so never a council that chooses thresholds or tests
+them), then reports on the selection councils and the test councils, with the match bar alone
+and with the stance check: misinformation found, misinformation hidden, and lawful comments
+hidden (gold allow or comms). The blind sets are not read.
+
+--out writes the weights into a model folder as misinformation_stance.npz and lists it in that
+folder's SHA256SUMS (so the model version changes with it). The weights belong to the encoder
+they were fitted with: fit them again whenever the model is retrained. About 2 minutes.
 """
 
 from __future__ import annotations
@@ -25,11 +27,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 from sklearn.linear_model import LogisticRegression
 
 HERE = Path(__file__).resolve().parent
@@ -41,122 +41,104 @@ from package_model import council_sets  # noqa: E402
 from houserules.config import load_registers, load_rules  # noqa: E402
 from ingest.files import read_comments  # noqa: E402
 from moderation.classifier import HouseRulesClassifier  # noqa: E402
-from moderation.detectors.misinformation import (  # noqa: E402
-    CONTRADICTED_FIGURE,
-    LEADING_MENTIONS,
-    MisinformationDetector,
-    _is_question,
-    _sentences,
-)
+from moderation.detectors.base import Document  # noqa: E402
+from moderation.detectors.misinformation import MisinformationDetector  # noqa: E402
+from moderation.detectors.misinformation_stance import STANCE_FILE, StanceCheck  # noqa: E402
 from moderation.model import ToxicityModel  # noqa: E402
+from moderation.model.checksums import read_sums, write_sums  # noqa: E402
 from moderation.verdict import Category  # noqa: E402
 
-# A comment is a candidate when its best claim reaches this share of the detector's bar.
-CANDIDATE = 0.6
+HIDING = ("hide", "escalate")
 LAWFUL = ("allow", "comms")
 
 
-@dataclass
-class Candidates:
-    features: list[npt.NDArray[np.float32]]
-    misinformation: list[bool]  # gold
-    found_now: list[bool]  # the detector as it stands
-    lawful: list[bool]  # gold action allow or comms
+class Council:
+    """One labelled council, read once: its classifier, prepared comments and gold labels."""
 
+    def __init__(self, folder: Path, model: ToxicityModel) -> None:
+        self.rows = read_comments(folder / "comments.jsonl").rows
+        self.classifier = HouseRulesClassifier(load_rules(), load_registers(folder), model)
+        self.detector = next(
+            d for d in self.classifier.detectors if isinstance(d, MisinformationDetector)
+        )
+        self.docs: list[Document] = self.classifier.documents([r.comment for r in self.rows])
+        self.gold = [set(r.extra.get("gold_categories") or ()) for r in self.rows]
+        self.action = [str(r.extra.get("gold_action")) for r in self.rows]
 
-def candidates(folder: Path, model: ToxicityModel) -> tuple[Candidates, int]:
-    """The candidate comments of one council, and how many misinformation comments it has."""
-    rows = read_comments(folder / "comments.jsonl").rows
-    classifier = HouseRulesClassifier(load_rules(), load_registers(folder), model)
-    detector = next(d for d in classifier.detectors if isinstance(d, MisinformationDetector))
-    out = Candidates([], [], [], [])
-    gold_total = sum("misinformation" in (r.extra.get("gold_categories") or ()) for r in rows)
-    if detector.claim_vectors is None:
-        return out, gold_total
-    official = model.embed([f.official_fact for f in detector.facts])
-    claim_of_fact = {}
-    for i, (fact, _) in enumerate(detector.claims):
-        claim_of_fact.setdefault(fact, i)
-    for row, doc in zip(rows, classifier.documents([r.comment for r in rows]), strict=True):
-        text = LEADING_MENTIONS.sub("", doc.comment.text)
-        sentences = _sentences(text)
-        lexical = detector._lexical(text, sentences)
-        semantic = detector._semantic(text, doc.embedding, sentences)
-        match = detector._combine(lexical, semantic)
-        if match is None or match.strength < CANDIDATE or doc.embedding is None:
-            continue
-        fact = next(i for i, f in enumerate(detector.facts) if f.id == match.fact.id)
-        claim = next(
-            (i for i, (f, c) in enumerate(detector.claims) if f == fact and c == match.claim),
-            claim_of_fact[fact],
-        )
-        vector, claim_vector = doc.embedding, detector.claim_vectors[claim]
-        readings = [
-            float(claim_vector @ vector),
-            float(official[fact] @ vector),
-            match.strength,
-            lexical.strength / detector.words if lexical is not None else 0.0,
-            float(any(_is_question(s) for s in sentences)),
-            float(match.how != CONTRADICTED_FIGURE and detector._denies(match)),
-            float(len(sentences)),
-        ]
-        out.features.append(
-            np.concatenate(
-                [10 * vector * claim_vector, 10 * vector * official[fact], readings]
-            ).astype(np.float32)
-        )
-        gold = row.extra.get("gold_categories") or ()
-        out.misinformation.append("misinformation" in gold)
-        verdict = classifier.judge(doc)
-        out.found_now.append(Category.MISINFORMATION in verdict.categories)
-        out.lawful.append(row.extra.get("gold_action") in LAWFUL)
-    return out, gold_total
+    def stance_rows(self) -> tuple[list[np.ndarray], list[bool]]:
+        rows, labels = [], []
+        for doc, gold in zip(self.docs, self.gold, strict=True):
+            row = self.detector.stance_row(doc)
+            if row is not None:
+                rows.append(row)
+                labels.append("misinformation" in gold)
+        return rows, labels
+
+    def tally(self, stance: StanceCheck | None) -> np.ndarray:
+        """Misinformation comments, found, hidden; lawful comments, hidden."""
+        self.detector.stance = stance
+        out = np.zeros(5, dtype=int)
+        for doc, gold, action in zip(self.docs, self.gold, self.action, strict=True):
+            verdict = self.classifier.judge(doc)
+            hidden = verdict.action.value in HIDING
+            if "misinformation" in gold:
+                out += [1, Category.MISINFORMATION in verdict.categories, hidden, 0, 0]
+            elif action in LAWFUL:
+                out += [0, 0, 0, 1, hidden]
+        self.detector.stance = None
+        return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threshold", type=float, default=0.5, help="probability that asserts")
     parser.add_argument("--regularisation", type=float, default=1.0, help="the regression's C")
-    parser.add_argument("--out", type=Path, default=None, help="keep the weights (npz)")
+    parser.add_argument("--out", type=Path, default=None, help="a model folder to write it into")
     args = parser.parse_args()
+    if args.out is not None and not (args.out / "SHA256SUMS").is_file():
+        parser.error(f"--out {args.out} is not a model folder: it has no SHA256SUMS")
+    if not 0.0 < args.threshold < 1.0:
+        parser.error(f"--threshold {args.threshold} is not between 0 and 1")
     model = ToxicityModel.load()
-    by_role: dict[str, Candidates] = {}
-    totals: dict[str, int] = {}
+    model.folder = None  # the detector reads no stance check already there: it is refitted
     started = time.time()
     sets = {k: v for k, v in council_sets().items() if not k.startswith("blind-")}
+    councils: dict[str, list[Council]] = {}
+    rows: list[np.ndarray] = []
+    labels: list[bool] = []
     for n, (name, (folder, role)) in enumerate(sorted(sets.items()), start=1):
-        found, total = candidates(folder, model)
-        pooled = by_role.setdefault(role, Candidates([], [], [], []))
-        for field in ("features", "misinformation", "found_now", "lawful"):
-            getattr(pooled, field).extend(getattr(found, field))
-        totals[role] = totals.get(role, 0) + total
+        council = Council(folder, model)
+        if role == "train":
+            found, truth = council.stance_rows()
+            rows += found
+            labels += truth
+        else:
+            councils.setdefault(role, []).append(council)
         print(f"  {n}/{len(sets)} {name} ({role}) {time.time() - started:.0f}s", flush=True)
-    train = by_role["train"]
     regression = LogisticRegression(C=args.regularisation, max_iter=5000)
-    regression.fit(np.array(train.features), np.array(train.misinformation))
-    print(
-        f"fitted on {len(train.features)} candidates from the training councils "
-        f"({sum(train.misinformation)} misinformation)"
+    regression.fit(np.array(rows), np.array(labels))
+    stance = StanceCheck(
+        regression.coef_[0].astype(np.float32), float(regression.intercept_[0]), args.threshold
     )
+    print(f"fitted on {len(rows)} comments near a claim ({sum(labels)} misinformation)")
     for role in ("select", "test"):
-        c = by_role[role]
-        gold, now, lawful = (np.array(x) for x in (c.misinformation, c.found_now, c.lawful))
-        learned = regression.predict_proba(np.array(c.features))[:, 1] >= args.threshold
-        print(f"{role} councils: {totals[role]} misinformation comments, {len(gold)} candidates")
-        for how, marked in (("detector now", now), ("learned stance", learned)):
+        print(f"{role} councils:")
+        for how, check in (("match bar alone", None), ("stance check", stance)):
+            n, found, hidden, lawful, lawful_hidden = sum(c.tally(check) for c in councils[role])
             print(
-                f"  {how:15s} found {int((marked & gold).sum())}, "
-                f"other comments marked {int((marked & ~gold).sum())} "
-                f"(lawful {int((marked & ~gold & lawful).sum())})"
+                f"  {how:15s} misinformation found {found} of {n}, hidden {hidden}; "
+                f"lawful hidden {lawful_hidden} of {lawful}"
             )
     if args.out is not None:
         np.savez(
-            args.out,
-            weights=regression.coef_[0].astype(np.float32),
-            bias=np.float32(regression.intercept_[0]),
-            threshold=np.float32(args.threshold),
+            args.out / STANCE_FILE,
+            weights=stance.weights,
+            bias=np.float32(stance.bias),
+            threshold=np.float32(stance.threshold),
         )
-        print(f"weights written to {args.out}")
+        names = sorted({*read_sums(args.out), STANCE_FILE})
+        write_sums(args.out, names)
+        print(f"wrote {args.out / STANCE_FILE} and listed it in {args.out / 'SHA256SUMS'}")
 
 
 if __name__ == "__main__":

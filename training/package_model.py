@@ -23,7 +23,9 @@ Leave-one-council-out: each selection council's figures are measured with thresh
 on the other selection councils, so the estimate is of a council the thresholds never saw.
 The test councils (HELD_OUT `test`, the blind sets) are only scored, with the final thresholds.
 Writes labels.json, heads.npz, encoder.onnx, tokenizer.json and SHA256SUMS to --out, and
-the figures to training/finetune-metrics.json.
+the figures to training/finetune-metrics.json. A misinformation stance check already in --out
+belongs to the encoder it replaces, so it is removed: fit it again with
+training/misinformation_stance.py --out.
 """
 
 from __future__ import annotations
@@ -269,6 +271,12 @@ def main() -> None:
         digest = hashlib.sha256((args.out / file).read_bytes()).hexdigest()
         lines.append(f"{digest}  {file}")
     (args.out / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stale = args.out / "misinformation_stance.npz"
+    if stale.exists():  # fitted with the encoder this one replaces
+        stale.unlink()
+        print(
+            f"removed {stale}: fit it again for this model with training/misinformation_stance.py"
+        )
     (HERE / "finetune-metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
     print(json.dumps({"thresholds": final}, indent=1))
     print(

@@ -26,6 +26,7 @@ from moderation.detectors.claim_matching import (
     negations,
     tokens,
 )
+from moderation.detectors.misinformation_stance import StanceCheck, StanceReadings, features
 from moderation.model_interface import TextModel
 from moderation.plain_reading import PlainReading
 from moderation.policy import RUMOUR_QUESTION
@@ -51,6 +52,8 @@ HEARSAY_SAID = re.compile(
 )
 # How a match found by `_contradicted_figure` is marked (`_Match.how`).
 CONTRADICTED_FIGURE = "contradicts an official figure"
+# A comment the stance check weighs: its best claim reaches this share of the match bar.
+STANCE_CANDIDATE = 0.6
 MONEY_OR_PERCENT = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?k?|\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent)")
 
 
@@ -61,6 +64,18 @@ class _Match:
     strength: float
     how: str
     sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One reading of a comment (as written, or plainly): its best claim, the text and
+    sentences read, the shared-words match alone and the reading's vector."""
+
+    match: _Match | None
+    text: str
+    sentences: list[str]
+    shared_words: float
+    embedding: npt.NDArray[np.float32] | None
 
 
 def _sentences(text: str) -> list[str]:
@@ -118,9 +133,14 @@ class MisinformationDetector:
             {t for t in tokens(f.topic) if not is_number(t) and self.matcher.weight(t) > 1.0}
             for f in self.facts
         ]
+        self.model = model
         self.claim_vectors: npt.NDArray[np.float32] | None = None
+        self._official_vectors: npt.NDArray[np.float32] | None = None
+        self.stance: StanceCheck | None = None
         if model is not None and self.claims:
             self.claim_vectors = model.embed([c for _, c in self.claims])
+            if self.claim_vectors is not None:
+                self.stance = StanceCheck.beside(model, self.claim_vectors.shape[1])
 
     def _lexical(self, text: str, sentences: list[str]) -> _Match | None:
         """The best claim over windows of two sentences, so words scattered through a long
@@ -250,46 +270,132 @@ class MisinformationDetector:
         carrying = max(clauses or [sentence], key=lambda c: len(set(tokens(c)) & claim_stems))
         return bool(negations(carrying)) and not negations(match.claim)
 
-    def _read(
-        self, written: str, embedding: npt.NDArray[np.float32] | None
-    ) -> tuple[_Match | None, str, list[str]]:
-        """The best claim in one reading of the comment, with the text and sentences read."""
+    def _read(self, written: str, embedding: npt.NDArray[np.float32] | None) -> _Reading:
+        """The best claim in one reading of the comment, with what was read."""
         text = LEADING_MENTIONS.sub("", written)
         sentences = _sentences(text)
-        match = self._combine(
-            self._lexical(text, sentences), self._semantic(text, embedding, sentences)
-        )
+        lexical = self._lexical(text, sentences)
+        match = self._combine(lexical, self._semantic(text, embedding, sentences))
         if match is None or match.strength < 1.0:
             match = self._contradicted_figure(sentences) or match
-        return match, text, sentences
+        shared = 0.0 if lexical is None else lexical.strength / self.words
+        return _Reading(match, text, sentences, shared, embedding)
+
+    def _best_reading(self, doc: Document) -> tuple[_Reading, str] | None:
+        """The stronger reading of the comment and the sentence to quote as written."""
+        reading = self._read(doc.comment.text, doc.embedding)
+        quoted = None if reading.match is None else reading.match.sentence
+        if doc.plain is not None:
+            # A claim with its spelling dodged ("f1ned for f00d") is read plainly as well, and
+            # the stronger reading counts; the evidence quotes the comment's own characters.
+            plain = self._read(doc.plain.text, doc.plain_embedding)
+            if plain.match is not None and (
+                reading.match is None or plain.match.strength > reading.match.strength
+            ):
+                reading, quoted = plain, _as_written(doc.plain, plain.match.sentence)
+        if reading.match is None or quoted is None:
+            return None
+        return reading, quoted
+
+    def stance_row(self, doc: Document) -> npt.NDArray[np.float32] | None:
+        """What the stance check reads of a comment near a known false claim, or None for a
+        comment that is not near one (also what training/misinformation_stance.py fits on)."""
+        best = self._best_reading(doc)
+        return None if best is None else self._stance_row(best[0])
+
+    def _stance_row(self, reading: _Reading) -> npt.NDArray[np.float32] | None:
+        match = reading.match
+        if (
+            match is None
+            or match.how == CONTRADICTED_FIGURE
+            or match.strength < STANCE_CANDIDATE
+            or reading.embedding is None
+            or self.claim_vectors is None
+        ):
+            return None
+        vector, claims = reading.embedding, self.claim_vectors
+        fact_index = self.facts.index(match.fact)
+        if self._fine_as_said(reading, match):
+            return None
+        rows = [i for i, (f, _) in enumerate(self.claims) if f == fact_index]
+        same = [i for i in rows if self.claims[i][1] == match.claim]
+        # A claim matched by one of its alternatives ("sold / knocked down") is read as the
+        # fact's claim nearest the comment.
+        claim = same[0] if same else max(rows, key=lambda i: float(claims[i] @ vector))
+        official = self._official()[fact_index]
+        readings = StanceReadings(
+            claim_likeness=float(claims[claim] @ vector),
+            official_likeness=float(official @ vector),
+            strength=match.strength,
+            shared_words=reading.shared_words,
+            asks=any(_is_question(s) for s in reading.sentences),
+            sentences=len(reading.sentences),
+        )
+        return features(vector, claims[claim], official, readings)
+
+    def _fine_as_said(self, reading: _Reading, match: _Match) -> bool:
+        """What the house rules say outright, and so is not left to a score or learned: a
+        denial is fine, and so is the official figure given without the rumour's figure."""
+        if self._denies(match):
+            return True
+        stems = set(tokens(reading.text))
+        rumoured = {t for t in tokens(match.claim) if is_number(t)}
+        official = self.official_numbers[self.facts.index(match.fact)]
+        return bool(rumoured and not rumoured & stems and official & stems)
+
+    def _official(self) -> npt.NDArray[np.float32]:
+        """The official facts' vectors, embedded the first time they are needed."""
+        if self._official_vectors is None:
+            vectors = (
+                None
+                if self.model is None
+                else self.model.embed([f.official_fact for f in self.facts])
+            )
+            if vectors is None:
+                raise RuntimeError("the stance check needs a model that gives vectors")
+            self._official_vectors = vectors
+        return self._official_vectors
 
     def detect(self, doc: Document) -> Detection:
         if not self.facts:
             return NOTHING
-        match, text, sentences = self._read(doc.comment.text, doc.embedding)
-        quoted = None if match is None else match.sentence
-        if doc.plain is not None:
-            # A claim with its spelling dodged ("f1ned for f00d") is read plainly as well, and
-            # the stronger reading counts; the evidence quotes the comment's own characters.
-            plain, plain_text, plain_sentences = self._read(doc.plain.text, doc.plain_embedding)
-            if plain is not None and (match is None or plain.strength > match.strength):
-                match, text, sentences = plain, plain_text, plain_sentences
-                quoted = _as_written(doc.plain, plain.sentence)
-        if match is None or quoted is None:
+        best = self._best_reading(doc)
+        if best is None:
+            return NOTHING
+        reading, quoted = best
+        match, text, sentences = reading.match, reading.text, reading.sentences
+        if match is None:
             return NOTHING
         fact = match.fact
         note_fields = {"fact_id": fact.id, "official_line": fact.official_fact, "link": fact.link}
         if match.how != CONTRADICTED_FIGURE:
-            if match.strength < 0.8:
+            row = None if self.stance is None else self._stance_row(reading)
+            bar = STANCE_CANDIDATE if row is not None else 0.8
+            if match.strength < bar:
                 return NOTHING
             if self._asks(text, sentences, match):
+                if match.strength < 0.8:
+                    return NOTHING
                 return Detection(notes=(CommsNote(reason=RUMOUR_QUESTION, **note_fields),))
-            if match.strength < 1.0 or self._denies(match):
+            if row is not None and self.stance is not None:
+                # The stance check decides whether the comment asserts the claim; its
+                # threshold lands on the rules' 0.5, where the comms team is told.
+                p, th = self.stance.probability(row), self.stance.threshold
+                if p < th:
+                    return NOTHING
+                score = min(0.99, 0.5 + 0.5 * (p - th) / (1.0 - th))
+                what = (
+                    f"asserts a known false claim (stance check {p:.2f}, threshold {th:.2f}; "
+                    f"{match.how} {match.strength:.2f}): '{match.claim}'"
+                )
+            elif match.strength < 1.0 or self._fine_as_said(reading, match):
                 return NOTHING
-            score = min(0.99, 0.5 + (match.strength - 1.0) * 0.8)
-            what = (
-                f"repeats a known false claim ({match.how} {match.strength:.2f}): '{match.claim}'"
-            )
+            else:
+                score = min(0.99, 0.5 + (match.strength - 1.0) * 0.8)
+                what = (
+                    f"repeats a known false claim ({match.how} {match.strength:.2f}): "
+                    f"'{match.claim}'"
+                )
         else:
             score = match.strength
             what = f"contradicts the official fact: {match.claim}"

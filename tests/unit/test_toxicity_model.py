@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from moderation.model import ModelFilesError, ToxicityModel, bundled_folder
-from moderation.model.checksums import verify
+from moderation.model.checksums import read_sums, verify
 from moderation.model.onnx_model import REQUIRED_FILES, RUN_TOKENS, _runs
 
 POLITE = "Thank you for fixing the streetlight on Mill Lane so quickly, much appreciated."
@@ -103,7 +103,7 @@ def test_no_texts_give_no_scores(model: ToxicityModel) -> None:
 def _copy_of_model(tmp_path: Path) -> Path:
     folder = tmp_path / "model"
     folder.mkdir()
-    for name in (*REQUIRED_FILES, "SHA256SUMS"):
+    for name in (*read_sums(bundled_folder()), "SHA256SUMS"):
         shutil.copyfile(bundled_folder() / name, folder / name)
     return folder
 

@@ -1,0 +1,108 @@
+"""Whether a comment near a known false claim asserts it: the misinformation detector's last step.
+
+Matching finds the register claim a comment is closest to; it cannot tell a comment that
+repeats the rumour in its own words from one that complains about the same topic or answers it,
+since both are close in meaning and share the topic's words. The stance check reads both: the
+comment's vector times the claim's vector and times the official fact's vector, element by
+element (which parts of the meaning side with the rumour and which with the council's line),
+and the detector's own readings of the comment (likeness to the claim and to the official fact,
+the match's strength, shared words, a question, how many sentences). It is a logistic
+regression fitted by training/misinformation_stance.py on the written training councils, never
+on the councils that choose thresholds or test them, and it ships beside the model it was
+fitted with (its file is listed in the model's SHA256SUMS, so it is part of the model version
+every verdict records).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from moderation.model.checksums import ModelFilesError, read_sums
+
+STANCE_FILE = "misinformation_stance.npz"
+# Readings of the comment that follow the two products of vectors (see `features`).
+READINGS = 6
+
+
+@dataclass(frozen=True)
+class StanceReadings:
+    """What the detector already knows of a comment and the claim it is nearest."""
+
+    claim_likeness: float  # cosine of the comment's vector and the claim's
+    official_likeness: float  # cosine of the comment's vector and the official fact's
+    strength: float  # the match's strength, 1.0 at the match bar
+    shared_words: float  # the shared-words match alone, on the same scale (0 if none)
+    asks: bool  # a sentence is a question
+    sentences: int
+
+
+def features(
+    vector: npt.NDArray[np.float32],
+    claim_vector: npt.NDArray[np.float32],
+    official_vector: npt.NDArray[np.float32],
+    readings: StanceReadings,
+) -> npt.NDArray[np.float32]:
+    """One row for the regression: 2 x 384 products of vectors (scaled by 10 so they weigh
+    like the readings), then the readings."""
+    return np.concatenate(
+        [
+            10 * vector * claim_vector,
+            10 * vector * official_vector,
+            [
+                readings.claim_likeness,
+                readings.official_likeness,
+                readings.strength,
+                readings.shared_words,
+                float(readings.asks),
+                float(readings.sentences),
+            ],
+        ]
+    ).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class StanceCheck:
+    weights: npt.NDArray[np.float32]
+    bias: float
+    threshold: float  # the probability from which a comment asserts the claim
+
+    def probability(self, row: npt.NDArray[np.float32]) -> float:
+        return float(1.0 / (1.0 + np.exp(-(float(row @ self.weights) + self.bias))))
+
+    @classmethod
+    def read(cls, path: Path, dimensions: int) -> StanceCheck:
+        """Load the weights, naming the file and what is wrong when they cannot be used."""
+        try:
+            with np.load(path) as data:
+                weights = np.asarray(data["weights"], dtype=np.float32)
+                bias, threshold = float(data["bias"]), float(data["threshold"])
+        except (OSError, KeyError, ValueError) as error:
+            raise ModelFilesError(f"{path} is not a stance check's weights: {error}") from None
+        if weights.shape != (2 * dimensions + READINGS,):
+            raise ModelFilesError(
+                f"{path} holds {weights.shape[0]} weights; a {dimensions}-dimension encoder "
+                f"needs {2 * dimensions + READINGS}: fit it again with "
+                "training/misinformation_stance.py"
+            )
+        if not 0.0 < threshold < 1.0:
+            raise ModelFilesError(f"{path}: threshold {threshold} is not between 0 and 1")
+        return cls(weights, bias, threshold)
+
+    @classmethod
+    def beside(cls, model: object, dimensions: int) -> StanceCheck | None:
+        """The stance check shipped in the model's folder, or None when it has none (a model
+        without one, Detoxify, no model): the detector then keeps its match bar alone."""
+        folder = getattr(model, "folder", None)
+        if folder is None or not (Path(folder) / STANCE_FILE).is_file():
+            return None
+        if STANCE_FILE not in read_sums(Path(folder)):
+            raise ModelFilesError(
+                f"{Path(folder) / STANCE_FILE} is not listed in SHA256SUMS, so it cannot be "
+                "trusted to belong to this model: fit it again with "
+                "training/misinformation_stance.py --out FOLDER, or remove it"
+            )
+        return cls.read(Path(folder) / STANCE_FILE, dimensions)
