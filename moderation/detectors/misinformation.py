@@ -135,7 +135,7 @@ class MisinformationDetector:
         ]
         self.model = model
         self.claim_vectors: npt.NDArray[np.float32] | None = None
-        self._official_vectors: npt.NDArray[np.float32] | None = None
+        self._official_vectors: dict[int, npt.NDArray[np.float32]] = {}
         self.stance: StanceCheck | None = None
         if model is not None and self.claims:
             self.claim_vectors = model.embed([c for _, c in self.claims])
@@ -322,7 +322,7 @@ class MisinformationDetector:
         # A claim matched by one of its alternatives ("sold / knocked down") is read as the
         # fact's claim nearest the comment.
         claim = same[0] if same else max(rows, key=lambda i: float(claims[i] @ vector))
-        official = self._official()[fact_index]
+        official = self._official(fact_index)
         readings = StanceReadings(
             claim_likeness=float(claims[claim] @ vector),
             official_likeness=float(official @ vector),
@@ -343,18 +343,16 @@ class MisinformationDetector:
         official = self.official_numbers[self.facts.index(match.fact)]
         return bool(rumoured and not rumoured & stems and official & stems)
 
-    def _official(self) -> npt.NDArray[np.float32]:
-        """The official facts' vectors, embedded the first time they are needed."""
-        if self._official_vectors is None:
-            vectors = (
-                None
-                if self.model is None
-                else self.model.embed([f.official_fact for f in self.facts])
-            )
+    def _official(self, fact_index: int) -> npt.NDArray[np.float32]:
+        """One official fact's vector, embedded the first time a comment comes near its claim
+        (official facts are long: embedding them all at start would slow a one-off classify)."""
+        if fact_index not in self._official_vectors:
+            fact = self.facts[fact_index]
+            vectors = None if self.model is None else self.model.embed([fact.official_fact])
             if vectors is None:
                 raise RuntimeError("the stance check needs a model that gives vectors")
-            self._official_vectors = vectors
-        return self._official_vectors
+            self._official_vectors[fact_index] = vectors[0]
+        return self._official_vectors[fact_index]
 
     def detect(self, doc: Document) -> Detection:
         if not self.facts:

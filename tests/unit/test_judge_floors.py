@@ -98,7 +98,7 @@ def report(model: ToxicityModel, folder: Path) -> dict[str, Any]:
 
 
 def test_council_dev_floors(model: ToxicityModel) -> None:
-    result = report(model, COUNCIL_DEV)  # measured 0.902, 0.006, 0.917, 0.875
+    result = report(model, COUNCIL_DEV)  # measured 0.910, 0.013, 0.917, 0.889
     assert result["action_macro_f1"] >= 0.87
     assert result["false_hide_rate"] <= 0.025
     assert result["escalate_recall"] >= 0.80
@@ -108,8 +108,8 @@ def test_council_dev_floors(model: ToxicityModel) -> None:
 @pytest.mark.parametrize(
     ("folder", "macro_f1", "false_hides", "escalate_recall"),
     [
-        (ISBURY, 0.81, 0.06, 0.70),  # measured 0.856, 0.043, 0.895
-        (TIDEWELL, 0.85, 0.025, 0.80),  # measured 0.869, 0.018, 0.889
+        (ISBURY, 0.81, 0.06, 0.70),  # measured 0.866, 0.043, 0.895
+        (TIDEWELL, 0.85, 0.025, 0.80),  # measured 0.875, 0.018, 0.889
     ],
     ids=["isbury", "tidewell"],
 )
