@@ -6,7 +6,6 @@ The comments are written for the invented Brackenfold council of test_detectors_
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ from moderation.model.checksums import read_sums, write_sums
 from moderation.policy import RUMOUR_QUESTION
 from moderation.verdict import Action, Category
 from tests.unit.test_detectors_registers import REGISTERS, judge
+from tests.unit.test_toxicity_model import copy_of_model
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +35,6 @@ def classifier(model: ToxicityModel) -> HouseRulesClassifier:
 
 def _detector(classifier: HouseRulesClassifier) -> MisinformationDetector:
     return next(d for d in classifier.detectors if isinstance(d, MisinformationDetector))
-
-
-def _copy_of_model(tmp_path: Path) -> Path:
-    folder = tmp_path / "model"
-    folder.mkdir()
-    for name in (*read_sums(bundled_folder()), "SHA256SUMS"):
-        shutil.copyfile(bundled_folder() / name, folder / name)
-    return folder
 
 
 def test_the_bundled_model_ships_a_stance_check_listed_in_its_checksums() -> None:
@@ -85,7 +77,7 @@ def test_with_the_stance_check_denials_and_lawful_talk_on_the_topic_are_not_misi
 
 
 def test_a_stance_check_not_listed_in_the_checksums_is_refused_by_name(tmp_path: Path) -> None:
-    folder = _copy_of_model(tmp_path)
+    folder = copy_of_model(tmp_path)
     write_sums(folder, sorted(n for n in read_sums(folder) if n != STANCE_FILE))
     model = ToxicityModel.load(folder)
     with pytest.raises(ModelFilesError, match=rf"{STANCE_FILE} is not listed in SHA256SUMS"):
@@ -93,7 +85,7 @@ def test_a_stance_check_not_listed_in_the_checksums_is_refused_by_name(tmp_path:
 
 
 def test_stance_weights_for_another_encoder_are_refused_by_name(tmp_path: Path) -> None:
-    folder = _copy_of_model(tmp_path)
+    folder = copy_of_model(tmp_path)
     np.savez(folder / STANCE_FILE, weights=np.zeros(10), bias=0.0, threshold=0.5)
     write_sums(folder, sorted(read_sums(folder)))
     model = ToxicityModel.load(folder)
@@ -102,7 +94,7 @@ def test_stance_weights_for_another_encoder_are_refused_by_name(tmp_path: Path) 
 
 
 def test_a_model_without_a_stance_check_keeps_the_match_bar(tmp_path: Path) -> None:
-    folder = _copy_of_model(tmp_path)
+    folder = copy_of_model(tmp_path)
     (folder / STANCE_FILE).unlink()
     write_sums(folder, sorted(n for n in read_sums(folder) if n != STANCE_FILE))
     classifier = HouseRulesClassifier(load_rules(), REGISTERS, ToxicityModel.load(folder))

@@ -100,7 +100,7 @@ def test_no_texts_give_no_scores(model: ToxicityModel) -> None:
     assert scores == []
 
 
-def _copy_of_model(tmp_path: Path) -> Path:
+def copy_of_model(tmp_path: Path) -> Path:
     folder = tmp_path / "model"
     folder.mkdir()
     for name in (*read_sums(bundled_folder()), "SHA256SUMS"):
@@ -109,7 +109,7 @@ def _copy_of_model(tmp_path: Path) -> Path:
 
 
 def test_a_tampered_model_file_is_refused_with_a_clear_error(tmp_path: Path) -> None:
-    folder = _copy_of_model(tmp_path)
+    folder = copy_of_model(tmp_path)
     heads = folder / "heads.npz"
     data = bytearray(heads.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -120,7 +120,7 @@ def test_a_tampered_model_file_is_refused_with_a_clear_error(tmp_path: Path) -> 
 
 
 def test_a_tampered_checksum_is_refused_with_a_clear_error(tmp_path: Path) -> None:
-    folder = _copy_of_model(tmp_path)
+    folder = copy_of_model(tmp_path)
     sums = folder / "SHA256SUMS"
     lines = sums.read_text().splitlines()
     lines = [("0" * 64 + line[64:]) if line.endswith("labels.json") else line for line in lines]
@@ -131,7 +131,7 @@ def test_a_tampered_checksum_is_refused_with_a_clear_error(tmp_path: Path) -> No
 
 
 def test_a_missing_model_file_is_refused(tmp_path: Path) -> None:
-    folder = _copy_of_model(tmp_path)
+    folder = copy_of_model(tmp_path)
     (folder / "encoder.onnx").unlink()
 
     with pytest.raises(ModelFilesError, match=r"encoder\.onnx is missing"):
