@@ -313,10 +313,10 @@ class MisinformationDetector:
             or self.claim_vectors is None
         ):
             return None
-        vector, claims = reading.embedding, self.claim_vectors
-        fact_index = self.facts.index(match.fact)
         if self._fine_as_said(reading, match):
             return None
+        vector, claims = reading.embedding, self.claim_vectors
+        fact_index = self.facts.index(match.fact)
         rows = [i for i, (f, _) in enumerate(self.claims) if f == fact_index]
         same = [i for i in rows if self.claims[i][1] == match.claim]
         # A claim matched by one of its alternatives ("sold / knocked down") is read as the

@@ -5,11 +5,13 @@ command that produced each); they are floors with a margin, not the numbers them
 - council-dev, the development council;
 - Isbury, a written council held out of training and of threshold choice (HELD_OUT `test`);
 - Tidewell, held out the same way, written by a helper who read only the house rules;
+- misinformation found on those three councils, which the stance check raised;
 - our functional suite, per functionality.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,7 +92,9 @@ def judged(model: ToxicityModel, folder: Path, items: list[LabelledComment]) -> 
     return verdicts
 
 
+@functools.cache
 def report(model: ToxicityModel, folder: Path) -> dict[str, Any]:
+    """The evaluation of one council, worked out once per model for the tests that read it."""
     items = council_items(folder)
     result = evaluate(items, judged(model, folder, items))
     print(json.dumps({k: result[k] for k in ("n", "action_macro_f1", "false_hide_rate")}))
@@ -120,6 +124,22 @@ def test_a_written_council_never_trained_on(
     assert result["action_macro_f1"] >= macro_f1
     assert result["false_hide_rate"] <= false_hides
     assert result["escalate_recall"] >= escalate_recall
+
+
+@pytest.mark.parametrize(
+    ("folder", "recall"),
+    [
+        (COUNCIL_DEV, 0.84),  # measured 0.943 (0.886 without the stance check)
+        (ISBURY, 0.71),  # measured 0.813 (0.656 without it)
+        (TIDEWELL, 0.58),  # measured 0.682 (0.500 without it)
+    ],
+    ids=["council-dev", "isbury", "tidewell"],
+)
+def test_misinformation_is_found_with_the_stance_check(
+    model: ToxicityModel, folder: Path, recall: float
+) -> None:
+    found = report(model, folder)["per_category"]["misinformation"]
+    assert found["recall"] >= recall
 
 
 def test_each_functionality_of_our_own_suite_holds_its_floor(model: ToxicityModel) -> None:
