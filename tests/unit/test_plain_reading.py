@@ -122,7 +122,8 @@ def test_a_comment_whose_only_dodge_is_emoji_is_scored_once_as_written() -> None
 
 def test_the_bundled_encoder_reads_a_comment_without_dodges_once() -> None:
     model = ToxicityModel.load()
-    classifier = HouseRulesClassifier(load_rules(), load_registers(), model)
+    registers = load_registers()
+    classifier = HouseRulesClassifier(load_rules(), registers, model)
     encode = model.encoder.encode
     read: list[list[str]] = []
 
@@ -140,7 +141,16 @@ def test_the_bundled_encoder_reads_a_comment_without_dodges_once() -> None:
             [Comment(Platform.FACEBOOK, Surface.OWN_PAGE, t, t, when) for t in texts]
         )
 
-    assert read == [[thanks, bins], [dodged, "Get lost you faggot"]]
+    # The misinformation stance check embeds an official fact the first time a comment comes
+    # near its claim (the bins comment does): once, and not as a reading of any comment.
+    official = {f.official_fact for f in registers.facts}
+    facts_read = [text for texts in read for text in texts if text in official]
+    comments_read = [[t for t in texts if t not in official] for texts in read]
+    assert [texts for texts in comments_read if texts] == [
+        [thanks, bins],
+        [dodged, "Get lost you faggot"],
+    ]
+    assert len(facts_read) == len(set(facts_read)) <= 1
 
 
 def test_each_label_keeps_the_higher_reading_with_that_readings_evidence() -> None:
