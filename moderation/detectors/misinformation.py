@@ -13,7 +13,7 @@ is fine.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +30,7 @@ from moderation.detectors.misinformation_stance import StanceCheck, StanceReadin
 from moderation.model_interface import TextModel
 from moderation.plain_reading import PlainReading
 from moderation.policy import RUMOUR_QUESTION
-from moderation.registers import Fact, Registers
+from moderation.registers import Registers
 from moderation.verdict import Category, CommsNote, Evidence
 
 LEADING_MENTIONS = re.compile(r"^(?:\s*@[\w.]+[,:]?)+\s*")
@@ -59,7 +59,7 @@ MONEY_OR_PERCENT = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?k?|\d[\d,]*(?:\.\d+)?\s?(
 
 @dataclass(frozen=True, slots=True)
 class _Match:
-    fact: Fact
+    fact_index: int  # into the register's facts
     claim: str
     strength: float
     how: str
@@ -165,7 +165,7 @@ class MisinformationDetector:
         if claim_numbers and not (claim_numbers & stems):
             official = self.official_numbers[fact_index] & stems
             strength *= 0.5 if official else 0.85
-        return _Match(self.facts[fact_index], form.claim, strength, "shared words", sentence)
+        return _Match(fact_index, form.claim, strength, "shared words", sentence)
 
     def _semantic(
         self, text: str, embedding: npt.NDArray[np.float32] | None, sentences: list[str]
@@ -180,7 +180,7 @@ class MisinformationDetector:
             sentences or [text],
             key=lambda s: len(set(tokens(s)) & claim_stems),
         )
-        return _Match(self.facts[fact_index], claim, float(sims[i]), "similar meaning", sentence)
+        return _Match(fact_index, claim, float(sims[i]), "similar meaning", sentence)
 
     def _contradicted_figure(self, sentences: list[str]) -> _Match | None:
         """A sentence on a register topic that states a price or percentage the official fact
@@ -197,9 +197,8 @@ class MisinformationDetector:
                 kinds = {n[0] == "£" for n in numbers}
                 if numbers & official or not any((o[0] == "£") in kinds for o in official):
                     continue
-                fact = self.facts[i]
                 return _Match(
-                    fact,
+                    i,
                     f"states {', '.join(sorted(numbers))} where the official fact says "
                     f"{', '.join(sorted(official))}",
                     0.6,
@@ -212,26 +211,16 @@ class MisinformationDetector:
         """Strength on one scale, where 1.0 means 'just at the match threshold'."""
         candidates: list[_Match] = []
         if lexical is not None:
-            candidates.append(
-                _Match(
-                    lexical.fact,
-                    lexical.claim,
-                    lexical.strength / self.words,
-                    lexical.how,
-                    lexical.sentence,
-                )
-            )
+            candidates.append(replace(lexical, strength=lexical.strength / self.words))
         if semantic is not None:
             support = 0.0
-            if lexical is not None and lexical.fact.id == semantic.fact.id:
+            if lexical is not None and lexical.fact_index == semantic.fact_index:
                 support = lexical.strength
             # Meaning alone must be close; a weaker likeness needs some shared words too.
             strength = semantic.strength / self.similarity
             if semantic.strength < self.similarity:
                 strength = (semantic.strength + 0.25 * support) / self.similarity
-            candidates.append(
-                _Match(semantic.fact, semantic.claim, strength, semantic.how, semantic.sentence)
-            )
+            candidates.append(replace(semantic, strength=strength))
         return max(candidates, key=lambda m: m.strength, default=None)
 
     def _asks(self, text: str, sentences: list[str], match: _Match) -> bool:
@@ -315,8 +304,7 @@ class MisinformationDetector:
             return None
         if self._fine_as_said(reading, match):
             return None
-        vector, claims = reading.embedding, self.claim_vectors
-        fact_index = self.facts.index(match.fact)
+        vector, claims, fact_index = reading.embedding, self.claim_vectors, match.fact_index
         rows = [i for i, (f, _) in enumerate(self.claims) if f == fact_index]
         same = [i for i in rows if self.claims[i][1] == match.claim]
         # A claim matched by one of its alternatives ("sold / knocked down") is read as the
@@ -333,6 +321,14 @@ class MisinformationDetector:
         )
         return features(vector, claims[claim], official, readings)
 
+    def _stance(self, reading: _Reading) -> tuple[float, float] | None:
+        """The stance check's probability that the comment asserts its claim, with its
+        threshold; None without a stance check or for a comment it does not weigh."""
+        row = None if self.stance is None else self._stance_row(reading)
+        if row is None or self.stance is None:
+            return None
+        return self.stance.probability(row), self.stance.threshold
+
     def _fine_as_said(self, reading: _Reading, match: _Match) -> bool:
         """What the house rules say outright, and so is not left to a score or learned: a
         denial is fine, and so is the official figure given without the rumour's figure."""
@@ -340,7 +336,7 @@ class MisinformationDetector:
             return True
         stems = set(tokens(reading.text))
         rumoured = {t for t in tokens(match.claim) if is_number(t)}
-        official = self.official_numbers[self.facts.index(match.fact)]
+        official = self.official_numbers[match.fact_index]
         return bool(rumoured and not rumoured & stems and official & stems)
 
     def _official(self, fact_index: int) -> npt.NDArray[np.float32]:
@@ -364,21 +360,20 @@ class MisinformationDetector:
         match, text, sentences = reading.match, reading.text, reading.sentences
         if match is None:
             return NOTHING
-        fact = match.fact
+        fact = self.facts[match.fact_index]
         note_fields = {"fact_id": fact.id, "official_line": fact.official_fact, "link": fact.link}
         if match.how != CONTRADICTED_FIGURE:
-            row = None if self.stance is None else self._stance_row(reading)
-            bar = STANCE_CANDIDATE if row is not None else 0.8
-            if match.strength < bar:
+            stance = self._stance(reading)
+            if match.strength < (0.8 if stance is None else STANCE_CANDIDATE):
                 return NOTHING
             if self._asks(text, sentences, match):
                 if match.strength < 0.8:
                     return NOTHING
                 return Detection(notes=(CommsNote(reason=RUMOUR_QUESTION, **note_fields),))
-            if row is not None and self.stance is not None:
+            if stance is not None:
                 # The stance check decides whether the comment asserts the claim; its
                 # threshold lands on the rules' 0.5, where the comms team is told.
-                p, th = self.stance.probability(row), self.stance.threshold
+                p, th = stance
                 if p < th:
                     return NOTHING
                 score = min(0.99, 0.5 + 0.5 * (p - th) / (1.0 - th))

@@ -15,7 +15,7 @@ every verdict records).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +24,6 @@ import numpy.typing as npt
 from moderation.model.checksums import ModelFilesError, read_sums
 
 STANCE_FILE = "misinformation_stance.npz"
-# Readings of the comment that follow the two products of vectors (see `features`).
-READINGS = 6
 
 
 @dataclass(frozen=True)
@@ -40,6 +38,10 @@ class StanceReadings:
     sentences: int
 
 
+# Readings of the comment that follow the two products of vectors (see `features`).
+READINGS = len(fields(StanceReadings))
+
+
 def features(
     vector: npt.NDArray[np.float32],
     claim_vector: npt.NDArray[np.float32],
@@ -47,19 +49,12 @@ def features(
     readings: StanceReadings,
 ) -> npt.NDArray[np.float32]:
     """One row for the regression: 2 x 384 products of vectors (scaled by 10 so they weigh
-    like the readings), then the readings."""
+    like the readings), then the readings in the order StanceReadings declares them."""
     return np.concatenate(
         [
             10 * vector * claim_vector,
             10 * vector * official_vector,
-            [
-                readings.claim_likeness,
-                readings.official_likeness,
-                readings.strength,
-                readings.shared_words,
-                float(readings.asks),
-                float(readings.sentences),
-            ],
+            np.array(astuple(readings), dtype=np.float32),
         ]
     ).astype(np.float32)
 
