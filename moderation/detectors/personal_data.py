@@ -125,6 +125,8 @@ NOT_NAMES = {
     "Kids",
     "Children",
 }
+# Titles that make the name after them an adult's: "Mr Hales at Stowham Juniors" is staff.
+ADULT_TITLES = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir"}
 AGE = re.compile(r"\b(is|aged|age) (\d{1,2})\b|\b(year|yr) ?\d{1,2}\b|\breception\b", re.I)
 # Pronouns and titles that make a health term about somebody else rather than the writer.
 THIRD_PARTY = re.compile(
@@ -249,9 +251,9 @@ class PersonalDataDetector:
             sentence = _sentence_around(text, school.start(), school.end())
             head = sentence[: sentence.find(school.group(1))]
             names = [
-                n
-                for n in NAME.findall(head)
-                if n.split()[0] not in NOT_NAMES and n.lower() not in self.register_names
+                found.group(0)
+                for found in NAME.finditer(head)
+                if self._could_name_a_child(found.group(0), head[: found.start()])
             ]
             named_child = bool(names) and (
                 AGE.search(sentence) is not None
@@ -267,6 +269,16 @@ class PersonalDataDetector:
                     school.end(),
                 )
         return None
+
+    def _could_name_a_child(self, name: str, before: str) -> bool:
+        """Whether a capitalised word before a school can be a child's name: not a word the
+        sentence merely starts with ("As a mum at...", "Now she's at..."), unless a surname
+        follows it; not an adult with a title ("Mr Hales at..."); not a person in the register."""
+        first = name.split()[0]
+        if first in NOT_NAMES or first in ADULT_TITLES or name.lower() in self.register_names:
+            return False
+        starts_sentence = not before.strip(" \t\n\"'(")
+        return " " in name or "-" in name or not starts_sentence
 
     def _health(self, text: str, folded: str) -> Evidence | None:
         for hit in self.health.find(folded):

@@ -169,6 +169,19 @@ def test_a_named_child_with_their_school_is_personal_data(
     assert Category.PERSONAL_DATA in v.categories
 
 
+def test_a_school_with_no_child_named_is_not_personal_data(
+    classifier: HouseRulesClassifier,
+) -> None:
+    for text in (
+        "As a mum of two at Brackenfold Primary, thank you for the crossing patrol.",
+        "I came here with my daughter in 2022. Now she's at Brackenfold Primary and loves it.",
+        "Mr Hales at Brackenfold Primary runs the best choir in town.",
+    ):
+        assert Category.PERSONAL_DATA not in judge(classifier, text).categories, text
+    named = judge(classifier, "My son Alfie is at Brackenfold Primary and his class has 34.")
+    assert Category.PERSONAL_DATA in named.categories
+
+
 def test_welsh_street_and_school_names_put_the_street_or_school_first(
     classifier: HouseRulesClassifier,
 ) -> None:
