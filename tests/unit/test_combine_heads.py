@@ -32,11 +32,5 @@ def test_a_folded_combination_scores_what_the_combination_scores() -> None:
     for j, label in enumerate(LABELS):
         if j not in fitted:  # service complaint, criticism and tone are left as they were
             assert np.array_equal(folded_weight[:, j], weight[:, j]), label
-    assert {LABELS[j] for j in fitted} == {
-        "threat",
-        "harassment",
-        "discrimination",
-        "obscenity",
-        "allegation",
-        "scam",
-    }
+    hiding = "threat harassment discrimination obscenity allegation scam"
+    assert {LABELS[j] for j in fitted} == set(hiding.split())
