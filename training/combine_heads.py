@@ -56,7 +56,7 @@ from package_model import (  # noqa: E402
 )
 
 from moderation.model.checksums import read_sums, write_sums  # noqa: E402
-from moderation.model.onnx_model import LABELS_FILE, SentenceEncoder  # noqa: E402
+from moderation.model.onnx_model import LABELS_FILE, SentenceEncoder, ToxicityHeads  # noqa: E402
 
 COMBINED = "combined_hiding_heads"  # the labels.json key that marks a combined folder
 Heads = tuple[np.ndarray, np.ndarray]  # (384, labels) weights and (labels,) biases
@@ -149,10 +149,10 @@ def fold(
 
 
 def read_heads(path: Path) -> Heads:
-    with np.load(path, allow_pickle=False) as archive:
-        if sorted(archive.files) != ["bias0", "weight0"]:
-            raise SystemExit(f"{path} is not one linear layer: only linear heads can be combined")
-        return np.asarray(archive["weight0"], np.float64), np.asarray(archive["bias0"], np.float64)
+    heads = ToxicityHeads.from_npz(path, LABELS)
+    if len(heads.weights) != 1:
+        raise SystemExit(f"{path} is not one linear layer: only linear heads can be combined")
+    return np.asarray(heads.weights[0], np.float64), np.asarray(heads.biases[0], np.float64)
 
 
 def main() -> None:

@@ -270,8 +270,9 @@ class MisinformationDetector:
         shared = 0.0 if lexical is None else lexical.strength / self.words
         return _Reading(match, text, sentences, shared, embedding)
 
-    def _best_reading(self, doc: Document) -> tuple[_Reading, str] | None:
-        """The stronger reading of the comment and the sentence to quote as written."""
+    def _best_reading(self, doc: Document) -> tuple[_Reading, _Match, str] | None:
+        """The stronger reading of the comment, its best claim and the sentence to quote as
+        written; None when neither reading comes near a claim."""
         reading = self._read(doc.comment.text, doc.embedding)
         quoted = None if reading.match is None else reading.match.sentence
         if doc.plain is not None:
@@ -284,7 +285,7 @@ class MisinformationDetector:
                 reading, quoted = plain, _as_written(doc.plain, plain.match.sentence)
         if reading.match is None or quoted is None:
             return None
-        return reading, quoted
+        return reading, reading.match, quoted
 
     def stance_row(self, doc: Document) -> npt.NDArray[np.float32] | None:
         """What the stance check reads of a comment near a known false claim, or None for a
@@ -356,10 +357,8 @@ class MisinformationDetector:
         best = self._best_reading(doc)
         if best is None:
             return NOTHING
-        reading, quoted = best
-        match, text, sentences = reading.match, reading.text, reading.sentences
-        if match is None:
-            return NOTHING
+        reading, match, quoted = best
+        text, sentences = reading.text, reading.sentences
         fact = self.facts[match.fact_index]
         note_fields = {"fact_id": fact.id, "official_line": fact.official_fact, "link": fact.link}
         if match.how != CONTRADICTED_FIGURE:
