@@ -293,6 +293,14 @@ class MisinformationDetector:
         best = self._best_reading(doc)
         return None if best is None else self._stance_row(best[0])
 
+    def claim_and_stance(self, doc: Document) -> tuple[str, float, float] | None:
+        """The claim a comment is near, the stance check's probability that it asserts it and
+        the check's threshold; None where the stance check is not asked (what
+        training/stance_cross_encoder.py compares against)."""
+        best = self._best_reading(doc)
+        stance = None if best is None else self._stance(best[0])
+        return None if best is None or stance is None else (best[1].claim, *stance)
+
     def _stance_row(self, reading: _Reading) -> npt.NDArray[np.float32] | None:
         match = reading.match
         if (

@@ -1,0 +1,33 @@
+"""training/stance_cross_encoder.py compares two stance checks fairly: each finds what it finds
+for the same number of lawful comments flagged, the number the shipped check flags at its own
+threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from training.stance_cross_encoder import found_for_the_same_lawful
+
+
+def test_the_challenger_is_held_to_the_lawful_comments_the_shipped_check_flags() -> None:
+    misinformation = np.array([1, 1, 1, 1, 0, 0, 0, 0], dtype=bool)
+    lawful = ~misinformation
+    shipped = np.array([0.9, 0.8, 0.2, 0.1, 0.7, 0.1, 0.1, 0.1])  # 2 found for 1 lawful
+    challenger = np.array([0.9, 0.8, 0.7, 0.6, 0.65, 0.5, 0.95, 0.1])
+
+    budget, by_shipped, by_challenger = found_for_the_same_lawful(
+        challenger, shipped, 0.5, misinformation, lawful
+    )
+
+    # Its highest-scoring lawful comment (0.95) uses the budget of one, so its threshold sits
+    # just above its next lawful score (0.65): 0.9, 0.8 and 0.7 are found, 0.6 is not.
+    assert (budget, by_shipped, by_challenger) == (1, 2, 3)
+
+
+def test_a_challenger_that_separates_better_finds_more_for_the_same_budget() -> None:
+    misinformation = np.array([1, 1, 1, 1, 0, 0, 0, 0], dtype=bool)
+    lawful = ~misinformation
+    shipped = np.array([0.9, 0.8, 0.2, 0.1, 0.7, 0.1, 0.1, 0.1])
+    challenger = np.array([0.9, 0.8, 0.7, 0.6, 0.65, 0.5, 0.3, 0.1])
+
+    assert found_for_the_same_lawful(challenger, shipped, 0.5, misinformation, lawful) == (1, 2, 4)
