@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from training.stance_cross_encoder import found_for_the_same_lawful
+from training.stance_cross_encoder import cascade, found_for_the_same_lawful
 
 
 def test_the_challenger_is_held_to_the_lawful_comments_the_shipped_check_flags() -> None:
@@ -31,3 +31,14 @@ def test_a_challenger_that_separates_better_finds_more_for_the_same_budget() -> 
     challenger = np.array([0.9, 0.8, 0.7, 0.6, 0.65, 0.5, 0.3, 0.1])
 
     assert found_for_the_same_lawful(challenger, shipped, 0.5, misinformation, lawful) == (1, 2, 4)
+
+
+def test_a_cascade_asks_the_cross_encoder_only_where_the_shipped_check_is_unsure() -> None:
+    shipped = np.array([0.95, 0.5, 0.3, 0.02])
+    scores = np.array([0.1, 0.8, 0.2, 0.9])
+
+    combined = cascade(scores, shipped, (0.1, 0.9))
+
+    # Sure either way, the shipped check decides; unsure, the cross-encoder's score ranks it.
+    assert list(np.argsort(-combined)) == [0, 1, 2, 3]
+    assert combined[1] == 0.8 and combined[2] == 0.2
