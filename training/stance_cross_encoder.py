@@ -62,14 +62,15 @@ def found_for_the_same_lawful(
     return budget, found_by_baseline, int(((scores >= cut) & misinformation).sum())
 
 
-def cascade(scores: np.ndarray, shipped: np.ndarray, band: tuple[float, float]) -> np.ndarray:
+def cascade(
+    scores: np.ndarray, shipped: np.ndarray, band: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray]:
     """The cross-encoder asked only where the shipped check is unsure (its probability inside
     `band`); outside it the shipped check's decision stands, ranked above or below every
-    cross-encoder score."""
+    cross-encoder score. Returns the combined scores and which comments were asked."""
     low, high = band
-    unsure = (shipped >= low) & (shipped <= high)
-    result: np.ndarray = np.where(unsure, scores, np.where(shipped > high, 2.0, -1.0))
-    return result
+    asked = (shipped >= low) & (shipped <= high)
+    return np.where(asked, scores, np.where(shipped > high, 2.0, -1.0)), asked
 
 
 def write_pairs(out: Path) -> None:
@@ -189,13 +190,13 @@ def measure(pairs: Path, seed: int, epochs: int) -> None:
                 f"for {budget} lawful flagged the shipped check finds {by_shipped}, "
                 f"the cross-encoder {by_cross}"
             )
-            unsure = (shipped >= UNSURE[0]) & (shipped <= UNSURE[1])
+            combined, asked = cascade(scores, shipped, UNSURE)
             _, _, by_cascade = found_for_the_same_lawful(
-                cascade(scores, shipped, UNSURE), shipped, threshold, truth, lawful
+                combined, shipped, threshold, truth, lawful
             )
             print(
                 f"  asked only where the shipped check says {UNSURE[0]} to {UNSURE[1]} "
-                f"({unsure.mean():.0%} of these comments): {by_cascade} found"
+                f"({asked.mean():.0%} of these comments): {by_cascade} found"
             )
 
 

@@ -37,8 +37,9 @@ def test_a_cascade_asks_the_cross_encoder_only_where_the_shipped_check_is_unsure
     shipped = np.array([0.95, 0.5, 0.3, 0.02])
     scores = np.array([0.1, 0.8, 0.2, 0.9])
 
-    combined = cascade(scores, shipped, (0.1, 0.9))
+    combined, asked = cascade(scores, shipped, (0.1, 0.9))
 
     # Sure either way, the shipped check decides; unsure, the cross-encoder's score ranks it.
     assert list(np.argsort(-combined)) == [0, 1, 2, 3]
     assert combined[1] == 0.8 and combined[2] == 0.2
+    assert list(asked) == [False, True, True, False]
