@@ -3,7 +3,10 @@ fine-tuned end to end with one logistic output over its mean-pooled tokens, read
 a pair (claim and comment) together. Used by stance_cross_encoder.py and threat_specialist.py;
 torch, so the training environment only.
 
-`fine_tune(inputs, labels, ...)` trains it and returns a function that scores more inputs.
+`fine_tune(inputs, labels, ...)` trains it and returns a FineTuned reader: `score(inputs)` for
+probabilities, `export(path)` for an ONNX graph the houserules runtime reads
+(moderation/model/pair_reader.py: token ids, attention mask and token types in, one probability
+out per row).
 """
 
 from __future__ import annotations
@@ -11,12 +14,59 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 BATCH = 32
 MAX_TOKENS = 128
 LEARNING_RATE = 4e-5
+OPSET = 17
+
+
+@dataclass
+class FineTuned:
+    """A trained reader: `score` gives each input's probability; `export` writes it to ONNX."""
+
+    score: Callable[[Sequence[tuple[str, ...]]], np.ndarray]
+    module: Any  # the torch module, whose `scores(input_ids, attention_mask, token_type_ids)`
+    # is what `export` traces
+
+    def export(self, path: Path) -> Path:
+        import torch
+
+        module = self.module
+
+        class Graph(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.inner = module
+
+            def forward(self, ids: Any, mask: Any, types: Any) -> Any:
+                return torch.sigmoid(self.inner.scores(ids, mask, types))
+
+        ids = torch.tensor([[101, 7592, 102, 2088, 102, 0], [101, 2017, 102, 2019, 10041, 102]])
+        mask = (ids != 0).to(torch.int64)
+        types = torch.tensor([[0, 0, 0, 1, 1, 0], [0, 0, 0, 1, 1, 1]])
+        with torch.no_grad():
+            torch.onnx.export(
+                Graph().eval(),
+                (ids, mask, types),
+                str(path),
+                input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=["probability"],
+                dynamic_axes={
+                    "input_ids": {0: "batch", 1: "tokens"},
+                    "attention_mask": {0: "batch", 1: "tokens"},
+                    "token_type_ids": {0: "batch", 1: "tokens"},
+                    "probability": {0: "batch"},
+                },
+                opset_version=OPSET,
+                dynamo=False,
+            )
+        return path
 
 
 def fine_tune(
@@ -27,7 +77,7 @@ def fine_tune(
     epochs: int,
     pos_weight_cap: float | None = None,
     by_length: bool = False,
-) -> Callable[[Sequence[tuple[str, ...]]], np.ndarray]:
+) -> FineTuned:
     """Each input is one text or a pair. Positives weigh the ratio of negatives to positives
     (at most `pos_weight_cap`); `by_length` batches inputs of similar length together, in a
     seeded random order, for less padding."""
@@ -60,8 +110,13 @@ def fine_tune(
                 padding=True,
                 return_tensors="pt",
             )
-            hidden = self.bert(**enc).last_hidden_state
-            mask = enc["attention_mask"].unsqueeze(-1).float()
+            return self.scores(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
+
+        def scores(self, ids: Any, attention: Any, types: Any) -> Any:
+            hidden = self.bert(
+                input_ids=ids, attention_mask=attention, token_type_ids=types
+            ).last_hidden_state
+            mask = attention.unsqueeze(-1).float()
             return self.head((hidden * mask).sum(1) / mask.sum(1)).squeeze(-1)
 
     model = Reader()
@@ -107,4 +162,4 @@ def fine_tune(
             ]
         return np.concatenate(parts) if parts else np.zeros(0)
 
-    return score
+    return FineTuned(score, model)

@@ -19,7 +19,9 @@ hidden (gold allow or comms). The blind sets are not read.
 
 --out writes the weights into a model folder as misinformation_stance.npz and lists it in that
 folder's SHA256SUMS (so the model version changes with it). The weights belong to the encoder
-they were fitted with: fit them again whenever the model is retrained. About 2 minutes.
+they were fitted with: fit them again whenever the model is retrained. A claim reader in the
+folder had its threshold chosen beside the check this replaces, so --out removes it: train it
+again with training/stance_cross_encoder.py pairs and fit --out. About 2 minutes.
 """
 
 from __future__ import annotations
@@ -43,7 +45,12 @@ from ingest.files import read_comments  # noqa: E402
 from moderation.classifier import HouseRulesClassifier  # noqa: E402
 from moderation.detectors.base import Document  # noqa: E402
 from moderation.detectors.misinformation import MisinformationDetector  # noqa: E402
-from moderation.detectors.misinformation_stance import STANCE_FILE, StanceCheck  # noqa: E402
+from moderation.detectors.misinformation_stance import (  # noqa: E402
+    READER_FILE,
+    READER_SETTINGS,
+    STANCE_FILE,
+    StanceCheck,
+)
 from moderation.model import ToxicityModel  # noqa: E402
 from moderation.model.checksums import read_sums, write_sums  # noqa: E402
 from moderation.verdict import Category  # noqa: E402
@@ -136,7 +143,10 @@ def main() -> None:
             bias=np.float32(stance.bias),
             threshold=np.float32(stance.threshold),
         )
-        names = sorted({*read_sums(args.out), STANCE_FILE})
+        stale = [args.out / n for n in (READER_FILE, READER_SETTINGS)]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        names = sorted({*read_sums(args.out), STANCE_FILE} - {p.name for p in stale})
         write_sums(args.out, names)
         print(f"wrote {args.out / STANCE_FILE} and listed it in {args.out / 'SHA256SUMS'}")
 

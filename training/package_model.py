@@ -24,8 +24,9 @@ on the other selection councils, so the estimate is of a council the thresholds 
 The test councils (HELD_OUT `test`, the blind sets) are only scored, with the final thresholds.
 Writes labels.json, heads.npz, encoder.onnx, tokenizer.json and SHA256SUMS to --out, and
 the figures to training/finetune-metrics.json. A misinformation stance check already in --out
-belongs to the encoder it replaces, so it is removed: fit it again with
-training/misinformation_stance.py --out.
+belongs to the encoder it replaces, so it is removed, and with it the claim reader whose
+threshold was chosen beside it: fit them again with training/misinformation_stance.py --out,
+then training/stance_cross_encoder.py pairs and fit --out.
 """
 
 from __future__ import annotations
@@ -271,12 +272,15 @@ def main() -> None:
         digest = hashlib.sha256((args.out / file).read_bytes()).hexdigest()
         lines.append(f"{digest}  {file}")
     (args.out / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    stale = args.out / "misinformation_stance.npz"
-    if stale.exists():  # fitted with the encoder this one replaces
-        stale.unlink()
-        print(
-            f"removed {stale}: fit it again for this model with training/misinformation_stance.py"
-        )
+    for name, how in (
+        ("misinformation_stance.npz", "training/misinformation_stance.py"),
+        ("misinformation_reader.onnx", "training/stance_cross_encoder.py fit"),
+        ("misinformation_reader.json", "training/stance_cross_encoder.py fit"),
+    ):
+        stale = args.out / name
+        if stale.exists():  # fitted with (or beside) the encoder this one replaces
+            stale.unlink()
+            print(f"removed {stale}: fit it again for this model with {how}")
     (HERE / "finetune-metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
     print(json.dumps({"thresholds": final}, indent=1))
     print(

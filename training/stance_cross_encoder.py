@@ -1,8 +1,9 @@
-"""Measure a cross-encoder as the misinformation detector's stance check, against the linear
-check the release ships. An experiment: the release does not use it.
+"""Train the misinformation detector's claim reader, a cross-encoder, and measure it against the
+linear stance check it is asked beside.
 
     .venv/bin/python training/stance_cross_encoder.py pairs PAIRS.jsonl
     training/.venv/bin/python training/stance_cross_encoder.py measure PAIRS.jsonl [--seed 0]
+    training/.venv/bin/python training/stance_cross_encoder.py fit PAIRS.jsonl --out MODEL_FOLDER
 
 The shipped stance check (training/misinformation_stance.py) is a logistic regression over
 the comment's vector times the claim's: it sees the two texts only through one sentence
@@ -23,7 +24,20 @@ selection councils, the test councils and the four fresh councils: ROC AUC of ea
 the misinformation each finds for as many lawful comments as the shipped check flags at its own
 threshold; and the same for a cascade that asks the cross-encoder only where the shipped check is
 unsure (probability 0.1 to 0.9), which costs a fraction of the runs. About 6 minutes on 2 cores.
-Nothing is written but the report.
+Nothing is written but the report. "Lawful" in these figures is a comment that is neither
+misinformation nor hidden (gold allow or comms): what a wrong flag sends to the comms team.
+
+`fit` (the training environment) trains the reader the same way (seed 0 unless told), exports it
+to ONNX with int8 weights and arithmetic as misinformation_reader.onnx in the --out
+model folder, and scores the held-out rows with that exported file through the runtime's own
+PairReader. It chooses the reader's threshold on the selection councils by one rule: the lowest
+at which the cascade flags no more lawful comments there than the linear check does at its own
+threshold. It writes the threshold and the unsure band to misinformation_reader.json, lists both
+files in the folder's SHA256SUMS (so the model version changes with them), and reports what the
+cascade finds and flags on the selection, test and fresh councils at that threshold. The reader
+belongs to the register claims' wording, not to the encoder: retraining the encoder does not
+require it again, but refitting the linear check does (the band is the linear check's).
+About 8 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -69,6 +83,30 @@ def cascade(
     low, high = band
     asked = (shipped >= low) & (shipped <= high)
     return np.where(asked, scores, np.where(shipped > high, 2.0, -1.0)), asked
+
+
+def choose_threshold(
+    reader: np.ndarray,
+    shipped: np.ndarray,
+    shipped_threshold: float,
+    band: tuple[float, float],
+    lawful: np.ndarray,
+) -> float:
+    """The lowest reader threshold at which the cascade flags no more of the `lawful` comments
+    than the linear check flags at its own threshold."""
+    budget = int(((shipped >= shipped_threshold) & lawful).sum())
+    combined, asked = cascade(reader, shipped, band)
+    above = int(((combined > 1.0) & lawful).sum())  # the linear check's sure flags
+    if above > budget:
+        raise ValueError(
+            f"the linear check is sure of {above} lawful comments, more than the {budget} it "
+            "flags at its threshold: the unsure band is wrong"
+        )
+    in_band = np.sort(reader[asked & lawful])[::-1]
+    room = budget - above
+    if room >= len(in_band):
+        return float(np.min(reader[asked])) if asked.any() else 0.5
+    return float(np.nextafter(np.float32(in_band[room]), np.float32(np.inf)))
 
 
 def write_pairs(out: Path) -> None:
@@ -127,7 +165,7 @@ def measure(pairs: Path, seed: int, epochs: int) -> None:
         scores = score([(r["claim"], r["comment"]) for r in held])
         shipped = np.array([r["shipped"] for r in held])
         truth = np.array([r["misinformation"] for r in held], dtype=bool)
-        lawful = np.array([r["lawful"] for r in held], dtype=bool)
+        lawful = np.array([r["lawful"] for r in held], dtype=bool) & ~truth
         threshold = held[0]["shipped_threshold"]
         budget, by_shipped, by_cross = found_for_the_same_lawful(
             scores, shipped, threshold, truth, lawful
@@ -147,6 +185,77 @@ def measure(pairs: Path, seed: int, epochs: int) -> None:
         )
 
 
+def fit(pairs: Path, out: Path, seed: int, epochs: int) -> None:
+    import tempfile
+
+    from minilm_reader import fine_tune
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    sys.path.insert(0, str(REPO))
+    from moderation.detectors.misinformation_stance import READER_FILE, READER_SETTINGS
+    from moderation.model.checksums import read_sums, write_sums
+    from moderation.model.pair_reader import PairReader
+
+    rows = [json.loads(line) for line in pairs.read_text(encoding="utf-8").splitlines()]
+    train = [r for r in rows if r["role"] == "train"]
+    if not train or not any(r["role"] == "select" for r in rows):
+        raise SystemExit(f"{pairs} needs rows from the training and the selection councils")
+    reader = fine_tune(
+        [(r["claim"], r["comment"]) for r in train],
+        [r["misinformation"] for r in train],
+        seed=seed,
+        epochs=epochs,
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        # int8 weights and int8 arithmetic: the reader runs one pair at a time, where
+        # onnxruntime's int8 kernels take half the time of float32 (the activations' scale is
+        # the pair's own, so a score never depends on another comment); reduce_range keeps
+        # it exact on processors without VNNI instructions.
+        quantize_dynamic(
+            str(reader.export(Path(scratch) / "reader-fp32.onnx")),
+            str(out / READER_FILE),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            reduce_range=True,
+            op_types_to_quantize=["MatMul", "Gather"],
+        )
+    exported = PairReader(out / READER_FILE, out / "tokenizer.json")
+    sample = [(r["claim"], r["comment"]) for r in rows if r["role"] == "select"][:64]
+    drift = np.abs(exported.probabilities(sample) - reader.score(sample)).max()
+    print(f"exported int8 against the trained reader: largest difference {drift:.4f}")
+    chosen: float | None = None
+    for role in ("select", *[r for r in REPORTED if r != "select"]):
+        held = [r for r in rows if r["role"] == role]
+        if not held:
+            continue
+        scores = exported.probabilities([(r["claim"], r["comment"]) for r in held])
+        shipped = np.array([r["shipped"] for r in held])
+        truth = np.array([r["misinformation"] for r in held], dtype=bool)
+        lawful = np.array([r["lawful"] for r in held], dtype=bool) & ~truth
+        threshold = held[0]["shipped_threshold"]
+        if chosen is None:
+            chosen = choose_threshold(scores, shipped, threshold, UNSURE, lawful)
+            print(f"reader threshold chosen on the selection councils: {chosen:.3f}")
+        combined, asked = cascade(scores, shipped, UNSURE)
+        flagged, linear = combined >= chosen, shipped >= threshold
+        print(
+            f"{role}: {len(held)} near a claim, {truth.sum()} misinformation, {lawful.sum()} "
+            f"lawful; linear check finds {(linear & truth).sum()}, flags {(linear & lawful).sum()}"
+            f" lawful; cascade (asks {asked.mean():.0%}) finds {(flagged & truth).sum()}, flags "
+            f"{(flagged & lawful).sum()} lawful"
+        )
+    settings = {
+        "threshold": round(float(chosen or 0.5), 4),
+        "unsure": list(UNSURE),
+        "trained_on": f"{len(train)} comments near a claim from the training councils",
+        "seed": seed,
+        "epochs": epochs,
+    }
+    (out / READER_SETTINGS).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    write_sums(out, sorted({*read_sums(out), READER_FILE, READER_SETTINGS}))
+    print(f"wrote {out / READER_FILE} and {out / READER_SETTINGS}, listed in SHA256SUMS")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="step", required=True)
@@ -156,13 +265,25 @@ def main() -> None:
     m.add_argument("pairs", type=Path)
     m.add_argument("--seed", type=int, default=0)
     m.add_argument("--epochs", type=int, default=3)
+    f = sub.add_parser("fit", help="train, export and choose the threshold (training environment)")
+    f.add_argument("pairs", type=Path)
+    f.add_argument("--out", type=Path, required=True, help="the model folder to write into")
+    f.add_argument("--seed", type=int, default=0)
+    f.add_argument("--epochs", type=int, default=3)
     args = parser.parse_args()
     if args.step == "pairs":
         write_pairs(args.out)
-    else:
-        if not args.pairs.is_file():
-            parser.error(f"{args.pairs} does not exist: write it first with the pairs step")
+        return
+    if not args.pairs.is_file():
+        parser.error(f"{args.pairs} does not exist: write it first with the pairs step")
+    if args.step == "measure":
         measure(args.pairs, args.seed, args.epochs)
+        return
+    if not (args.out / "SHA256SUMS").is_file() or not (args.out / "tokenizer.json").is_file():
+        parser.error(
+            f"--out {args.out} is not a model folder: it needs SHA256SUMS and tokenizer.json"
+        )
+    fit(args.pairs, args.out, args.seed, args.epochs)
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def measure(path: Path, seed: int, epochs: int) -> None:
         epochs=epochs,
         pos_weight_cap=8.0,  # finetune.py's default cap
         by_length=True,
-    )
+    ).score
     reader = score([(r["text"],) for r in held])
     head = np.array([r["head"] for r in held])
     threat = np.array([r["threat"] for r in held], dtype=bool)

@@ -298,8 +298,10 @@ class MisinformationDetector:
         the check's threshold; None where the stance check is not asked (what
         training/stance_cross_encoder.py compares against)."""
         best = self._best_reading(doc)
-        stance = None if best is None else self._stance(best[0])
-        return None if best is None or stance is None else (best[1].claim, *stance)
+        row = None if best is None or self.stance is None else self._stance_row(best[0])
+        if best is None or row is None or self.stance is None:
+            return None
+        return best[1].claim, self.stance.probability(row), self.stance.threshold
 
     def _stance_row(self, reading: _Reading) -> npt.NDArray[np.float32] | None:
         match = reading.match
@@ -329,14 +331,6 @@ class MisinformationDetector:
             sentences=len(reading.sentences),
         )
         return features(vector, claims[claim], official, readings)
-
-    def _stance(self, reading: _Reading) -> tuple[float, float] | None:
-        """The stance check's probability that the comment asserts its claim, with its
-        threshold; None without a stance check or for a comment it does not weigh."""
-        row = None if self.stance is None else self._stance_row(reading)
-        if row is None or self.stance is None:
-            return None
-        return self.stance.probability(row), self.stance.threshold
 
     def _fine_as_said(self, reading: _Reading, match: _Match) -> bool:
         """What the house rules say outright, and so is not left to a score or learned: a
@@ -370,22 +364,24 @@ class MisinformationDetector:
         fact = self.facts[match.fact_index]
         note_fields = {"fact_id": fact.id, "official_line": fact.official_fact, "link": fact.link}
         if match.how != CONTRADICTED_FIGURE:
-            stance = self._stance(reading)
-            if match.strength < (0.8 if stance is None else STANCE_CANDIDATE):
+            row = None if self.stance is None else self._stance_row(reading)
+            if match.strength < (0.8 if row is None else STANCE_CANDIDATE):
                 return NOTHING
             if self._asks(text, sentences, match):
                 if match.strength < 0.8:
                     return NOTHING
                 return Detection(notes=(CommsNote(reason=RUMOUR_QUESTION, **note_fields),))
-            if stance is not None:
-                # The stance check decides whether the comment asserts the claim; its
-                # threshold lands on the rules' 0.5, where the comms team is told.
-                p, th = stance
-                if p < th:
+            if row is not None and self.stance is not None:
+                # The stance check (or, where it is unsure, the claim reader, which reads the
+                # comment as written, as it was trained) decides whether the comment asserts
+                # the claim; its threshold lands on the rules' 0.5, where the comms team is told.
+                stance = self.stance.decide(row, match.claim, doc.comment.text)
+                p, th = stance.probability, stance.threshold
+                if not stance.asserts:
                     return NOTHING
                 score = min(0.99, 0.5 + 0.5 * (p - th) / (1.0 - th))
                 what = (
-                    f"asserts a known false claim (stance check {p:.2f}, threshold {th:.2f}; "
+                    f"asserts a known false claim ({stance.by} {p:.2f}, threshold {th:.2f}; "
                     f"{match.how} {match.strength:.2f}): '{match.claim}'"
                 )
             elif match.strength < 1.0 or self._fine_as_said(reading, match):

@@ -11,19 +11,30 @@ regression fitted by training/misinformation_stance.py on the written training c
 on the councils that choose thresholds or test them, and it ships beside the model it was
 fitted with (its file is listed in the model's SHA256SUMS, so it is part of the model version
 every verdict records).
+
+Where the linear check is unsure (its probability inside the band the claim reader's settings
+name), the claim reader decides instead: MiniLM fine-tuned to read the claim and the comment
+together, word against word (moderation/model/pair_reader.py, trained by
+training/stance_cross_encoder.py on the same councils). It ships beside the linear check as
+misinformation_reader.onnx with its threshold and band in misinformation_reader.json, both listed
+in SHA256SUMS; a model folder without them keeps the linear check alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, fields
+import json
+from dataclasses import astuple, dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from moderation.model.checksums import ModelFilesError, read_sums
+from moderation.model.pair_reader import PairReader
 
 STANCE_FILE = "misinformation_stance.npz"
+READER_FILE = "misinformation_reader.onnx"
+READER_SETTINGS = "misinformation_reader.json"
 
 
 @dataclass(frozen=True)
@@ -60,10 +71,83 @@ def features(
 
 
 @dataclass(frozen=True)
+class Stance:
+    """One decision on whether a comment asserts its claim, and which check made it."""
+
+    probability: float
+    threshold: float
+    by: str  # "stance check" or "claim reader", as the evidence names it
+
+    @property
+    def asserts(self) -> bool:
+        return self.probability >= self.threshold
+
+
+@dataclass(frozen=True)
+class ClaimReader:
+    """The cross-encoder asked where the linear check's probability is inside `unsure`."""
+
+    reader: PairReader
+    threshold: float
+    unsure: tuple[float, float]
+
+    def asked(self, linear: float) -> bool:
+        return self.unsure[0] <= linear <= self.unsure[1]
+
+    @classmethod
+    def beside(cls, folder: Path) -> ClaimReader | None:
+        """The claim reader in a model folder, or None when it has none. Both files must be
+        listed in SHA256SUMS; the settings must name a threshold and a band between 0 and 1."""
+        graph, settings = folder / READER_FILE, folder / READER_SETTINGS
+        if not graph.is_file() and not settings.is_file():
+            return None
+        listed = read_sums(folder)
+        for path in (graph, settings):
+            if not path.is_file():
+                raise ModelFilesError(
+                    f"{path} is missing: the claim reader needs {READER_FILE} and "
+                    f"{READER_SETTINGS} together"
+                )
+            if path.name not in listed:
+                raise ModelFilesError(
+                    f"{path} is not listed in SHA256SUMS, so it cannot be trusted to belong to "
+                    "this model: train it again with training/stance_cross_encoder.py fit, or "
+                    "remove it"
+                )
+        try:
+            read = json.loads(settings.read_text(encoding="utf-8"))
+            threshold = float(read["threshold"])
+            low, high = (float(x) for x in read["unsure"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ModelFilesError(
+                f"{settings} is not the claim reader's settings (a threshold and an unsure "
+                f"band of two numbers): {error}"
+            ) from None
+        if not (0.0 < threshold < 1.0 and 0.0 <= low < high <= 1.0):
+            raise ModelFilesError(
+                f"{settings}: threshold {threshold} and band {low}-{high} must lie between 0 "
+                "and 1, the band's low end first"
+            )
+        return cls(PairReader(graph, folder / "tokenizer.json"), threshold, (low, high))
+
+
+@dataclass(frozen=True)
 class StanceCheck:
     weights: npt.NDArray[np.float32]
     bias: float
     threshold: float  # the probability from which a comment asserts the claim
+    reader: ClaimReader | None = None
+
+    def decide(self, row: npt.NDArray[np.float32], claim: str, comment: str) -> Stance:
+        """The linear check's decision, or the claim reader's where the linear one is unsure."""
+        linear = self.probability(row)
+        if self.reader is not None and self.reader.asked(linear):
+            return Stance(
+                self.reader.reader.probability(claim, comment),
+                self.reader.threshold,
+                "claim reader",
+            )
+        return Stance(linear, self.threshold, "stance check")
 
     def probability(self, row: npt.NDArray[np.float32]) -> float:
         return float(1.0 / (1.0 + np.exp(-(float(row @ self.weights) + self.bias))))
@@ -100,4 +184,5 @@ class StanceCheck:
                 "trusted to belong to this model: fit it again with "
                 "training/misinformation_stance.py --out FOLDER, or remove it"
             )
-        return cls.read(Path(folder) / STANCE_FILE, dimensions)
+        check = cls.read(Path(folder) / STANCE_FILE, dimensions)
+        return replace(check, reader=ClaimReader.beside(Path(folder)))

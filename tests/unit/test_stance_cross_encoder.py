@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from training.stance_cross_encoder import cascade, found_for_the_same_lawful
+import pytest
+
+from training.stance_cross_encoder import cascade, choose_threshold, found_for_the_same_lawful
 
 
 def test_the_challenger_is_held_to_the_lawful_comments_the_shipped_check_flags() -> None:
@@ -43,3 +45,26 @@ def test_a_cascade_asks_the_cross_encoder_only_where_the_shipped_check_is_unsure
     assert list(np.argsort(-combined)) == [0, 1, 2, 3]
     assert combined[1] == 0.8 and combined[2] == 0.2
     assert list(asked) == [False, True, True, False]
+
+
+def test_the_readers_threshold_flags_no_more_lawful_comments_than_the_linear_check() -> None:
+    lawful = np.array([0, 0, 0, 1, 1, 1, 1], dtype=bool)
+    linear = np.array([0.95, 0.5, 0.3, 0.5, 0.4, 0.2, 0.05])  # flags 2 lawful at 0.35
+    reader = np.array([0.1, 0.9, 0.8, 0.7, 0.2, 0.6, 0.99])
+
+    threshold = choose_threshold(reader, linear, 0.35, (0.1, 0.9), lawful)
+
+    # The reader is asked about the four unsure comments; two lawful ones may be flagged,
+    # so its threshold sits just above the third lawful score it sees (0.2): 0.7 and 0.6
+    # are flagged with 0.9 and 0.8, and the sure 0.05 is never asked.
+    assert 0.2 < threshold <= np.nextafter(np.float32(0.2), np.float32(1))
+    combined, _ = cascade(reader, linear, (0.1, 0.9))
+    assert int(((combined >= threshold) & lawful).sum()) == 2
+
+
+def test_a_band_that_puts_more_lawful_comments_above_it_than_the_budget_is_refused() -> None:
+    lawful = np.array([1, 1, 0], dtype=bool)
+    linear = np.array([0.95, 0.95, 0.5])
+
+    with pytest.raises(ValueError, match="the unsure band is wrong"):
+        choose_threshold(np.zeros(3), linear, 0.99, (0.1, 0.9), lawful)
