@@ -1,11 +1,10 @@
 """training/stance_cross_encoder.py compares two stance checks fairly: each finds what it finds
 for the same number of lawful comments flagged, the number the shipped check flags at its own
-threshold."""
+threshold; and it chooses the claim reader's threshold by the same rule."""
 
 from __future__ import annotations
 
 import numpy as np
-
 import pytest
 
 from training.stance_cross_encoder import cascade, choose_threshold, found_for_the_same_lawful
