@@ -18,8 +18,8 @@ the claim, the comment, whether it is misinformation, whether its gold action is
 shipped check's probability. The blind sets are not read.
 
 `measure` (the training environment: torch) fine-tunes all-MiniLM-L6-v2 (minilm_reader.py) on the
-pairs from the
-councils that train the model (the rows the shipped check was fitted on), then reports for the
+pairs from the councils that train the model (the rows the shipped check was fitted on), then
+reports for the
 selection councils, the test councils and the four fresh councils: ROC AUC of each check, and
 the misinformation each finds for as many lawful comments as the shipped check flags at its own
 threshold; and the same for a cascade that asks the cross-encoder only where the shipped check is
@@ -35,9 +35,9 @@ at which the cascade flags no more lawful comments there than the linear check d
 threshold. It writes the threshold and the unsure band to misinformation_reader.json, lists both
 files in the folder's SHA256SUMS (so the model version changes with them), and reports what the
 cascade finds and flags on the selection, test and fresh councils at that threshold. The reader
-belongs to the register claims' wording, not to the encoder: retraining the encoder does not
-require it again, but refitting the linear check does (the band is the linear check's).
-About 8 minutes on 2 cores.
+does not read the encoder's vectors, but its band and threshold are chosen beside the linear
+check, so package_model.py and misinformation_stance.py --out remove it and it is trained again
+after them. About 8 minutes on 2 cores.
 """
 
 from __future__ import annotations
