@@ -46,6 +46,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -144,29 +145,45 @@ def write_pairs(out: Path) -> None:
             print(f"  {n}/{len(sets)} {name} ({role}): {written} near a claim", flush=True)
 
 
-def measure(pairs: Path, seed: int, epochs: int) -> None:
+def _trained(
+    pairs: Path, seed: int, epochs: int, *, needs_selection: bool = False
+) -> tuple[list[dict[str, Any]], Any]:
+    """The pairs file's rows, and the reader fine-tuned on those from the training councils."""
     from minilm_reader import fine_tune
-    from sklearn.metrics import roc_auc_score
 
     rows = [json.loads(line) for line in pairs.read_text(encoding="utf-8").splitlines()]
     train = [r for r in rows if r["role"] == "train"]
     if not train:
         raise SystemExit(f"{pairs} has no rows from the training councils")
-    score = fine_tune(
+    if needs_selection and not any(r["role"] == "select" for r in rows):
+        raise SystemExit(f"{pairs} has no rows from the selection councils")
+    reader = fine_tune(
         [(r["claim"], r["comment"]) for r in train],
         [r["misinformation"] for r in train],
         seed=seed,
         epochs=epochs,
     )
+    return rows, reader
+
+
+def _truth(held: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The linear check's probabilities, which rows are misinformation, which are lawful (neither
+    misinformation nor hidden) and the linear check's threshold."""
+    truth = np.array([r["misinformation"] for r in held], dtype=bool)
+    lawful = np.array([r["lawful"] for r in held], dtype=bool) & ~truth
+    return np.array([r["shipped"] for r in held]), truth, lawful, held[0]["shipped_threshold"]
+
+
+def measure(pairs: Path, seed: int, epochs: int) -> None:
+    from sklearn.metrics import roc_auc_score
+
+    rows, reader = _trained(pairs, seed, epochs)
     for role in REPORTED:
         held = [r for r in rows if r["role"] == role]
         if not held:
             continue
-        scores = score([(r["claim"], r["comment"]) for r in held])
-        shipped = np.array([r["shipped"] for r in held])
-        truth = np.array([r["misinformation"] for r in held], dtype=bool)
-        lawful = np.array([r["lawful"] for r in held], dtype=bool) & ~truth
-        threshold = held[0]["shipped_threshold"]
+        scores = reader.score([(r["claim"], r["comment"]) for r in held])
+        shipped, truth, lawful, threshold = _truth(held)
         budget, by_shipped, by_cross = found_for_the_same_lawful(
             scores, shipped, threshold, truth, lawful
         )
@@ -188,7 +205,6 @@ def measure(pairs: Path, seed: int, epochs: int) -> None:
 def fit(pairs: Path, out: Path, seed: int, epochs: int) -> None:
     import tempfile
 
-    from minilm_reader import fine_tune
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     sys.path.insert(0, str(REPO))
@@ -196,16 +212,7 @@ def fit(pairs: Path, out: Path, seed: int, epochs: int) -> None:
     from moderation.model.checksums import read_sums, write_sums
     from moderation.model.pair_reader import PairReader
 
-    rows = [json.loads(line) for line in pairs.read_text(encoding="utf-8").splitlines()]
-    train = [r for r in rows if r["role"] == "train"]
-    if not train or not any(r["role"] == "select" for r in rows):
-        raise SystemExit(f"{pairs} needs rows from the training and the selection councils")
-    reader = fine_tune(
-        [(r["claim"], r["comment"]) for r in train],
-        [r["misinformation"] for r in train],
-        seed=seed,
-        epochs=epochs,
-    )
+    rows, reader = _trained(pairs, seed, epochs, needs_selection=True)
     with tempfile.TemporaryDirectory() as scratch:
         # int8 weights and int8 arithmetic: the reader runs one pair at a time, where
         # onnxruntime's int8 kernels take half the time of float32 (the activations' scale is
@@ -229,10 +236,7 @@ def fit(pairs: Path, out: Path, seed: int, epochs: int) -> None:
         if not held:
             continue
         scores = exported.probabilities([(r["claim"], r["comment"]) for r in held])
-        shipped = np.array([r["shipped"] for r in held])
-        truth = np.array([r["misinformation"] for r in held], dtype=bool)
-        lawful = np.array([r["lawful"] for r in held], dtype=bool) & ~truth
-        threshold = held[0]["shipped_threshold"]
+        shipped, truth, lawful, threshold = _truth(held)
         if chosen is None:
             chosen = choose_threshold(scores, shipped, threshold, UNSURE, lawful)
             print(f"reader threshold chosen on the selection councils: {chosen:.3f}")
@@ -247,7 +251,8 @@ def fit(pairs: Path, out: Path, seed: int, epochs: int) -> None:
     settings = {
         "threshold": round(float(chosen or 0.5), 4),
         "unsure": list(UNSURE),
-        "trained_on": f"{len(train)} comments near a claim from the training councils",
+        "trained_on": f"{sum(r['role'] == 'train' for r in rows)} comments near a claim from "
+        "the training councils",
         "seed": seed,
         "epochs": epochs,
     }

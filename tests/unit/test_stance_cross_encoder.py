@@ -7,7 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.stance_cross_encoder import cascade, choose_threshold, found_for_the_same_lawful
+from training.stance_cross_encoder import (
+    _truth,
+    cascade,
+    choose_threshold,
+    found_for_the_same_lawful,
+)
 
 
 def test_the_challenger_is_held_to_the_lawful_comments_the_shipped_check_flags() -> None:
@@ -67,3 +72,17 @@ def test_a_band_that_puts_more_lawful_comments_above_it_than_the_budget_is_refus
 
     with pytest.raises(ValueError, match="the unsure band is wrong"):
         choose_threshold(np.zeros(3), linear, 0.99, (0.1, 0.9), lawful)
+
+
+def test_misinformation_sent_to_comms_is_not_counted_as_a_lawful_comment_flagged() -> None:
+    rows = [
+        {"misinformation": True, "lawful": True, "shipped": 0.9, "shipped_threshold": 0.35},
+        {"misinformation": False, "lawful": True, "shipped": 0.5, "shipped_threshold": 0.35},
+        {"misinformation": False, "lawful": False, "shipped": 0.6, "shipped_threshold": 0.35},
+    ]
+
+    shipped, truth, lawful, threshold = _truth(rows)
+
+    assert list(truth) == [True, False, False]
+    assert list(lawful) == [False, True, False]  # gold comms but misinformation: a true flag
+    assert list(shipped) == [0.9, 0.5, 0.6] and threshold == 0.35
