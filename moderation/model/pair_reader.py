@@ -5,8 +5,9 @@ The sentence encoder (onnx_model.py) reads each text alone, so a comment and a c
 as two vectors; a pair reader sees them word against word, as one input ("[CLS] claim [SEP]
 comment [SEP]"). It is MiniLM fine-tuned by training/stance_cross_encoder.py, exported to ONNX
 with int8 weights and int8 arithmetic (one pair at a time, that takes half the time of float32),
-and run like the encoder: onnxruntime, tokenizers and numpy, no torch. The session is made the first time a pair is read, so a process that never
-meets a comment near a claim never loads it (a one-off `houserules classify` stays quick).
+and run like the encoder: onnxruntime, tokenizers and numpy, no torch. The session is made the
+first time a pair is read, so a process that never meets a comment near a claim never loads it
+(a one-off `houserules classify` stays quick).
 """
 
 from __future__ import annotations
