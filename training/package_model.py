@@ -79,6 +79,7 @@ def council_sets() -> dict[str, tuple[Path, str]]:
         "blind-eastbrook": (REPO / "evaluation" / "blind-eastbrook", "test"),
         "blind-wrenfield": (REPO / "evaluation" / "blind-wrenfield", "test"),
         "blind-ferrisby": (REPO / "evaluation" / "blind-ferrisby", "test"),
+        "blind-sallowby": (REPO / "evaluation" / "blind-sallowby", "test"),
     }
     for folder in sorted((HERE / "corpus").iterdir()):
         if (folder / "comments.jsonl").exists():
