@@ -95,13 +95,13 @@ class ClaimReader:
         return self.unsure[0] <= linear <= self.unsure[1]
 
     @classmethod
-    def beside(cls, folder: Path) -> ClaimReader | None:
+    def beside(cls, folder: Path, listed: dict[str, str]) -> ClaimReader | None:
         """The claim reader in a model folder, or None when it has none. Both files must be
-        listed in SHA256SUMS; the settings must name a threshold and a band between 0 and 1."""
+        listed in `listed` (the folder's SHA256SUMS, as read_sums gives it); the settings must name
+        a threshold and a band between 0 and 1."""
         graph, settings = folder / READER_FILE, folder / READER_SETTINGS
         if not graph.is_file() and not settings.is_file():
             return None
-        listed = read_sums(folder)
         for path in (graph, settings):
             if not path.is_file():
                 raise ModelFilesError(
@@ -178,11 +178,12 @@ class StanceCheck:
         folder = getattr(model, "folder", None)
         if folder is None or not (Path(folder) / STANCE_FILE).is_file():
             return None
-        if STANCE_FILE not in read_sums(Path(folder)):
+        listed = read_sums(Path(folder))
+        if STANCE_FILE not in listed:
             raise ModelFilesError(
                 f"{Path(folder) / STANCE_FILE} is not listed in SHA256SUMS, so it cannot be "
                 "trusted to belong to this model: fit it again with "
                 "training/misinformation_stance.py --out FOLDER, or remove it"
             )
         check = cls.read(Path(folder) / STANCE_FILE, dimensions)
-        return replace(check, reader=ClaimReader.beside(Path(folder)))
+        return replace(check, reader=ClaimReader.beside(Path(folder), listed))

@@ -78,11 +78,7 @@ class SentenceEncoder:
         self._pad_id = 0 if pad_id is None else pad_id
         self._tokenizer = tokenizer
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options = session_options(threads)
         if fold_weights:
             # Fold the int8 weights back to float32 once at load time (weight-only
             # quantisation: the file is small, the arithmetic is float32). On these 2 cores it
@@ -90,7 +86,6 @@ class SentenceEncoder:
             # classify` times both, docs/evaluation.md); results agree to a cosine of 0.9998
             # and neither depends on a comment's batch-mates.
             options.add_session_config_entry("session.disable_quant_qdq", "1")
-        options.log_severity_level = 3
         self._session = _session(encoder_path, options, optimised_copy)
 
     @property
@@ -151,6 +146,18 @@ def _runs(encodings: Sequence[Encoding], batch_size: int) -> list[list[int]]:
         else:
             runs.append([i])
     return runs
+
+
+def session_options(threads: int) -> ort.SessionOptions:
+    """How houserules runs every model it ships: `threads` for each operator, one operator at a
+    time, full graph optimisation, and onnxruntime's own logging only for errors."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    return options
 
 
 def _session(

@@ -22,6 +22,7 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from moderation.model.checksums import ModelFilesError
+from moderation.model.onnx_model import session_options
 
 MAX_TOKENS = 128
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -52,14 +53,10 @@ class PairReader:
                 tokenizer = Tokenizer.from_file(str(self._tokenizer_path))
                 tokenizer.enable_truncation(max_length=MAX_TOKENS)  # longest first, as trained
                 tokenizer.no_padding()
-                options = ort.SessionOptions()
-                options.intra_op_num_threads = self._threads
-                options.inter_op_num_threads = 1
-                options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+                options = session_options(self._threads)
                 # Its threads must not spin waiting for work once a pair is read: they would
                 # take the cores from the sentence encoder's, which runs far more often.
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                options.log_severity_level = 3
                 try:
                     session = ort.InferenceSession(
                         str(self.graph), options, providers=["CPUExecutionProvider"]
